@@ -1,0 +1,61 @@
+"""A knowledge base opened for work: settings, owners, shared facts and the corpus.
+
+Every use case (check, build, index, stale, translations, ...) takes a
+:class:`KnowledgeBase`, so the files are read and parsed once per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .config import Config, load_config
+from .corpus import Corpus, load_corpus
+from .facts import Facts, load_facts
+from .findings import Finding
+from .owners import Owners, load_owners
+from .templating import Macros, build_macros
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    config: Config
+    owners: Owners
+    facts: Facts
+    corpus: Corpus
+    setting_findings: tuple[Finding, ...] = ()
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+    @cached_property
+    def macros(self) -> Macros:
+        """The macro sandbox with every fact namespace (internal site, tools)."""
+        return build_macros(self.root, self.facts.namespaces, self.config.macros_module)
+
+    @cached_property
+    def public_macros(self) -> Macros:
+        """The macro sandbox for public pages: internal fact namespaces are left out."""
+        internal = self.config.internal_facts
+        return build_macros(self.root, self.facts.public(internal), self.config.macros_module,
+                            hidden=internal)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Findings met while loading (settings files and articles)."""
+        return self.setting_findings + self.corpus.findings
+
+
+def open_kb(root: Path | str = ".") -> KnowledgeBase:
+    """Load settings, owners, facts and every article under ``root``.
+
+    Raises :class:`~kbtools.errors.ConfigError` only when ``kb.yml`` itself is unusable;
+    problems in content are findings.
+    """
+    config = load_config(Path(root))
+    owners, owner_findings = load_owners(config.root, config.owners_file)
+    facts, fact_findings = load_facts(config.root, config.facts_dir)
+    corpus = load_corpus(config)
+    return KnowledgeBase(config, owners, facts, corpus, tuple(owner_findings + fact_findings))
