@@ -1,0 +1,94 @@
+"""Helpers for tests: small knowledge bases from a dict of files, real git repos."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+OWNERS = """\
+people:
+  ann: {name: Ann Example, team: support}
+  bob: {name: Bob Example, team: support}
+  gone: {name: Gone Person, team: support, active: false}
+teams:
+  support: {name: Support, fallback: ann}
+"""
+
+SUPPORT = """\
+company: Example Co
+email: help@example.test
+timezone: Europe/Ljubljana
+hours: {days: [mon, tue, wed, thu, fri], open: "08:00", close: "20:00"}
+hours_text: Monday to Friday, 08:00-20:00
+sla:
+  P1: {name: Critical, first_response: 30m, resolution: 4h}
+  P2: {name: High, first_response: 2h, resolution: 1d}
+  P3: {name: Normal, first_response: 8h, resolution: 3d}
+after_hours_required: [P1, P2]
+"""
+
+CONTACTS = """\
+tier1: {name: Tier 1 on shift, hours: business}
+duty-manager: {name: Duty manager, phone: "+1 555 0100", hours: always}
+"""
+
+BASE_FILES = {
+    "kb.yml": "languages: [en, ru, fa]\n",
+    "owners.yml": OWNERS,
+    "macros/data/support.yml": SUPPORT,
+    "macros/data/contacts.yml": CONTACTS,
+    "macros/data/products.yml": "app: Example App\nrefund_window_days: 30\n",
+}
+
+
+def article(title: str, body: str = "Some text.\n", **fields) -> str:
+    """A markdown file with front matter ``title`` + ``fields`` (values written as YAML)."""
+    import yaml
+
+    meta = {"title": title, **fields}
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    return f"---\n{head}---\n{body}"
+
+
+def make_kb(root: Path, files: dict[str, str | bytes], *, base: bool = True) -> Path:
+    """Write ``files`` (path -> text or bytes) under ``root``; with ``base`` a minimal
+    kb.yml, owners and shared facts come first (override any of them in ``files``)."""
+    merged: dict[str, str | bytes] = dict(BASE_FILES) if base else {}
+    merged.update(files)
+    for relative, content in merged.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(textwrap.dedent(content) if content.startswith("\n") else content,
+                              encoding="utf-8")
+    return root
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.test",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.test",
+}
+
+
+def git(root: Path, *args: str, date: str | None = None) -> str:
+    """Run git in ``root`` (a real repo); ``date`` fixes author and committer dates."""
+    env = {**os.environ, **GIT_ENV}
+    if date:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
+    result = subprocess.run(["git", *args], cwd=root, env=env, check=True,
+                            capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def git_init(root: Path, message: str = "initial", date: str | None = None) -> str:
+    """Make ``root`` a git repo with everything committed; return the commit id."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message, date=date)
+    return git(root, "rev-parse", "HEAD")
