@@ -95,16 +95,15 @@ class Macros:
                 inner.add(id(current))
             message = self._check_node(node, known)
             if message:
-                code = "macro.unknown"
-                if isinstance(node, nodes.Name) and node.name in self.hidden:
-                    code, message = "macro.internal", (
-                        f"public page uses internal facts {node.name!r}; "
-                        "customers must never see them")
+                code = "macro.internal" if message.startswith("public page") else "macro.unknown"
                 found.append(error(path, first_line + node.lineno - 1, code, message))
         return found
 
     def _check_node(self, node, known: set[str]) -> str | None:
         if isinstance(node, nodes.Name):
+            if node.ctx == "load" and node.name in self.hidden:
+                return (f"public page uses internal facts {node.name!r}; "
+                        "customers must never see them")
             if node.ctx == "load" and node.name not in known:
                 return f"unknown macro {node.name!r} (shared facts: {', '.join(sorted(self._data_names()))})"
             return None
@@ -118,8 +117,10 @@ class Macros:
             else:
                 return None
             current = current.node
-        if not isinstance(current, nodes.Name) or current.name not in self.env.globals:
+        if not isinstance(current, nodes.Name):
             return None
+        if current.name not in self.env.globals:
+            return self._check_node(current, known)
         value = self.env.globals[current.name]
         walked = current.name
         for key in reversed(chain):

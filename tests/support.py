@@ -50,7 +50,7 @@ def article(title: str, body: str = "Some text.\n", **fields) -> str:
     import yaml
 
     meta = {"title": title, **fields}
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return f"---\n{head}---\n{body}"
 
 
