@@ -63,7 +63,7 @@ def check_macros(kb: KnowledgeBase) -> Iterator[Finding]:
         extra = ()
         if article.kind == "script" and article.details is not None:
             extra = tuple(article.details.placeholders)
-        macros = kb.public_macros if article.is_public else kb.macros
+        macros = kb.macros_for(article.lang, public=article.is_public)
         yield from macros.problems(article.body, path=article.path,
                                    first_line=article.body_line, extra_names=extra)
 

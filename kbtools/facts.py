@@ -64,10 +64,29 @@ class Facts:
     service_levels: Mapping[str, ServiceLevel] = field(default_factory=dict)
     contacts: Mapping[str, Contact] = field(default_factory=dict)
     after_hours_required: tuple[str, ...] = ()
+    overrides: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    """Per language, namespaces' translated values (``support.ru.yml``) merged over the source."""
 
-    def public(self, internal: tuple[str, ...]) -> dict[str, object]:
+    def for_language(self, lang: str | None) -> dict[str, object]:
+        """All namespaces as a page in ``lang`` sees them (translated values where given)."""
+        merged = dict(self.namespaces)
+        for name, data in self.overrides.get(lang or "", {}).items():
+            if name in merged:
+                merged[name] = _deep_merge(merged[name], data)
+        return merged
+
+    def public(self, internal: tuple[str, ...], lang: str | None = None) -> dict[str, object]:
         """The namespaces a public page may use."""
-        return {k: v for k, v in self.namespaces.items() if k not in internal}
+        return {k: v for k, v in self.for_language(lang).items() if k not in internal}
+
+
+def _deep_merge(base: object, over: object) -> object:
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _deep_merge(base.get(key), value) if key in base else value
+        return merged
+    return over
 
 
 def load_facts(root: Path, facts_dir: str) -> tuple[Facts, list[Finding]]:
@@ -77,6 +96,7 @@ def load_facts(root: Path, facts_dir: str) -> tuple[Facts, list[Finding]]:
     namespaces: dict[str, object] = {}
     docs: dict[str, yamldoc.YAMLDoc] = {}
     files: dict[str, str] = {}
+    overrides: dict[str, dict[str, object]] = {}
     for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         relative = f"{facts_dir}/{file.name}"
         try:
@@ -84,13 +104,23 @@ def load_facts(root: Path, facts_dir: str) -> tuple[Facts, list[Finding]]:
         except (yamldoc.YAMLSyntaxError, UnicodeDecodeError) as exc:
             findings.append(error(relative, getattr(exc, "line", 1), "facts.yaml", str(exc)))
             continue
-        namespaces[file.stem] = doc.data
-        docs[file.stem] = doc
-        files[file.stem] = relative
+        name, _, lang = file.stem.partition(".")
+        if lang:  # support.ru.yml: Russian wording over support.yml
+            overrides.setdefault(lang, {})[name] = doc.data
+            continue
+        namespaces[name] = doc.data
+        docs[name] = doc
+        files[name] = relative
+    for lang, by_name in overrides.items():
+        for name in by_name:
+            if name not in namespaces:
+                findings.append(error(f"{facts_dir}/{name}.{lang}.yml", 1, "facts.override",
+                                      f"translates {name}.yml, which does not exist"))
     facts = Facts(namespaces, docs, files)
     hours, levels, required = _support(facts, findings)
     contacts = _contacts(facts, findings)
-    return Facts(namespaces, docs, files, hours, levels, contacts, required), findings
+    return Facts(namespaces, docs, files, hours, levels, contacts, required,
+                 overrides), findings
 
 
 def _support(facts: Facts, findings: list[Finding]):

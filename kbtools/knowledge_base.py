@@ -42,6 +42,21 @@ class KnowledgeBase:
         return build_macros(self.root, self.facts.public(internal), self.config.macros_module,
                             hidden=internal)
 
+    def macros_for(self, lang: str | None = None, *, public: bool = False) -> Macros:
+        """The macro sandbox for a page in ``lang`` (translated facts where the data has
+        them); ``public`` withholds internal fact namespaces."""
+        if lang in (None, self.config.default_language) or lang not in self.facts.overrides:
+            return self.public_macros if public else self.macros
+        key = (lang, public)
+        cache = self.__dict__.setdefault("_macros_by_lang", {})
+        if key not in cache:
+            internal = self.config.internal_facts
+            namespaces = (self.facts.public(internal, lang) if public
+                          else self.facts.for_language(lang))
+            cache[key] = build_macros(self.root, namespaces, self.config.macros_module,
+                                      hidden=internal if public else ())
+        return cache[key]
+
     @property
     def findings(self) -> tuple[Finding, ...]:
         """Findings met while loading (settings files and articles)."""

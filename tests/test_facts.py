@@ -1,0 +1,59 @@
+"""Shared facts: typed views, translated wording per language, public withholding."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kbtools.check import check
+from kbtools.knowledge_base import open_kb
+from tests.support import article, make_kb
+
+
+def test_typed_support_facts(tmp_path):
+    make_kb(tmp_path, {})
+    facts = open_kb(tmp_path).facts
+    assert facts.service_levels["P1"].first_response == timedelta(minutes=30)
+    assert facts.service_levels["P2"].resolution == timedelta(days=1)
+    assert facts.after_hours_required == ("P1", "P2")
+    assert set(facts.contacts) == {"tier1", "duty-manager"}
+    # Monday 2026-11-23, 07:59 and 08:00 local time in Ljubljana (UTC+1 in November)
+    assert not facts.hours.is_open(datetime(2026, 11, 23, 7, 59))
+    assert facts.hours.is_open(datetime(2026, 11, 23, 8, 0))
+    assert not facts.hours.is_open(datetime(2026, 11, 28, 12, 0))  # Saturday
+
+
+def test_translated_fact_wording_per_language(tmp_path):
+    make_kb(tmp_path, {"macros/data/support.ru.yml": "hours_text: с 8 до 20\n"})
+    kb = open_kb(tmp_path)
+    text = "{{ support.hours_text }} / {{ support.email }}"
+    assert kb.macros_for("ru").render(text, path="x") == "с 8 до 20 / help@example.test"
+    assert kb.macros_for("en").render(text, path="x") == (
+        "Monday to Friday, 08:00-20:00 / help@example.test")
+    assert kb.macros_for("fa").render(text, path="x").startswith("Monday")
+
+
+def test_override_of_a_missing_namespace_is_reported(tmp_path):
+    make_kb(tmp_path, {"macros/data/prices.ru.yml": "x: 1\n", "docs/a.md": article("A")})
+    assert [f.format() for f in check(open_kb(tmp_path)).findings] == [
+        "macros/data/prices.ru.yml:1: error: translates prices.yml, which does not exist "
+        "[facts.override]"]
+
+
+def test_public_sandbox_withholds_internal_facts(tmp_path):
+    make_kb(tmp_path, {})
+    kb = open_kb(tmp_path)
+    assert "contacts" in kb.macros.names
+    assert "contacts" not in kb.macros_for("ru", public=True).names
+    assert "contacts" not in kb.public_macros.names
+
+
+def test_macros_module_functions_are_available(tmp_path):
+    make_kb(tmp_path, {"macros/main.py": (
+        "def define_env(env):\n"
+        "    @env.macro\n"
+        "    def shout(text):\n"
+        "        return text.upper()\n"),
+        "docs/a.md": article("A", body="{{ shout(support.company) }}\n")})
+    kb = open_kb(tmp_path)
+    assert kb.macros.render("{{ shout(support.company) }}", path="x") == "EXAMPLE CO"
+    assert check(kb).findings == ()
