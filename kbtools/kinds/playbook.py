@@ -268,7 +268,7 @@ def _check_one(kb: KnowledgeBase, article: Article, meta: PlaybookMeta, scripts:
         if meta.after_hours is None:
             yield error(path, article.line_of("priority"), "playbook.after-hours",
                         f"a {meta.priority} playbook must define after_hours: {{contact, "
-                        "within, how, message}}")
+                        "within, how, message}")
         elif _hours(kb, meta.after_hours.contact) == "business":
             yield warning(path, article.line_of("after_hours.contact"),
                           "playbook.after-hours-contact",
