@@ -28,10 +28,14 @@ class GeneratedPage:
 
 
 # Providers of generated pages ("module:function"), internal site unless a page says public.
-PROVIDERS: list[str] = []
+PROVIDERS: list[str] = [
+    "kbtools.onboarding:index_pages",
+]
 
 # Kind -> "module:function" that turns an article body into its page body.
-RENDERERS: dict[str, str] = {}
+RENDERERS: dict[str, str] = {
+    "path": "kbtools.onboarding:render_page",
+}
 
 
 def _load(spec: str) -> Callable:

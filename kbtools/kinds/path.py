@@ -331,20 +331,24 @@ def _check_steps(kb: KnowledgeBase, article: Article, meta: PathMeta, today) -> 
         problem = step_problem(kb, target, today)
         if problem:
             yield warning(article.path, step.line, "path.stale-step",
-                          f"step {step.ref} {problem}")
+                          f"step {step.ref} {problem[1]}")
 
 
-def step_problem(kb: KnowledgeBase, target: Article, today) -> str | None:
-    """Why a trainee should not rely on ``target`` as it is (overdue, outdated), or None."""
+OVERDUE, OUTDATED_TRANSLATION = "overdue", "outdated-translation"
+
+
+def step_problem(kb: KnowledgeBase, target: Article, today) -> tuple[str, str] | None:
+    """Why a trainee should not rely on ``target`` as it is: ``(flag, message)`` where flag
+    is ``overdue`` or ``outdated-translation``; None when the article is fine."""
     if target.is_translation:
         source = kb.corpus.get(target.source)
         if verdict(target, source) == OUTDATED:
-            return f"is an outdated translation of {target.source}; point at the source " \
-                   "or update the translation"
+            return OUTDATED_TRANSLATION, (f"is an outdated translation of {target.source}; "
+                                          "point at the source or update the translation")
     state = review_state(target, kb.config, today)
     if state.overdue:
-        return (f"is overdue for review (due {state.due.isoformat()}, owner "
-                f"{target.owner or 'none'}); review it or pick another article")
+        return OVERDUE, (f"is overdue for review (due {state.due.isoformat()}, owner "
+                         f"{target.owner or 'none'}); review it or pick another article")
     return None
 
 
