@@ -1,0 +1,107 @@
+"""``kb translations``: freshness report, ``diff PATH`` and ``mark-current PATH...``."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from ..freshness import CURRENT, MISSING, ORPHANED, OUTDATED, STATUSES, UNTRACKED
+from ..translations import mark_current, source_diff, translation_report
+from .app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    emit_json,
+    err_console,
+    main,
+    out_console,
+    parse_list,
+    pass_state,
+)
+
+_STYLE = {CURRENT: "green", OUTDATED: "yellow", MISSING: "red", ORPHANED: "magenta",
+          UNTRACKED: "cyan"}
+
+
+@main.group("translations", invoke_without_command=True)
+@click.option("--lang", help="Only these languages (comma-separated, e.g. ru,sl).")
+@click.option("--status", help=f"Only these verdicts ({','.join(STATUSES)}).")
+@click.option("--owner", help="Only translations this person or team answers for.")
+@click.option("--all", "every_source", is_flag=True,
+              help="Expect every source to be translated, not only public or translated ones.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--fail-on", help="Exit 1 if any translation has one of these verdicts "
+              "(e.g. outdated,missing).")
+@click.pass_context
+def translations_group(ctx, lang, status, owner, every_source, as_json, fail_on) -> None:
+    """Show which translations are current, outdated, missing, orphaned or untracked.
+
+    Verdicts compare the source's text with the state each translation pinned; git history
+    adds how many commits and lines an outdated translation is behind.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    kb = ctx.obj.kb()
+    langs = parse_list(lang, kb.config.translation_languages, "--lang")
+    statuses = parse_list(status, STATUSES, "--status")
+    failing = parse_list(fail_on, STATUSES, "--fail-on")
+    report = translation_report(kb, every_source=every_source).filtered(langs, statuses, owner)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        _render(report)
+    raise SystemExit(EXIT_PROBLEMS if report.failing(failing) else EXIT_OK)
+
+
+def _render(report) -> None:
+    console = out_console()
+    summary = report.summary()
+    for lang in report.languages:
+        items = [i for i in report.items if i.lang == lang]
+        counts = summary[lang]
+        table = Table(title=f"{lang}: {counts['percent_current']}% current "
+                      f"({counts['current']}/{counts['total']})", title_justify="left")
+        for column in ("status", "translation", "behind", "owner", "note"):
+            table.add_column(column, overflow="fold")
+        for item in items:
+            status = Text(item.status, style=_STYLE[item.status])
+            if item.machine:
+                status.append(" (machine)", style="dim")
+            behind = "" if item.behind_commits is None else \
+                f"{item.behind_commits} commits, {item.changed_lines or 0} lines"
+            table.add_row(status, item.path, behind, item.owner or "", item.note or "")
+        if items:
+            console.print(table)
+    if report.history != "ok":
+        err_console().print(f"git history: {report.history}; the verdicts come from content "
+                            "hashes, some details could not be computed", highlight=False)
+
+
+@translations_group.command("diff")
+@click.argument("path")
+@pass_state
+def diff_command(state, path: str) -> None:
+    """Show what changed in PATH's source since the translation was pinned."""
+    result = source_diff(state.kb(), path)
+    err_console().print(f"{result.source}: {result.behind_commits} commit(s) since "
+                        f"{result.commit[:10]}, pinned by {result.translation}", highlight=False)
+    if not result.diff:
+        err_console().print("no textual change in the source since the pin", highlight=False)
+    for line in result.diff.splitlines():
+        style = ("green" if line.startswith("+") else "red" if line.startswith("-")
+                 else "cyan" if line.startswith("@@") else None)
+        out_console().print(Text(line, style=style or ""))
+
+
+@translations_group.command("mark-current")
+@click.argument("paths", nargs=-1, required=True)
+@pass_state
+def mark_current_command(state, paths: tuple[str, ...]) -> None:
+    """Re-pin translations to their source's current state, after a person updated them."""
+    for pinned in mark_current(state.kb(), paths):
+        commit = pinned.source_commit[:10] if pinned.source_commit else "no commit"
+        extra = " (machine-draft flag cleared)" if pinned.cleared_machine else ""
+        click.echo(f"{pinned.path}: pinned to {pinned.source} at {commit}, "
+                   f"hash {pinned.source_hash}{extra}")
+        if pinned.note:
+            err_console().print(f"{pinned.path}: note: {pinned.note}", highlight=False)
