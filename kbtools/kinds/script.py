@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from jinja2 import TemplateSyntaxError, nodes
+
+from ..findings import Finding, error, warning
+from ..templating import Macros, has_macros
 from . import ParseContext
 
 if TYPE_CHECKING:
     from ..knowledge_base import KnowledgeBase
+    from ..model import Article
 
 CHANNELS = ("email", "chat", "phone")
 FIELDS = frozenset({"channel", "situation", "tone", "use_when", "placeholders"})
@@ -76,6 +81,74 @@ def parse(ctx: ParseContext) -> ScriptMeta:
     return ScriptMeta(channel, texts["situation"], texts["tone"], texts["use_when"], placeholders)
 
 
-def validate(kb: KnowledgeBase):
-    """Placeholder guard lives in kbtools.scripts once answer-script tooling exists."""
-    return []
+def names_used(macros: Macros, body: str) -> dict[str, int]:
+    """Free names ``body`` reads (placeholders and fact namespaces), each with the
+    1-based body line of its first use. A body with a syntax error uses nothing here
+    (``kb check`` reports the syntax error itself)."""
+    if not has_macros(body):
+        return {}
+    try:
+        tree = macros.env.parse(body)
+    except TemplateSyntaxError:
+        return {}
+    local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    used: dict[str, int] = {}
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name not in local:
+            line = used.get(node.name)
+            used[node.name] = node.lineno if line is None else min(line, node.lineno)
+    return used
+
+
+def validate(kb: KnowledgeBase) -> Iterator[Finding]:
+    """The placeholder guard: a translation declares and uses exactly its source's
+    placeholders; a declared placeholder is used; none hides a fact namespace.
+
+    A body using an undeclared name is reported by ``kb check``'s macro check
+    (``macro.unknown`` at its line), which already knows the declared placeholders.
+    """
+    facts = set(kb.macros.names)
+    for article in kb.corpus.of_kind("script"):
+        meta = article.details
+        if not isinstance(meta, ScriptMeta):
+            continue
+        for name, placeholder in meta.placeholders.items():
+            if name in facts:
+                yield error(article.path, placeholder.line, "script.placeholder-name",
+                            f"placeholder {name!r} hides the shared facts or macro {name!r}; "
+                            "rename the placeholder")
+        used = names_used(kb.macros, article.body)
+        if article.is_translation:
+            yield from _guard_translation(kb, article, meta, used)
+        else:
+            for name, placeholder in meta.placeholders.items():
+                if name not in used:
+                    yield warning(article.path, placeholder.line, "script.placeholder-unused",
+                                  f"placeholder {name!r} is declared but the reply never uses "
+                                  f"{{{{ {name} }}}}; use it or remove the declaration")
+
+
+def _guard_translation(kb: KnowledgeBase, article: Article, meta: ScriptMeta,
+                       used: dict[str, int]) -> Iterator[Finding]:
+    source = kb.corpus.get(article.source or "")
+    if source is None or not isinstance(source.details, ScriptMeta):
+        return
+    declared, expected = meta.placeholders, source.details.placeholders
+    where = article.line_of("placeholders") if "placeholders" in article.lines \
+        else article.line_of("title")
+    for name in sorted(set(expected) - set(declared)):
+        yield error(article.path, where, "script.placeholder-missing",
+                    f"translation lacks placeholder {name!r} that its source declares at "
+                    f"{source.path}:{expected[name].line}; declare it under placeholders: "
+                    "with a translated description")
+    for name in sorted(set(declared) - set(expected)):
+        yield error(article.path, declared[name].line, "script.placeholder-extra",
+                    f"translation declares placeholder {name!r}, which its source "
+                    f"{source.path} does not; declare it in the source first or remove it")
+    source_used = names_used(kb.macros, source.body)
+    for name in sorted(set(source_used) & set(expected) - set(used)):
+        line = declared[name].line if name in declared else where
+        yield error(article.path, line, "script.placeholder-dropped",
+                    f"the reply never uses {{{{ {name} }}}}, which the source uses at "
+                    f"{source.path}:{source.body_line + source_used[name] - 1}; "
+                    "the translated reply would lose it")
