@@ -35,6 +35,7 @@ PROVIDERS: list[str] = [
 # Kind -> "module:function" that turns an article body into its page body.
 RENDERERS: dict[str, str] = {
     "path": "kbtools.onboarding:render_page",
+    "script": "kbtools.scripts:render_page",
 }
 
 
