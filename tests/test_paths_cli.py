@@ -58,7 +58,7 @@ def test_check_lists_problems_and_exits_1(tmp_path):
         "docs/onboarding/first-weeks.md:10: error: step docs/legacy/greeting-rules.md does not exist; "
         "fix the path or remove the step [path.missing-step]",
         "docs/onboarding/first-weeks.md:26: warning: step playbooks/outage.md is overdue for "
-        "review (due 2025-07-09, owner ann); review it or pick another article "
+        "review (due 2025-04-10, owner ann); review it or pick another article "
         "[path.stale-step]",
     ]
     assert "2 problem(s) in first-weeks" in result.stderr
