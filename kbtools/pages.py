@@ -30,12 +30,14 @@ class GeneratedPage:
 # Providers of generated pages ("module:function"), internal site unless a page says public.
 PROVIDERS: list[str] = [
     "kbtools.onboarding:index_pages",
+    "kbtools.playbook_page:index_pages",
 ]
 
 # Kind -> "module:function" that turns an article body into its page body.
 RENDERERS: dict[str, str] = {
     "path": "kbtools.onboarding:render_page",
     "script": "kbtools.scripts:render_page",
+    "playbook": "kbtools.playbook_page:render_page",
 }
 
 
