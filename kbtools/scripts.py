@@ -136,9 +136,10 @@ def _variable_problems(article: Article, declared: Mapping[str, Placeholder],
         parts.append("missing required " + ", ".join(
             f"{n} ({declared[n].description})" if declared[n].description else n
             for n in missing))
-    if unknown:
-        parts.append("unknown variable " + ", ".join(unknown)
-                     + f" (placeholders: {', '.join(declared) or 'none'})")
+    for name in unknown:
+        hint = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.6)
+        parts.append(f"unknown variable {name}" + (f" (did you mean {hint[0]}?)" if hint else
+                     f" (placeholders: {', '.join(declared) or 'none'})"))
     example = " ".join(f'--var {n}="..."' for n in missing)
     return f"{article.path}: " + "; ".join(parts) + (f"; give them with {example}" if example else "")
 
