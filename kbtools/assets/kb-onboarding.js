@@ -86,9 +86,9 @@
       var percent = all ? Math.round((100 * (read + passed)) / all) : 0;
       bar.setAttribute("aria-valuenow", String(percent));
       fill.style.width = percent + "%";
-      progress.textContent = read + " of " + plural(steps.length, "step", "steps") + " read · " +
+      progress.textContent = read + " of " + plural(steps.length, "step", "steps") + " read \u00b7 " +
         passed + " of " + plural(quizzes.length, "quiz", "quizzes") +
-        " passed · " + percent + "% done";
+        " passed \u00b7 " + percent + "% done";
       remaining.textContent = formatMinutes(left);
     }
 
