@@ -114,13 +114,13 @@ def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
     match = _H1.match(body)
     head, rest = (body[:match.end()], body[match.end():]) if match else ("", body)
     here = site_path(article.source or article.path)
-    parts = [head.rstrip("\n"), _summary(book), "## Escalation flow",
+    parts = [head.strip("\n"), _summary(book), "## Escalation flow",
              f"```mermaid\n{mermaid(book, kb.facts.hours)}```", "## Steps",
              *(_step_md(s, here) for s in book.tiers)]
     if book.after_hours:
         parts.append(_step_md(book.after_hours, here, kb.facts.hours))
     parts.append(_closing(book))
-    parts.append(rest.lstrip("\n"))
+    parts.append(rest.strip("\n"))
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
