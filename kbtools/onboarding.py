@@ -82,6 +82,8 @@ class PathView:
     owner: str | None
     stages: tuple[StageView, ...]
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    progress_key: str = ""
+    """Key of the saved progress: the source path, so every language shares one progress."""
 
     @property
     def minutes(self) -> int:
@@ -161,15 +163,24 @@ def path_view(kb: KnowledgeBase, name: str, today: date | None = None) -> PathVi
     return view_of(kb, find_path(kb, name), today or clock.today())
 
 
+def path_meta(kb: KnowledgeBase, article: Article) -> PathMeta | None:
+    """The parsed path of ``article``; a translation without its own stages uses its
+    source's."""
+    if isinstance(article.details, PathMeta):
+        return article.details
+    source = kb.corpus.get(article.source) if article.source else None
+    return source.details if source and isinstance(source.details, PathMeta) else None
+
+
 def view_of(kb: KnowledgeBase, article: Article, today: date) -> PathView:
-    meta = article.details if isinstance(article.details, PathMeta) else PathMeta(None, ())
+    meta = path_meta(kb, article) or PathMeta(None, ())
     page = site_url(article)
     stages = tuple(
         StageView(stage.title, tuple(_step_view(kb, step, page, today) for step in stage.steps),
                   stage.checkpoints)
         for stage in meta.stages)
     return PathView(article.path, article.title, meta.level, article.owner, stages,
-                    tuple(_findings(kb, article, today)))
+                    tuple(_findings(kb, article, today)), article.source or article.path)
 
 
 def _step_view(kb: KnowledgeBase, step, page_url: str, today: date) -> StepView:
@@ -210,7 +221,7 @@ def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
     """The path page: the author's body, then the interactive curriculum (raw HTML)."""
     from .onboarding_page import path_html
 
-    if not isinstance(article.details, PathMeta):
+    if path_meta(kb, article) is None:
         return body
     view = view_of(kb, article, clock.today())
     return f"{body.rstrip()}\n\n{path_html(view)}\n"

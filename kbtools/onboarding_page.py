@@ -64,7 +64,7 @@ def path_html(view: PathView) -> str:
     level = LEVEL_TITLES.get(view.level or "", view.level or "no level")
     total = format_minutes(view.minutes)
     parts = [
-        f'<div class="kb-path" data-kb-path="{_attr(view.path)}">',
+        f'<div class="kb-path" data-kb-path="{_attr(view.progress_key or view.path)}">',
         '<div class="kb-path-summary">',
         f'<p class="kb-path-meta"><span class="kb-path-level">{escape(level)}</span> · '
         f'Total time: <strong class="kb-path-total">{total}</strong> · '

@@ -127,3 +127,12 @@ def test_no_index_without_paths(tmp_path):
                                                (0, "0m")])
 def test_format_minutes(minutes, text):
     assert format_minutes(minutes) == text
+
+
+def test_translation_without_stages_uses_the_source_path_and_shares_progress(tmp_path):
+    kb = path_kb(tmp_path, **{"docs/onboarding/first-weeks.ru.md":
+                              article("Первые недели", "Добро пожаловать.\n")})
+    html = page_of(kb, "docs/onboarding/first-weeks.ru.md")
+    assert html.startswith("Добро пожаловать.\n\n<div class=\"kb-path\" "
+                           "data-kb-path=\"docs/onboarding/first-weeks.md\">")
+    assert 'href="../../../products/invoices/">Invoices overview</a>' in html

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from .. import clock
@@ -305,7 +306,7 @@ def validate(kb: KnowledgeBase) -> Iterator[Finding]:
         yield from validate_path(kb, article, today)
 
 
-def validate_path(kb: KnowledgeBase, article: Article, today) -> Iterator[Finding]:
+def validate_path(kb: KnowledgeBase, article: Article, today: date) -> Iterator[Finding]:
     """Findings for one path article (nothing when it has no parsed path)."""
     meta = article.details
     if not isinstance(meta, PathMeta):
@@ -314,7 +315,8 @@ def validate_path(kb: KnowledgeBase, article: Article, today) -> Iterator[Findin
     yield from _check_checkpoints(article, meta)
 
 
-def _check_steps(kb: KnowledgeBase, article: Article, meta: PathMeta, today) -> Iterator[Finding]:
+def _check_steps(kb: KnowledgeBase, article: Article, meta: PathMeta,
+                 today: date) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for step in meta.steps:
         if step.ref in seen:
@@ -337,7 +339,7 @@ def _check_steps(kb: KnowledgeBase, article: Article, meta: PathMeta, today) -> 
 OVERDUE, OUTDATED_TRANSLATION = "overdue", "outdated-translation"
 
 
-def step_problem(kb: KnowledgeBase, target: Article, today) -> tuple[str, str] | None:
+def step_problem(kb: KnowledgeBase, target: Article, today: date) -> tuple[str, str] | None:
     """Why a trainee should not rely on ``target`` as it is: ``(flag, message)`` where flag
     is ``overdue`` or ``outdated-translation``; None when the article is fine."""
     if target.is_translation:
