@@ -1,0 +1,54 @@
+"""Everything the MkDocs adapter needs for one site build, prepared before MkDocs runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .. import clock
+from ..check import check
+from ..errors import ContentError
+from ..findings import Finding
+from ..knowledge_base import KnowledgeBase
+from .selection import blocking_findings, select
+from .site import SITES, Site
+from .staging import StagedSite, stage
+
+
+@dataclass
+class SiteContext:
+    """One site being built: the knowledge base, the staged files, today's date, and the
+    problems met while MkDocs renders pages (macro errors), for the use case to report."""
+
+    kb: KnowledgeBase
+    site: Site
+    staged: StagedSite
+    today: date
+    failures: list[Finding] = field(default_factory=list)
+
+
+def staging_dir(kb: KnowledgeBase, site: Site) -> Path:
+    """``<state_dir>/build/<site>/docs``: the git-ignored staging folder of ``site``."""
+    return kb.config.path(kb.config.state_dir) / "build" / site.name / "docs"
+
+
+def prepare(kb: KnowledgeBase, site: Site | str, *, site_name: str,
+            check_findings: tuple[Finding, ...] | None = None) -> SiteContext:
+    """Check that ``site`` may be built, then stage its files.
+
+    Raises :class:`ContentError` (with the findings) when ``kb check`` errors concern the
+    site's pages or the public site would link to internal pages (see
+    :func:`~kbtools.sites.selection.blocking_findings`).
+    """
+    site = SITES[site] if isinstance(site, str) else site
+    selection = select(kb, site)
+    if check_findings is None:
+        check_findings = check(kb).findings
+    blocking = blocking_findings(site, selection, check_findings)
+    if blocking:
+        raise ContentError(
+            f"the {site.name} site was not built: {len(blocking)} error(s) in its pages "
+            "(fix them, then build again)", blocking)
+    staged = stage(kb, selection, staging_dir(kb, site), site_name)
+    return SiteContext(kb, site, staged, clock.today())

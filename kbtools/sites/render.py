@@ -1,0 +1,124 @@
+"""A page's markdown as a site shows it: comments out (public), links mapped to the site's
+layout, macros rendered, the kind's page body, and the banners.
+
+Portable logic, called by the MkDocs adapter for every article page; it knows nothing about
+MkDocs except the page URLs it is given.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import date
+
+from .. import pages
+from ..knowledge_base import KnowledgeBase
+from ..links import links
+from ..model import Article
+from .banners import page_banners
+from .site import site_path
+from .staging import StagedSite
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
+
+
+def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
+                   reader_lang: str, today: date, source_href: str | None = None) -> str:
+    """The markdown of ``article``'s page at ``src_uri`` for a reader of ``reader_lang``.
+
+    Raises :class:`~kbtools.templating.MacroError` (file and line) when a macro fails.
+    """
+    public = staged.site.public
+    text = strip_comments(article.body) if public else article.body
+    text = map_links(staged, article, src_uri, text)
+    macros = kb.public_macros if public else kb.macros
+    text = macros.render(text, path=article.path, first_line=article.body_line,
+                         variables=_placeholders(kb, article))
+    text = body_of(kb, article, text)
+    found = page_banners(kb, article, reader_lang=reader_lang, internal=not public,
+                         today=today, source_href=source_href)
+    if not found:
+        return text
+    return "\n".join(b.html for b in found) + "\n\n" + text
+
+
+def body_of(kb: KnowledgeBase, article: Article, text: str) -> str:
+    """The kind's page body (``kbtools.pages.RENDERERS``); answer scripts without a renderer
+    are wrapped in a box with a copy button, so agents can always copy the reply."""
+    if article.kind in pages.RENDERERS:
+        return pages.render_body(kb, article, text)
+    if article.kind == "script":
+        return copy_box(text)
+    return text
+
+
+def copy_box(markdown: str, label: str = "") -> str:
+    """Markdown wrapped in an element whose text the site's copy button puts on the clipboard
+    (``data-kb-copy``; see ``theme/assets/kb/kb.js``). Needs the ``md_in_html`` extension."""
+    return (f'<div class="kb-copy" data-kb-copy="{label}" markdown="1">\n\n'
+            f"{markdown.strip()}\n\n</div>\n")
+
+
+def strip_comments(text: str) -> str:
+    """Remove HTML comments outside code blocks, keeping the line count (so errors keep
+    their line numbers)."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence = None
+
+    def flush() -> None:
+        if prose:
+            chunk = "\n".join(prose)
+            out.append(_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), chunk))
+            prose.clear()
+
+    for line in text.split("\n"):
+        match = _FENCE.match(line)
+        if fence:
+            out.append(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            flush()
+            fence = match.group(1)
+            out.append(line)
+            continue
+        prose.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def map_links(staged: StagedSite, article: Article, src_uri: str, text: str) -> str:
+    """Rewrite links whose target moves in the site (``../playbooks/x.md`` from ``docs/`` is
+    ``playbooks/x.md`` in the site); other links are left exactly as written."""
+    lines = None
+    base = posixpath.dirname(src_uri)
+    for link in links(article):
+        if link.external or link.path is None:
+            continue
+        written = link.target.partition("#")[0].split("?")[0]
+        target = posixpath.relpath(site_path(link.path), base or ".")
+        if written.endswith("/"):
+            target += "/"
+        if target == written or written.startswith("/"):
+            continue
+        if lines is None:
+            lines = text.split("\n")
+        index = link.line - article.body_line
+        if 0 <= index < len(lines):
+            new = target + (f"#{link.anchor}" if link.anchor else "")
+            lines[index] = lines[index].replace(link.target, new, 1)
+    return text if lines is None else "\n".join(lines)
+
+
+def _placeholders(kb: KnowledgeBase, article: Article) -> dict[str, str] | None:
+    """Answer-script placeholders render as themselves (``{{ amount }}``) for the agent."""
+    if article.kind != "script":
+        return None
+    names: set[str] = set()
+    for item in (article, kb.corpus.get(article.source) if article.source else None):
+        details = getattr(item, "details", None)
+        names.update(getattr(details, "placeholders", {}) or {})
+    return {name: "{{ " + name + " }}" for name in names}

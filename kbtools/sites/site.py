@@ -1,0 +1,44 @@
+"""The two sites built from one knowledge base, declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+INTERNAL, PUBLIC = "internal", "public"
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One static site: which content it may publish and where it goes by default."""
+
+    name: str
+    public: bool
+    """True for the customer site: only ``audience: public`` articles, sanitized HTML."""
+    out: str
+    """Default output folder, relative to the knowledge base root."""
+    content_roots: tuple[str, ...]
+    """Repo folders whose articles the site may contain (``playbooks`` only internally)."""
+
+
+SITES: dict[str, Site] = {
+    INTERNAL: Site(INTERNAL, False, "site", ("docs", "playbooks")),
+    PUBLIC: Site(PUBLIC, True, "site-public", ("docs",)),
+}
+
+
+def site_path(repo_path: str) -> str:
+    """Where a repo file lives in a site's docs: ``docs/faq/a.md`` -> ``faq/a.md``,
+    ``playbooks/p.md`` -> ``playbooks/p.md`` (playbooks become a section of the site)."""
+    if repo_path.startswith("docs/"):
+        return repo_path[len("docs/"):]
+    return repo_path
+
+
+def page_url(site_src: str) -> str:
+    """The directory URL MkDocs gives a default-language page: ``faq/a.md`` -> ``faq/a/``."""
+    stem = site_src[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"

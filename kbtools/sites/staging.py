@@ -1,0 +1,117 @@
+"""Write a site's staging folder: only the files the site may publish, as MkDocs reads them.
+
+Pages get a minimal front matter (title and tags; never owner, reviewer or pins), translations
+are laid out with the language suffix MkDocs' i18n plugin expects (``page.ru.md``) whatever the
+knowledge base's layout, assets are hard-linked (copied across file systems), and pages the
+tooling generates (other features' pages, section indexes, a public home) are added.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nh3
+import yaml
+
+from ..knowledge_base import KnowledgeBase
+from ..model import Article
+from ..pages import generated_pages
+from . import indexes
+from .selection import Selection
+from .site import Site, site_path
+
+
+@dataclass(frozen=True)
+class StagedSite:
+    """A staged docs folder and what the adapter needs to know about its pages."""
+
+    site: Site
+    docs_dir: Path
+    languages: tuple[str, ...]
+    articles: Mapping[str, Article] = field(default_factory=dict)
+    """Site source path (``faq/a.ru.md``) -> the article staged there."""
+    titles: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(default-language source path, language) -> page title, for every staged page."""
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def article_at(self, src_uri: str) -> Article | None:
+        return self.articles.get(src_uri)
+
+    def src_of(self, repo_path: str) -> str | None:
+        """Site source path of the repo file ``repo_path`` if the site publishes it."""
+        return self._src_by_repo.get(repo_path)
+
+    @property
+    def _src_by_repo(self) -> dict[str, str]:
+        cache = self.__dict__.get("_by_repo_cache")
+        if cache is None:
+            cache = {a.path: src for src, a in self.articles.items()}
+            object.__setattr__(self, "_by_repo_cache", cache)
+        return cache
+
+
+def staged_src(article: Article, default_language: str) -> str:
+    """Where ``article`` goes in the staging folder (suffix layout for translations)."""
+    if not article.is_translation:
+        return site_path(article.path)
+    return f"{site_path(article.source)[: -len('.md')]}.{article.lang}.md"
+
+
+def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
+          site_name: str) -> StagedSite:
+    """Empty ``docs_dir`` and fill it with ``selection``; return the staged site."""
+    site = selection.site
+    languages = kb.config.languages
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    docs_dir.mkdir(parents=True)
+    articles: dict[str, Article] = {}
+    titles: dict[tuple[str, str], str] = {}
+    for article in selection.articles:
+        src = staged_src(article, languages[0])
+        articles[src] = article
+        title = _plain(article.title) if site.public else article.title
+        norm = site_path(article.source) if article.is_translation else src
+        titles[(norm, article.lang)] = title
+        _write_page(docs_dir / src, title, article.tags, article.body)
+    for asset in selection.assets:
+        _link(kb.root / asset, docs_dir / site_path(asset))
+    for page in generated_pages(kb):
+        if site.public and page.audience != "public":
+            continue
+        title = _plain(page.title) if site.public else page.title
+        titles[(page.path, languages[0])] = title
+        _write_page(docs_dir / page.path, title, (), page.markdown)
+    for page in indexes.section_indexes(titles, languages, site_name, public=site.public):
+        titles[(page.norm, page.lang)] = page.title
+        _write_page(docs_dir / page.src, page.title, (), page.markdown)
+    return StagedSite(site, docs_dir, languages, articles, titles)
+
+
+def _plain(title: str) -> str:
+    """A title with no markup at all (public titles reach <title>, the nav and search)."""
+    return nh3.clean(title, tags=set()).replace("&amp;", "&")
+
+
+def _write_page(path: Path, title: str, tags: tuple[str, ...], body: str) -> None:
+    meta: dict = {"title": title}
+    if tags:
+        meta["tags"] = list(tags)
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{head}---\n{body}", encoding="utf-8")
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
