@@ -129,7 +129,7 @@ class _RuleParser:
     def bad(self, sub: str, code: str, message: str) -> None:
         self.ok = False
         self.ctx.error(f"{self.key}.{sub}" if sub else self.key, code,
-                       f"rule {self.label}: {message}")
+                       f"{self.label}: {message}")
 
     def parse(self) -> Rule | None:
         item = self.item
@@ -142,7 +142,7 @@ class _RuleParser:
                      "missing id" if rule_id is None else
                      f"id {rule_id!r} must be lower-case letters, digits, '-', '_' or '.'")
         else:
-            self.label = repr(rule_id)
+            self.label = f"rule {rule_id!r}"
         kind = item.get("kind")
         if kind not in RULE_KINDS:
             self.bad("kind" if "kind" in item else "", "tone.rule-kind",
