@@ -51,13 +51,15 @@ stages:
 Welcome to the path.
 """
 
+PLAYBOOK = {"priority": "P3", "triggers": ["site down"],
+            "tiers": [{"contact": "tier1", "within": "1h", "do": "Reproduce it."}]}
 TARGETS = {
     "docs/products/invoices.md": article("Invoices overview", "Invoices are great.\n",
                                          owner="ann", reviewed="2026-11-01"),
     "docs/tone/voice.md": article("Voice principles", "Be kind.\n", owner="ann",
                                   reviewed="2026-11-01"),
     "playbooks/outage.md": article("Outage", "Page people.\n", owner="ann",
-                                   reviewed="2026-11-01"),
+                                   reviewed="2026-11-01", **PLAYBOOK),
 }
 
 
@@ -112,7 +114,7 @@ def test_missing_step_is_an_error_at_its_line_with_a_suggestion(tmp_path):
 
 def test_step_overdue_for_review_is_flagged(tmp_path):
     old = article("Outage", "Page people.\n", owner="ann", reviewed="2026-01-10",
-                  review_every="90d")
+                  review_every="90d", **PLAYBOOK)
     assert path_findings(tmp_path, **{"playbooks/outage.md": old}) == [
         "docs/onboarding/first-weeks.md:26: warning: step playbooks/outage.md is overdue for "
         "review (due 2026-04-10, owner ann); review it or pick another article "

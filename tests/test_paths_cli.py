@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from tests.support import article
-from tests.test_paths import PATH, path_kb
+from tests.test_paths import PATH, PLAYBOOK, path_kb
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def test_shows_stages_steps_minutes_and_total(tmp_path):
 
 
 def test_marks_stale_and_missing_steps(tmp_path):
-    old = article("Outage", "Page people.\n", owner="ann", reviewed="2025-01-10")
+    old = article("Outage", "Page people.\n", owner="ann", reviewed="2025-01-10", **PLAYBOOK)
     path_kb(tmp_path, PATH.replace("docs/tone/voice.md", "docs/legacy/greeting-rules.md"),
             **{"playbooks/outage.md": old})
     result = run(tmp_path, "docs/onboarding/first-weeks.md")
@@ -49,7 +49,7 @@ def test_marks_stale_and_missing_steps(tmp_path):
 
 
 def test_check_lists_problems_and_exits_1(tmp_path):
-    old = article("Outage", "Page people.\n", owner="ann", reviewed="2025-01-10")
+    old = article("Outage", "Page people.\n", owner="ann", reviewed="2025-01-10", **PLAYBOOK)
     path_kb(tmp_path, PATH.replace("docs/tone/voice.md", "docs/legacy/greeting-rules.md"),
             **{"playbooks/outage.md": old})
     result = run(tmp_path, "first-weeks", "--check")

@@ -11,7 +11,7 @@ from kbtools import pages
 from kbtools.onboarding import index_pages, relative_url, site_url
 from kbtools.onboarding_page import choice_order, format_minutes
 from tests.support import article
-from tests.test_paths import PATH, path_kb
+from tests.test_paths import PATH, PLAYBOOK, path_kb
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +77,7 @@ def test_quiz_answers_and_stable_shuffle(tmp_path):
 
 
 def test_page_marks_stale_and_missing_steps_and_escapes_text(tmp_path):
-    old = article("Outage", "Page people.\n", owner="ann", reviewed="2025-01-10")
+    old = article("Outage", "Page people.\n", owner="ann", reviewed="2025-01-10", **PLAYBOOK)
     text = PATH.replace("docs/tone/voice.md", "docs/legacy/gone.md").replace(
         "Pick the two facts.", "Pick <two> & \"facts\".")
     html = page_of(path_kb(tmp_path, text, **{"playbooks/outage.md": old}))
