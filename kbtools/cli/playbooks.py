@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from ..durations import format_duration
 from ..playbooks import all_playbooks, playbook_dict
@@ -25,12 +26,12 @@ def playbooks_command(state, as_json: bool) -> None:
     if as_json:
         emit_json({"playbooks": [playbook_dict(b) for b in books]})
         raise SystemExit(EXIT_OK)
-    table = Table("Priority", "Playbook", "Title", "First contact", "After hours", box=None)
+    table = Table("Priority", "Playbook", "First contact", "After hours", box=None)
     for book in books:
         first = book.tiers[0] if book.tiers else None
         after = book.after_hours
         table.add_row(
-            book.priority or "-", book.name, book.title,
+            book.priority or "-", Text.assemble(book.name, "\n", (book.title, "dim")),
             f"{first.contact.label}, {format_duration(first.within)}" if first else "-",
             f"{after.contact.label}, {format_duration(after.within)}" if after
             else "next business day")
