@@ -40,6 +40,17 @@ class TranslationSettings:
 
 
 @dataclass(frozen=True)
+class TranslateSettings:
+    """Machine-translated drafts (``kb translate``): which provider, with which options."""
+
+    provider: str = "libretranslate"
+    """A provider name (see ``kbtools.translate.providers``), e.g. libretranslate, deepl."""
+    options: Mapping[str, object] = field(default_factory=dict)
+    """Provider options (url, timeout, retries, backoff, max_chars); credentials are not
+    accepted here: they come from environment variables."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings of one knowledge base, rooted at ``root``."""
 
@@ -66,6 +77,8 @@ class Config:
     """How long before its due date an article is flagged ``due-soon``."""
     translations: TranslationSettings = field(default_factory=TranslationSettings)
     """Translation layout and pinned-source keys."""
+    translate: TranslateSettings = field(default_factory=TranslateSettings)
+    """Machine-translation provider for ``kb translate``."""
     max_file_bytes: int = 2_000_000
     """Larger markdown files are reported, not parsed (a pasted log, not an article)."""
     state_dir: str = ".kb"
@@ -132,6 +145,8 @@ def load_config(root: Path) -> Config:
             kwargs[key] = _review_every(value, lambda k, m: fail(f"review_every.{k}", m))
         elif key == "translations":
             kwargs[key] = _translations(value, lambda k, m: fail(f"translations.{k}", m))
+        elif key == "translate":
+            kwargs[key] = _translate(value, lambda k, m: fail(f"translate.{k}", m))
     return Config(**kwargs)
 
 
@@ -169,3 +184,26 @@ def _translations(value, fail) -> TranslationSettings:
         if key.endswith("_key") and not (isinstance(item, str) and item):
             raise fail(key, f"{key} must be a front-matter key such as l10n.sourceCommit")
     return TranslationSettings(**value)
+
+
+_SECRET_WORDS = ("key", "secret", "token", "password", "auth")
+
+
+def _translate(value, fail) -> TranslateSettings:
+    if not isinstance(value, dict):
+        raise fail("", f"translate must be a mapping, got {value!r}")
+    unknown = set(value) - set(TranslateSettings.__dataclass_fields__)
+    if unknown:
+        key = sorted(unknown)[0]
+        raise fail(key, f"unknown setting {key!r} (known: options, provider)")
+    provider = value.get("provider", TranslateSettings.provider)
+    if not isinstance(provider, str) or not provider:
+        raise fail("provider", f"provider must be a name such as libretranslate, got {provider!r}")
+    options = value.get("options") or {}
+    if not isinstance(options, dict):
+        raise fail("options", f"options must be a mapping, got {options!r}")
+    for key in options:
+        if any(word in str(key).lower() for word in _SECRET_WORDS):
+            raise fail(f"options.{key}", f"{key!r} looks like a credential; kb.yml is "
+                       "committed, so credentials come from environment variables only")
+    return TranslateSettings(provider, MappingProxyType(dict(options)))
