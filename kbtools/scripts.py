@@ -147,35 +147,35 @@ def _variable_problems(article: Article, declared: Mapping[str, Placeholder],
 # -- the script page on the internal site --------------------------------------------------
 
 _MARK = "\x00kb-placeholder:{}\x00"
+_CHIP = ('<span class="kb-placeholder" title="{title}" style="padding: 0 .2em; '
+         'border-radius: .2em; background: var(--md-accent-fg-color--transparent); '
+         'font-weight: 600">[{name}]</span>')
 
 
 def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
-    """Page body for a script: the reply in a copyable box with its placeholders as chips
-    ``[name]``, then channel, situation, tone and a table of placeholders.
+    """Page body for a script: channel, situation and tone; the reply in the site's copy box
+    (``data-kb-copy``, see ``kbtools/sites``) with its placeholders as chips ``[name]``; when
+    to use it; a table of placeholders with their descriptions and fallbacks.
 
-    Renders from ``article.body`` (placeholders cannot be filled on a site; ``body`` is not
-    used). Raises :class:`~kbtools.templating.MacroError` when a macro fails, so the build
-    stops with the file and line.
+    Renders from ``article.body`` so placeholders become chips (``body``, already rendered
+    by the site, is not used). Raises :class:`~kbtools.templating.MacroError` when a macro
+    fails, so the build stops with the file and line.
     """
     info = script_info(kb, article)
     marks = {n: _MARK.format(n) for n in info.placeholders}
     text = kb.macros.render(article.body, path=article.path, first_line=article.body_line,
                             variables=marks).strip()
-    plain, shown = text, html.escape(text, quote=False)
+    shown = html.escape(text, quote=False)
     for name, mark in marks.items():
-        plain = plain.replace(mark, f"[{name}]")
         title = html.escape(info.placeholders[name].description or name)
-        shown = shown.replace(mark, f'<span class="kb-placeholder" title="{title}">[{name}]</span>')
-    box_id = f"kb-script-{article.name}"
-    copy = html.escape(plain, quote=True).replace("\n", "&#10;")
+        shown = shown.replace(mark, _CHIP.format(name=name, title=title))
+    # pre-wrap keeps the reply's line breaks and wraps long paragraphs; the text starts right
+    # after the tag so the copied reply has no leading blank line
     parts = [
         _traits_line(info),
         "",
-        f'<div class="kb-script" data-copy="{copy}">',
-        f'<pre id="{box_id}" class="kb-script__reply"><code>{shown}</code></pre>',
-        f'<button class="md-button kb-script__copy" data-clipboard-target="#{box_id} > code" '
-        'title="Copy the reply to the clipboard">Copy reply</button>',
-        "</div>",
+        f'<div class="kb-copy kb-script__reply" data-kb-copy="Copy reply" '
+        f'style="white-space: pre-wrap; padding: .8em 1em">{shown}</div>',
         "",
     ]
     if info.use_when:
