@@ -112,6 +112,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         raise
     finally:
         logger.removeHandler(collector)
+        shutil.rmtree(context.staged.docs_dir, ignore_errors=True)
     atomic.replace_dir(temp, target)
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,8 +30,14 @@ class SiteContext:
 
 
 def staging_dir(kb: KnowledgeBase, site: Site) -> Path:
-    """``<state_dir>/build/<site>/docs``: the git-ignored staging folder of ``site``."""
-    return kb.config.path(kb.config.state_dir) / "build" / site.name / "docs"
+    """A new, empty staging folder ``<state_dir>/build/<site>/docs-XXXX`` (git-ignored).
+
+    One per build, so two builds of the same KB at once (a test and an editor's preview) never
+    share files; :func:`kbtools.sites.build` removes it when the build ends.
+    """
+    parent = kb.config.path(kb.config.state_dir) / "build" / site.name
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="docs-", dir=parent))
 
 
 def prepare(kb: KnowledgeBase, site: Site | str, *, site_name: str,

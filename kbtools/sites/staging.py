@@ -66,12 +66,10 @@ def staged_src(article: Article, default_language: str) -> str:
 
 def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
           site_name: str) -> StagedSite:
-    """Empty ``docs_dir`` and fill it with ``selection``; return the staged site."""
+    """Fill the empty folder ``docs_dir`` with ``selection``; return the staged site."""
     site = selection.site
     languages = kb.config.languages
-    if docs_dir.exists():
-        shutil.rmtree(docs_dir)
-    docs_dir.mkdir(parents=True)
+    docs_dir.mkdir(parents=True, exist_ok=True)
     articles: dict[str, Article] = {}
     titles: dict[tuple[str, str], str] = {}
     for article in selection.articles:

@@ -1,0 +1,207 @@
+"""The sites' pure parts: navigation, generated indexes, comments, links, banners, sanitizer,
+selection and what blocks a build (no MkDocs run here)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kbtools.errors import ContentError, UsageError
+from kbtools.knowledge_base import open_kb
+from kbtools.sites import build
+from kbtools.sites.banners import STRINGS, page_banners
+from kbtools.sites.indexes import section_indexes
+from kbtools.sites.navigation import expand_nav
+from kbtools.sites.render import copy_box, map_links, strip_comments
+from kbtools.sites.sanitize import sanitize
+from kbtools.sites.selection import blocking_findings, select
+from kbtools.sites.site import SITES
+from kbtools.sites.staging import StagedSite
+from tests.support import article, make_kb
+
+# -- navigation -------------------------------------------------------------------------
+
+
+def test_nav_expands_folders_in_the_order_of_mkdocs_yml_and_drops_unpublished_ones():
+    titles = {"index.md": "Home", "faq/index.md": "FAQ index", "faq/b.md": "Beta",
+              "faq/a.md": "Alpha", "guide/x.md": "X guide", "extra/y.md": "Y"}
+    nav = expand_nav(["index.md", {"Questions": "faq/"}, {"Playbooks": "playbooks/"},
+                      {"Guides": "guide/"}], titles)
+    assert nav == [
+        "index.md",
+        {"Questions": ["faq/index.md", "faq/a.md", "faq/b.md"]},
+        {"Guides": ["guide/x.md"]},
+        {"Extra": ["extra/y.md"]},  # not in mkdocs.yml: appended, never lost
+    ]
+
+
+def test_nav_splits_large_folders_so_each_page_carries_a_bounded_part():
+    titles = {f"big/p{i:03}.md": f"Page {i:03}" for i in range(70)}
+    nav = expand_nav([{"Big": "big/"}], titles, max_pages=30)
+    parts = nav[0]["Big"]
+    assert [len(next(iter(p.values()))) for p in parts] == [30, 30, 10]
+    assert sum(len(next(iter(p.values()))) for p in parts) == 70
+    assert next(iter(parts[0])) == "P (1–30)"
+
+
+def test_generated_indexes_list_every_page_in_each_language():
+    titles = {("faq/a.md", "en"): "Alpha", ("faq/a.ru.md", "ru"): "Альфа",
+              ("faq/b.md", "en"): "Beta", ("faq/a.md", "ru"): "Альфа"}
+    pages = {(p.src, p.lang): p for p in section_indexes(
+        titles, ("en", "ru"), "Help", public=True)}
+    assert set(pages) == {("faq/index.md", "en"), ("faq/index.ru.md", "ru"),
+                          ("index.md", "en"), ("index.ru.md", "ru")}
+    ru = pages[("faq/index.ru.md", "ru")].markdown
+    assert "[Альфа](a.md)" in ru and "[Beta](b.md)" in ru  # untranslated: English title
+    assert "[Faq](faq/index.md)" in pages[("index.md", "en")].markdown
+
+
+# -- page markdown -----------------------------------------------------------------------
+
+
+def test_strip_comments_keeps_lines_and_code_blocks():
+    text = "a <!-- secret -->\n<!-- two\nlines -->\n```\n<!-- code -->\n```\nz"
+    out = strip_comments(text)
+    assert "secret" not in out and "two" not in out
+    assert "<!-- code -->" in out
+    assert out.count("\n") == text.count("\n")
+
+
+def test_links_from_docs_to_playbooks_follow_the_site_layout(tmp_path):
+    root = make_kb(tmp_path, {
+        "docs/index.md": article("Home", "See [the playbook](../playbooks/p.md#tiers) and "
+                                         "[a page](guide/g.md).\n"),
+        "docs/guide/g.md": article("G"),
+        "playbooks/p.md": article("P", priority="P1"),
+    })
+    kb = open_kb(root)
+    home = kb.corpus.get("docs/index.md")
+    staged = StagedSite(SITES["internal"], tmp_path, ("en",), {"index.md": home})
+    out = map_links(staged, home, "index.md", home.body)
+    assert "(playbooks/p.md#tiers)" in out and "(guide/g.md)" in out
+
+
+def test_copy_box_marks_the_reply_for_the_copy_button():
+    assert copy_box("Hi there\n").startswith('<div class="kb-copy" data-kb-copy="" markdown="1">')
+
+
+# -- banners ------------------------------------------------------------------------------
+
+
+def test_banner_strings_exist_for_every_language_with_the_same_placeholders():
+    assert set(STRINGS) >= {"en", "ar", "fa", "ru", "sl"}
+    for lang, texts in STRINGS.items():
+        assert texts.keys() == STRINGS["en"].keys(), lang
+        assert "{owner}" in texts["overdue"] and "{due}" in texts["overdue"], lang
+        assert "{link}" in texts["outdated"] and "{language}" in texts["fallback"], lang
+
+
+def _banner_kb(tmp_path):
+    return open_kb(make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", "Source text, changed since.\n", audience="public",
+                                 owner="ann", reviewed="2025-01-10"),
+        "docs/faq/a.ru.md": article("А", "Перевод.\n",
+                                    translation={"source_hash": "0000", "machine": True}),
+    }))
+
+
+def test_banners_in_the_readers_language(tmp_path):
+    kb = _banner_kb(tmp_path)
+    source, ru = kb.corpus.get("docs/faq/a.md"), kb.corpus.get("docs/faq/a.ru.md")
+    today = date(2026, 11, 23)
+    kinds = {b.kind: b.html for b in page_banners(
+        kb, ru, reader_lang="ru", internal=True, today=today, source_href="../../faq/a/")}
+    assert set(kinds) == {"outdated", "machine"}  # the translation has no review date
+    assert 'href="../../faq/a/"' in kinds["outdated"] and "английскую версию" in kinds["outdated"]
+    internal = {b.kind: b.html for b in page_banners(
+        kb, source, reader_lang="fa", internal=True, today=today)}
+    assert set(internal) == {"fallback", "overdue"}
+    assert "Ann Example" in internal["overdue"] and "2025-07-09" in internal["overdue"]
+    assert "فارسی" in internal["fallback"]
+    public = page_banners(kb, source, reader_lang="en", internal=False, today=today)
+    assert public == []  # customers never see review dates or owners
+
+
+# -- sanitizer ------------------------------------------------------------------------------
+
+
+def test_sanitizer_keeps_material_components_and_removes_script():
+    html = ('<div class="admonition note"><p class="admonition-title">N</p></div>'
+            '<div class="tabbed-set tabbed-alternate" data-tabs="1:2"><input checked="checked" '
+            'id="__tabbed_1_1" name="__tabbed_1" type="radio"><div class="tabbed-labels">'
+            '<label for="__tabbed_1_1">One</label></div></div>'
+            '<div class="highlight"><pre><span></span><code><span class="n">x</span></code></pre></div>'
+            '<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2>'
+            '<script>alert(1)</script><p onclick="alert(2)">t<!-- hidden --></p>'
+            '<a href="javascript:alert(3)">j</a><iframe src="https://x"></iframe>')
+    out = sanitize(html)
+    for kept in ('class="admonition note"', 'data-tabs="1:2"', 'type="radio"',
+                 'for="__tabbed_1_1"', '<span class="n">x</span>', 'id="a"', 'href="#a"'):
+        assert kept in out, kept
+    for gone in ("<script", "alert(", "onclick", "hidden", "javascript:", "<iframe"):
+        assert gone not in out, gone
+
+
+# -- selection and blocking -------------------------------------------------------------------
+
+
+def test_public_selection_has_only_public_pages_and_the_files_they_use(tmp_path):
+    kb = open_kb(make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", "![shot](../img/public.png)\n", audience="public"),
+        "docs/faq/a.ru.md": article("А"),
+        "docs/guide/b.md": article("B", "![shot](../img/internal.png)\n"),
+        "docs/img/public.png": b"png", "docs/img/internal.png": b"png",
+        "playbooks/p.md": article("P", priority="P1"),
+    }))
+    public = select(kb, SITES["public"])
+    assert [a.path for a in public.articles] == ["docs/faq/a.md", "docs/faq/a.ru.md"]
+    assert public.assets == ("docs/img/public.png",)
+    internal = select(kb, SITES["internal"])
+    assert {a.path for a in internal.articles} >= {"docs/guide/b.md", "playbooks/p.md"}
+    assert set(internal.assets) == {"docs/img/public.png", "docs/img/internal.png"}
+
+
+def test_errors_block_only_the_sites_that_publish_the_page(tmp_path):
+    kb = open_kb(make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", audience="public"),
+        "docs/guide/b.md": article("B", owner="nobody"),
+    }))
+    from kbtools.check import check
+
+    findings = check(kb).findings
+    assert blocking_findings(SITES["public"], select(kb, SITES["public"]), findings) == []
+    internal = blocking_findings(SITES["internal"], select(kb, SITES["internal"]), findings)
+    assert [(f.path, f.code) for f in internal] == [("docs/guide/b.md", "meta.unknown-owner")]
+
+
+def test_a_playbook_marked_public_refuses_the_public_build(tmp_path):
+    kb = open_kb(make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", audience="public"),
+        "playbooks/p.md": article("P", audience="public", priority="P1"),
+    }))
+    with pytest.raises(ContentError) as caught:
+        build(kb, ("public",), out=tmp_path / "out")
+    codes = {(f.path, f.code) for f in caught.value.findings}
+    assert ("playbooks/p.md", "playbook.public") in codes
+    assert not (tmp_path / "out" / "site-public").exists()
+
+
+def test_a_public_page_linking_to_an_internal_one_names_both_files(tmp_path):
+    kb = open_kb(make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", "Intro.\n\nSee [the guide](../guide/b.md).\n",
+                                 audience="public"),
+        "docs/guide/b.md": article("B"),
+    }))
+    with pytest.raises(ContentError) as caught:
+        build(kb, ("public",), out=tmp_path / "out")
+    [finding] = caught.value.findings
+    assert finding.format().startswith("docs/faq/a.md:7: error: public page links to internal "
+                                       "page docs/guide/b.md")
+    assert finding.code == "site.public-links-internal"
+
+
+def test_unknown_site_is_a_usage_error(tmp_path):
+    kb = open_kb(make_kb(tmp_path, {"docs/faq/a.md": article("A")}))
+    with pytest.raises(UsageError, match="unknown site staging"):
+        build(kb, ("staging",))
