@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from . import clock
 from .durations import format_duration
 from .errors import NotFoundError, UsageError
 from .facts import DAYS, ServiceLevel, SupportHours
@@ -308,12 +309,13 @@ def escalate(kb: KnowledgeBase, text: str, *, at: datetime) -> Escalation:
 
     if not text.strip():
         raise UsageError("describe what you see, e.g. kb escalate \"customer charged twice\"")
-    results = list(search(kb, text, kinds=("playbook",), public=False, limit=3))
-    books = [(r, kb.corpus.get(r.path)) for r in results]
+    found = search(kb, text, kinds=("playbook",), public=False, limit=3)
+    books = [(r, kb.corpus.get(r.path)) for r in found.results]
     books = [(r, a) for r, a in books if a is not None and isinstance(a.details, PlaybookMeta)]
     if not books:
-        raise NotFoundError(f"no playbook matches {text!r}; try the customer's own words, "
-                            "or list all playbooks with `kb playbooks`")
+        hint = f" (did you mean {found.suggestion!r}?)" if found.suggestion else ""
+        raise NotFoundError(f"no playbook matches {text!r}{hint}; try the customer's own "
+                            "words, or list all playbooks with `kb playbooks`")
     (best, article), others = books[0], books[1:]
     source = kb.corpus.get(article.source) if article.is_translation else article
     escalation = plan(kb, load_playbook(kb, source or article), at)
@@ -334,9 +336,12 @@ def localize(moment: datetime, hours: SupportHours | None) -> datetime:
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
-def parse_moment(value: str, hours: SupportHours | None) -> datetime:
-    """Parse ``--at`` (``2026-11-23 04:00``, ISO with an optional offset); naive means the
-    support time zone. Raises :class:`UsageError` naming the expected form."""
+def parse_moment(value: str | None, hours: SupportHours | None) -> datetime:
+    """Parse ``--at`` (``2026-11-23 04:00``, or ISO with an offset) into the support time
+    zone; a time without offset is local time there. ``None`` means now (from the clock,
+    which honours ``KB_AS_OF``). Raises :class:`UsageError` naming the expected form."""
+    if value is None:
+        return localize(clock.now(), hours)
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
