@@ -164,8 +164,9 @@ def _run(args: list[str], cwd: Path, data: bytes | None = None) -> bytes:
     except FileNotFoundError:
         raise GitFailed("git is not installed (no 'git' on PATH)") from None
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitFailed(f"git {args[0]}: {message[-1] if message else 'failed'}")
+        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+        raise GitFailed(f"git {args[0]}: {(fatal or lines or ['failed'])[0]}")
     return result.stdout
 
 
@@ -194,7 +195,7 @@ def load_history(root: Path | str, roots: Iterable[str] = ()) -> History:
                        *(list(roots) or ["."])], root)
     except GitFailed as exc:
         history.problem = ("the repository has no commits yet"
-                           if "HEAD" in str(exc) or "does not have any commits" in str(exc)
+                           if "'HEAD'" in str(exc) or "does not have any commits" in str(exc)
                            else str(exc))
         return history
     _parse_log(history, log)

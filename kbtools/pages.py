@@ -31,6 +31,7 @@ class GeneratedPage:
 PROVIDERS: list[str] = [
     "kbtools.onboarding:index_pages",
     "kbtools.playbook_page:index_pages",
+    "kbtools.translations:pages",
 ]
 
 # Kind -> "module:function" that turns an article body into its page body.
