@@ -97,6 +97,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    temp.chmod(0o755)  # a site folder is served: not mkdtemp's private 0700
     collector = _Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)

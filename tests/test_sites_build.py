@@ -1,0 +1,190 @@
+"""Real MkDocs builds of small knowledge bases: what each site contains and shows."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kbtools import pages
+from kbtools.cli import main
+from kbtools.errors import ContentError
+from kbtools.knowledge_base import open_kb
+from kbtools.model import content_hash
+from kbtools.pages import GeneratedPage
+from kbtools.sites import build
+from tests.support import REPO, article, make_kb
+
+SOURCE_BODY = "# Reset your password\n\nOpen **Settings** and choose *Reset*.\n"
+FILES = {
+    "kb.yml": "languages: [en, ru, fa]\n",
+    "docs/index.md": article("Agent home", "Start with [the outage playbook]"
+                                           "(../playbooks/outage.md).\n", owner="ann"),
+    "docs/faq/index.md": article("Questions", "- [Reset](reset.md)\n", audience="public"),
+    "docs/faq/reset.md": article("Reset your password", SOURCE_BODY, audience="public",
+                                 owner="ann", reviewed="2026-11-01"),
+    # Pinned to an older source text: outdated. Machine draft not yet reviewed.
+    "docs/faq/reset.ru.md": article("Сброс пароля", "# Сброс пароля\n\nОткройте настройки.\n",
+                                    translation={"source_hash": "0123456789abcdef",
+                                                 "machine": True}),
+    # Pinned to the current source text: current, no banner.
+    "docs/faq/reset.fa.md": article("بازنشانی رمز عبور", "# بازنشانی\n\nتنظیمات را باز کنید.\n",
+                                    translation={"source_hash": content_hash(SOURCE_BODY)}),
+    "docs/guide/triage.md": article("Ticket triage", "Use {{ support.sla.P1.first_response }} "
+                                    "for P1.\n", owner="gone", reviewed="2025-01-05"),
+    "docs/guide/deep/nested.md": article("Nested page", "Deep.\n", owner="bob"),
+    "playbooks/outage.md": article(
+        "Outage", "Steps.\n", owner="ann", priority="P3", triggers=["site down"],
+        tiers=[{"contact": "duty-manager", "within": "1h", "do": "Page the duty manager."}]),
+}
+
+
+def generated(kb):
+    return [GeneratedPage("reports/health.md", "Health report", "All good.\n"),
+            GeneratedPage("help/contact.md", "Contact us", "Write to us.\n", audience="public")]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setattr(pages, "PROVIDERS", [*pages.PROVIDERS, "tests.test_sites_build:generated"])
+    try:
+        root = make_kb(tmp_path_factory.mktemp("kb"), FILES)
+        report = build(open_kb(root), out=root / "out")
+    finally:
+        mp.undo()
+    return root, report
+
+
+def html(root: Path, site: str, path: str) -> str:
+    return (root / "out" / site / path).read_text(encoding="utf-8")
+
+
+def banners(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-kb-banner="(\w+)"><p>(.*?)</p>', page))
+
+
+def test_report_lists_both_sites_with_pages_and_no_warnings(built):
+    root, report = built
+    assert [s.site for s in report.sites] == ["internal", "public"]
+    for site in report.sites:
+        assert site.out == root / "out" / ("site" if site.site == "internal" else "site-public")
+        assert site.pages > 5 and site.bytes > 100_000 and site.seconds > 0
+        assert site.warnings == ()
+    assert report["public"].pages < report["internal"].pages
+
+
+def test_internal_site_has_playbooks_and_maps_links_to_them(built):
+    root, _ = built
+    assert (root / "out/site/playbooks/outage/index.html").exists()
+    assert 'href="playbooks/outage/"' in html(root, "site", "index.html")
+    assert not (root / "out/site-public/playbooks").exists()
+
+
+def test_macros_render_in_pages(built):
+    root, _ = built
+    assert "Use 30m for P1." in html(root, "site", "guide/triage/index.html")
+
+
+def test_outdated_and_machine_translation_banners_in_the_readers_language(built):
+    root, _ = built
+    page = html(root, "site-public", "ru/faq/reset/index.html")
+    found = banners(page)
+    assert set(found) == {"outdated", "machine"}
+    assert "Этот перевод может быть устаревшим" in found["outdated"]
+    link = re.search(r'href="([^"]+)"', found["outdated"]).group(1)
+    target = (root / "out/site-public/ru/faq/reset" / link / "index.html").resolve()
+    assert target == (root / "out/site-public/faq/reset/index.html").resolve()
+    assert "Машинный перевод" in found["machine"]
+    assert banners(html(root, "site-public", "fa/faq/reset/index.html")) == {}  # current
+
+
+def test_fallback_page_says_it_is_in_english(built):
+    root, _ = built
+    found = banners(html(root, "site", "ru/guide/triage/index.html"))
+    assert "Эта страница пока не переведена на русский язык" in found["fallback"]
+    assert "fallback" not in banners(html(root, "site", "guide/triage/index.html"))
+
+
+def test_overdue_banner_on_internal_pages_only_with_owner_and_due_date(built):
+    root, _ = built
+    found = banners(html(root, "site", "guide/triage/index.html"))
+    # 'gone' left: the banner names who answers for the page now (the team's fallback).
+    assert found["overdue"] == ("This page is overdue for review (due 2025-07-04). "
+                                "Owner: Ann Example.")
+    assert "overdue" not in banners(html(root, "site", "faq/reset/index.html"))  # not due
+
+
+def test_rtl_languages_and_language_switcher(built):
+    root, _ = built
+    assert '<body dir="rtl"' in html(root, "site-public", "fa/faq/reset/index.html")
+    assert '<body dir="ltr"' in html(root, "site-public", "ru/faq/reset/index.html")
+    page = html(root, "site-public", "ru/faq/reset/index.html")
+    assert 'href="../../../fa/faq/reset/" hreflang="fa"' in page
+
+
+def test_generated_pages_and_section_indexes(built):
+    root, _ = built
+    assert (root / "out/site/reports/health/index.html").exists()
+    assert not (root / "out/site-public/reports").exists()  # internal generated page
+    assert "Write to us." in html(root, "site-public", "help/contact/index.html")
+    guide = html(root, "site", "guide/index.html")  # no guide/index.md: generated
+    assert 'href="triage/"' in guide and 'href="deep/"' in guide
+    assert "Questions" in html(root, "site-public", "index.html")  # generated public home
+
+
+def test_search_index_holds_every_language(built):
+    root, _ = built
+    index = json.loads(html(root, "site-public", "search/search_index.json"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert {"faq/reset/", "ru/faq/reset/", "fa/faq/reset/"} <= locations
+    assert "ru" in index["config"]["lang"]
+
+
+def test_a_failing_macro_stops_the_build_with_page_and_line_and_keeps_the_old_site(
+        tmp_path, built):
+    root = make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", "Fine.\n\nTotal: {{ 10 // 0 }}\n", audience="public"),
+    })
+    old = tmp_path / "site-public"
+    old.mkdir()
+    (old / "keep.txt").write_text("previous build")
+    with pytest.raises(ContentError) as caught:
+        build(open_kb(root), ("public",), out=tmp_path)
+    [finding] = caught.value.findings
+    assert (finding.path, finding.line, finding.code) == ("docs/faq/a.md", 7, "site.macro")
+    assert (old / "keep.txt").read_text() == "previous build"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site-public")] == []
+
+
+def test_cli_build_only_public_json(tmp_path):
+    root = make_kb(tmp_path, {"docs/faq/a.md": article("A", "Hello.\n", audience="public")})
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--only", "public",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    [site] = json.loads(result.output)["sites"]
+    assert site["site"] == "public" and site["pages"] >= 2
+    assert (root / "site-public" / "faq" / "a" / "index.html").exists()
+    assert not (root / "site").exists()
+
+
+def test_cli_build_refuses_with_findings_and_exit_1(tmp_path):
+    root = make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", "See [b](../guide/b.md).\n", audience="public"),
+        "docs/guide/b.md": article("B"),
+    })
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--only", "public"])
+    assert result.exit_code == 1
+    assert ("docs/faq/a.md:5: error: public page links to internal page docs/guide/b.md"
+            in result.output)
+
+
+def test_the_example_knowledge_base_builds_both_sites_without_warnings(tmp_path):
+    report = build(open_kb(REPO), out=tmp_path)
+    assert report["internal"].warnings == () and report["public"].warnings == ()
+    assert (tmp_path / "site" / "playbooks").is_dir()
+    assert (tmp_path / "site-public" / "ar" / "faq" / "refund-policy" / "index.html").exists()
+    assert not (tmp_path / "site-public" / "guide").exists()
