@@ -211,7 +211,6 @@ class _Loader:
             owner=owner, reviewed=reviewed, reviewed_by=reviewed_by, review_every=review_every,
             tags=tuple(str(t) for t in tags), body=parsed.body, body_line=parsed.body_line,
             source=source, pin=pin, details=details, lines=meta.lines,
-            content_hash=content_hash(parsed.body),
         )
 
     @staticmethod

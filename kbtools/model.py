@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 
 from .durations import Cadence
@@ -28,7 +29,7 @@ class TranslationPin:
         return bool(self.source_commit or self.source_hash)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, eq=False)
 class Article:
     """One markdown file of the knowledge base, with its typed metadata.
 
@@ -53,7 +54,11 @@ class Article:
     pin: TranslationPin | None = None
     details: object | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
-    content_hash: str = ""
+
+    @cached_property
+    def content_hash(self) -> str:
+        """Hash of the body's substance (see :func:`content_hash`), computed on first use."""
+        return content_hash(self.body)
 
     @property
     def is_translation(self) -> bool:
@@ -80,16 +85,17 @@ class Article:
         return 1
 
 
-_FORMATTING = re.compile(r"(^|\n)\s{0,3}(#{1,6}\s|>\s?|[-*+]\s|\d+[.)]\s)|[*_`~]|\s+")
+_BLOCK_MARKERS = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]|>[ \t]?|[-*+][ \t]|\d+[.)][ \t])", re.M)
+_INLINE_MARKERS = str.maketrans("", "", "*_`~")
 
 
 def content_hash(body: str) -> str:
     """Hash of the substance of a markdown body.
 
-    Whitespace, line wrapping, emphasis markers, heading and list markers and Unicode
-    composition do not change it; words, numbers, links and code do.
+    Whitespace, line wrapping, emphasis markers, heading, quote and list markers (and list
+    numbering) and Unicode composition do not change it; words, numbers, links and code do.
     """
     text = unicodedata.normalize("NFC", body)
-    text = _FORMATTING.sub(lambda m: " " if m.group(0).strip() == "" or m.group(2) else "", text)
+    text = _BLOCK_MARKERS.sub(" ", text).translate(_INLINE_MARKERS)
     text = " ".join(text.split())
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -127,7 +127,9 @@ BAD_CASES = {
         "docs/faq/gone.ru.md", "---\ntitle: Пропало\n---\n",
         "docs/faq/gone.ru.md:1: error: translation of docs/faq/gone.md, which does not exist (renamed or deleted?); move or delete the translation [translation.no-source]"),
     "playbook marked public": (
-        "playbooks/p.md", "---\ntitle: P\naudience: public\n---\n",
+        "playbooks/p.md", "---\ntitle: P\naudience: public\npriority: P3\n"
+        "triggers: [customer sees an error]\ntiers:\n  - contact: tier1\n    within: 1h\n"
+        "    do: Look at it.\nclose_when: Fixed.\n---\n",
         "playbooks/p.md:3: error: playbooks are internal and can never be public; remove 'audience: public' [playbook.public]"),
     "bad cadence": (
         "docs/a.md", "---\ntitle: A\nreview_every: soon\n---\n",
