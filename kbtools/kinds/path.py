@@ -357,7 +357,11 @@ def step_problem(kb: KnowledgeBase, target: Article, today: date) -> tuple[str, 
 def _did_you_mean(kb: KnowledgeBase, ref: str) -> str:
     import difflib
 
-    paths = [a.path for a in kb.corpus.articles]
+    # Candidates: the same folder, or the same file name elsewhere (a moved article). Bounded,
+    # so a path full of broken steps costs the same in a KB of 100 or 100,000 articles.
+    folder, _, name = ref.rpartition("/")
+    paths = [a.path for a in kb.corpus.articles
+             if a.path.rpartition("/")[0] == folder or a.path.endswith("/" + name)]
     close = difflib.get_close_matches(ref, paths, n=1, cutoff=0.8)
     return f" (did you mean {close[0]}?)" if close else "; fix the path or remove the step"
 
