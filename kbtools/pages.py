@@ -32,6 +32,7 @@ PROVIDERS: list[str] = [
     "kbtools.onboarding:index_pages",
     "kbtools.playbook_page:index_pages",
     "kbtools.translations:pages",
+    "kbtools.health:pages",
 ]
 
 # Kind -> "module:function" that turns an article body into its page body.
