@@ -136,23 +136,29 @@ def _existence(rule: Rule, text: str) -> Iterator[tuple[int, str]]:
 
 
 def _substitution(rule: Rule, text: str) -> Iterator[tuple[int, str]]:
-    for swap in rule.swaps:
-        for match in swap.pattern.finditer(text):
-            said = match.group()
-            if not said or said.casefold() == swap.suggestion.casefold():
-                continue
-            yield match.start(), (f"use '{swap.suggestion}' instead of '{said}'"
-                                  if swap.suggestion else f"remove '{said}'")
+    if rule.swap_pattern is not None:
+        matches = ((rule.swaps[int(m.lastgroup[1:])], m)
+                   for m in rule.swap_pattern.finditer(text) if m.lastgroup)
+    else:
+        matches = ((swap, m) for swap in rule.swaps for m in swap.pattern.finditer(text))
+    for swap, match in matches:
+        said = match.group()
+        if not said or said.casefold() == swap.suggestion.casefold():
+            continue
+        yield match.start(), (f"use '{swap.suggestion}' instead of '{said}'"
+                              if swap.suggestion else f"remove '{said}'")
 
 
 def _occurrence(rule: Rule, text: str) -> Iterator[tuple[int, str]]:
     for start, end in _UNITS[rule.scope](text):
         unit = text[start:end]
-        hits = sorted(m.start() for p in rule.tokens for m in p.finditer(unit) if m.group())
-        if rule.min is not None and len(hits) < rule.min:
-            yield start, f"found {len(hits)}, expected at least {rule.min}"
-        if rule.max is not None and len(hits) > rule.max:
-            yield start + hits[rule.max], f"found {len(hits)}, expected at most {rule.max}"
+        # counting with findall runs in C; positions are only needed for a finding
+        found = sum(len(p.findall(unit)) for p in rule.tokens)
+        if rule.min is not None and found < rule.min:
+            yield start, f"found {found}, expected at least {rule.min}"
+        if rule.max is not None and found > rule.max:
+            hits = sorted(m.start() for p in rule.tokens for m in p.finditer(unit))
+            yield start + hits[rule.max], f"found {found}, expected at most {rule.max}"
 
 
 _CHECKS = {"existence": _existence, "substitution": _substitution, "occurrence": _occurrence}

@@ -55,6 +55,13 @@ def test_bad_regex_points_at_the_token(tmp_path):
         "unterminated subpattern at position 0 [tone.rule-regex]"]
 
 
+def test_token_matching_empty_text_is_refused(tmp_path):
+    assert rule_findings(tmp_path, {"docs/tone/t.md": tone(
+        "  - id: a\n    kind: occurrence\n    message: m\n    tokens: ['x*']\n    max: 1\n")}) == [
+        "docs/tone/t.md:8: error: rule 'a': 'x*' matches empty text, so it would match "
+        "everywhere [tone.rule-regex]"]
+
+
 def test_bad_swap_phrase_regex(tmp_path):
     found = rule_findings(tmp_path, {"docs/tone/t.md": tone(
         "  - id: a\n    kind: substitution\n    message: m\n    swap:\n      'к [сожалению': x\n")})

@@ -91,6 +91,8 @@ class Rule:
     applies_to: AppliesTo = field(default_factory=AppliesTo)
     tokens: tuple[re.Pattern, ...] = ()
     swaps: tuple[Swap, ...] = ()
+    swap_pattern: re.Pattern | None = None
+    """All swap phrases in one pattern (longest first); group ``s<i>`` is ``swaps[i]``."""
     scope: str = "text"
     min: int | None = None
     max: int | None = None
@@ -166,7 +168,9 @@ class _RuleParser:
         if kind in ("existence", "occurrence"):
             values["tokens"] = self._tokens(flags)
         if kind == "substitution":
-            values["swaps"] = self._swaps(flags, nonword=self._flag("nonword"))
+            nonword = self._flag("nonword")
+            values["swaps"] = self._swaps(flags, nonword=nonword)
+            values["swap_pattern"] = _combined(values["swaps"], flags, nonword)
         if kind == "occurrence":
             values.update(self._occurrence())
         if not self.ok:
@@ -186,11 +190,15 @@ class _RuleParser:
             self.bad(sub, "tone.rule-regex", f"expected a non-empty pattern, got {text!r}")
             return None
         try:
-            pattern = f"(?<!\\w)(?:{text})(?!\\w)" if wrap else text
-            return re.compile(pattern, flags)
+            compiled = re.compile(f"(?<!\\w)(?:{text})(?!\\w)" if wrap else text, flags)
         except re.error as exc:
             self.bad(sub, "tone.rule-regex", f"bad regular expression {text!r}: {exc}")
             return None
+        if compiled.search("") is not None:
+            self.bad(sub, "tone.rule-regex",
+                     f"{text!r} matches empty text, so it would match everywhere")
+            return None
+        return compiled
 
     def _tokens(self, flags: int) -> tuple[re.Pattern, ...]:
         tokens = self.item.get("tokens")
@@ -265,6 +273,19 @@ class _RuleParser:
             self.bad("applies_to.kinds", "tone.rule-applies",
                      f"kb lint checks only {', '.join(LINTED_KINDS)}, not {', '.join(sorted(unknown))}")
         return AppliesTo(**values)
+
+
+def _combined(swaps: tuple[Swap, ...], flags: int, nonword: bool) -> re.Pattern | None:
+    """One pattern for every phrase of a rule, so a text is scanned once per rule."""
+    if not swaps:
+        return None
+    order = sorted(range(len(swaps)), key=lambda i: -len(swaps[i].phrase))
+    body = "|".join(f"(?P<s{i}>{swaps[i].phrase})" for i in order)
+    pattern = body if nonword else f"(?<!\\w)(?:{body})(?!\\w)"
+    try:
+        return re.compile(pattern, flags)
+    except re.error:  # phrases that only work alone (e.g. backreferences): scan one by one
+        return None
 
 
 def rules_of(kb: KnowledgeBase) -> list[Rule]:
