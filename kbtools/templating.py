@@ -8,6 +8,7 @@ statically (with their line) without rendering.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,53 +78,36 @@ class Macros:
         """Find unknown macros and fact keys without rendering, each at its line."""
         if not has_macros(text):
             return []
-        try:
-            tree = self.env.parse(text)
-        except TemplateSyntaxError as exc:
-            return [error(path, first_line + (exc.lineno or 1) - 1, "macro.syntax",
-                          f"macro syntax error: {exc.message}")]
         known = set(self.env.globals) | set(extra_names)
-        known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        simple = _simple_macros(text)
+        if simple is not None:  # only {{ name.key.key }}: no need for Jinja's parser
+            uses = [(text.count("\n", 0, start) + 1, names) for start, names in simple]
+        else:
+            try:
+                tree = self.env.parse(text)
+            except TemplateSyntaxError as exc:
+                return [error(path, first_line + (exc.lineno or 1) - 1, "macro.syntax",
+                              f"macro syntax error: {exc.message}")]
+            known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+            uses = _uses(tree)
         found: list[Finding] = []
-        inner: set[int] = set()
-        for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Getitem)):
-            if id(node) in inner:
-                continue
-            current = node
-            while isinstance(current, (nodes.Getattr, nodes.Getitem)):
-                current = current.node
-                inner.add(id(current))
-            message = self._check_node(node, known)
+        for line, names in uses:
+            message = self._check_chain(names, known)
             if message:
                 code = "macro.internal" if message.startswith("public page") else "macro.unknown"
-                found.append(error(path, first_line + node.lineno - 1, code, message))
+                found.append(error(path, first_line + line - 1, code, message))
         return found
 
-    def _check_node(self, node, known: set[str]) -> str | None:
-        if isinstance(node, nodes.Name):
-            if node.ctx == "load" and node.name in self.hidden:
-                return (f"public page uses internal facts {node.name!r}; "
-                        "customers must never see them")
-            if node.ctx == "load" and node.name not in known:
-                return f"unknown macro {node.name!r} (shared facts: {', '.join(sorted(self._data_names()))})"
-            return None
-        chain = []
-        current = node
-        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
-            if isinstance(current, nodes.Getattr):
-                chain.append(current.attr)
-            elif isinstance(current.arg, nodes.Const):
-                chain.append(current.arg.value)
-            else:
-                return None
-            current = current.node
-        if not isinstance(current, nodes.Name):
-            return None
-        if current.name not in self.env.globals:
-            return self._check_node(current, known)
-        value = self.env.globals[current.name]
-        walked = current.name
-        for key in reversed(chain):
+    def _check_chain(self, names: list, known: set[str]) -> str | None:
+        """Check ``name.key.key``: the name is known, and each key exists in the facts."""
+        base = names[0]
+        if base in self.hidden:
+            return f"public page uses internal facts {base!r}; customers must never see them"
+        if base not in known:
+            return f"unknown macro {base!r} (shared facts: {', '.join(sorted(self._data_names()))})"
+        value = self.env.globals.get(base)
+        walked = base
+        for key in names[1:]:
             if isinstance(value, Mapping) and key in value:
                 value = value[key]
             elif isinstance(value, list) and isinstance(key, int) and -len(value) <= key < len(value):
@@ -138,6 +122,41 @@ class Macros:
 
     def _data_names(self) -> list[str]:
         return [k for k, v in self.env.globals.items() if isinstance(v, Mapping)]
+
+
+_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
+
+
+def _simple_macros(text: str) -> list[tuple[int, list]] | None:
+    """``(offset, [name, key, ...])`` of each macro when every macro in ``text`` is a plain
+    ``{{ name.key }}``; None when anything else is there (then Jinja parses it)."""
+    if "{%" in text or "{#" in text:
+        return None
+    found = [(m.start(), m.group(1).split(".")) for m in _SIMPLE.finditer(text)]
+    rest = _SIMPLE.sub("", text)
+    return None if "{{" in rest or "}}" in rest else found
+
+
+def _uses(tree) -> list[tuple[int, list]]:
+    """``(line, [name, key, ...])`` for every name read in a parsed template; chains with a
+    computed key stop before it. Inner links of a chain are not reported twice."""
+    uses, inner = [], set()
+    for node in tree.find_all((nodes.Name, nodes.Getattr, nodes.Getitem)):
+        if id(node) in inner:
+            continue
+        chain, current = [], node
+        while isinstance(current, (nodes.Getattr, nodes.Getitem)):
+            if isinstance(current, nodes.Getattr):
+                chain.append(current.attr)
+            elif isinstance(current.arg, nodes.Const):
+                chain.append(current.arg.value)
+            else:
+                chain = []
+            current = current.node
+            inner.add(id(current))
+        if isinstance(current, nodes.Name) and current.ctx == "load":
+            uses.append((node.lineno, [current.name, *reversed(chain)]))
+    return uses
 
 
 def has_macros(text: str) -> bool:
