@@ -26,15 +26,16 @@ _H1 = re.compile(r"\A\s*#\s+[^\n]*\n")
 
 # -- the flowchart -------------------------------------------------------------------------
 def mermaid(book: Playbook, hours: SupportHours | None) -> str:
-    """Mermaid flowchart source: the tiers in order, the support-hours decision and the
-    after-hours branch (dotted), hand-overs to other playbooks, and the close node."""
+    """Mermaid flowchart source: the tiers in order, the support-hours decision (when support
+    hours are declared) and the after-hours branch (dotted where it leaves the tier chain),
+    hand-overs to other playbooks, and the close node. Deterministic for a given playbook."""
     lines = ["flowchart TD", f"    start([{_label(*_headline(book))}])"]
     tiers = {s.number: f"t{s.number}" for s in book.tiers}
     first = tiers[book.tiers[0].number] if book.tiers else "done"
     if hours is None:
         lines.append(f"    start --> {first}")
     else:
-        lines.append(f"    start --> open{{{_label('Support open?', hours_label(hours))}}}")
+        lines.append(f"    start --> open{{{_label('Support open?')}}}")
         lines.append(f"    open -->|yes| {first}")
     for step in book.tiers:
         lines.append(f"    {tiers[step.number]}[{_label(*_step_lines(step))}]")
@@ -114,7 +115,7 @@ def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
     match = _H1.match(body)
     head, rest = (body[:match.end()], body[match.end():]) if match else ("", body)
     here = site_path(article.source or article.path)
-    parts = [head.strip("\n"), _summary(book), "## Escalation flow",
+    parts = [head.strip("\n"), _summary(book, kb.facts.hours), "## Escalation flow",
              f"```mermaid\n{mermaid(book, kb.facts.hours)}```", "## Steps",
              *(_step_md(s, here) for s in book.tiers)]
     if book.after_hours:
@@ -124,7 +125,7 @@ def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _summary(book: Playbook) -> str:
+def _summary(book: Playbook, hours: SupportHours | None) -> str:
     if book.level is None:
         title = f"Priority {book.priority or 'not set'}"
     else:
@@ -133,7 +134,10 @@ def _summary(book: Playbook) -> str:
                  f"{format_duration(book.level.resolution)}")
     kind = "danger" if book.priority in ("P1",) else "warning"
     triggers = "; ".join(f"“{_md(t)}”" for t in book.triggers) or "none listed"
-    return f'!!! {kind} "{_quoted(title)}"\n    **When the agent sees:** {triggers}'
+    text = f'!!! {kind} "{_quoted(title)}"\n    **When the agent sees:** {triggers}'
+    if hours:
+        text += f"\n\n    **Support hours:** {_md(hours_label(hours))}"
+    return text
 
 
 def _step_md(step: Step, here: str, hours: SupportHours | None = None) -> str:
