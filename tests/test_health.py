@@ -1,0 +1,97 @@
+"""The content health page: its numbers, its markdown, and a real internal site showing it."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from kbtools.health import PAGE_PATH, health, render
+from kbtools.knowledge_base import open_kb
+from kbtools.model import content_hash
+from kbtools.pages import PROVIDERS, generated_pages
+from tests.support import article, make_kb
+
+AS_OF = "2026-11-23"
+BODY = "# Reset\n\nSteps.\n"
+
+FILES = {
+    "docs/faq/reset.md": article("Reset", BODY, owner="ann", reviewed="2026-11-10",
+                                 audience="public"),
+    "docs/faq/reset.ru.md": article("Сброс", "# Сброс\n", reviewed="2026-11-01",
+                                    translation={"source_hash": content_hash(BODY)}),
+    "docs/faq/reset.fa.md": article("بازنشانی", "# بازنشانی\n", reviewed="2026-11-01",
+                                    translation={"source_hash": "0" * 16}),
+    "docs/faq/old.md": article("Old", owner="bob", reviewed="2025-03-01"),
+    "docs/faq/old.ru.md": article("Старое", reviewed="2026-11-01"),
+    "docs/faq/soon.md": article("Soon", owner="bob", reviewed="2026-05-30"),
+    "docs/guide/leaver.md": article("Leaver", owner="gone", reviewed="2026-08-01"),
+    "docs/guide/never.md": article("Never", owner="bob"),
+}
+
+
+@pytest.fixture
+def kb(tmp_path):
+    return open_kb(make_kb(tmp_path, FILES))
+
+
+def test_numbers(kb):
+    data = health(kb, as_of=AS_OF)
+    assert data.articles == 8
+    assert dict(data.statuses) == {"current": 5, "overdue": 1, "due-soon": 1,
+                                   "never-reviewed": 1}
+    assert dict(data.ages) == {"under 1 month": 4, "1-3 months": 0, "3-6 months": 2,
+                               "6-12 months": 0, "over 1 year": 1, "never reviewed": 1}
+    owners = {o.handle: (o.articles, o.statuses["overdue"], len(o.flagged)) for o in data.owners}
+    assert owners == {"ann": (4, 0, 0), "bob": (4, 1, 4)}  # the leaver counts for ann
+    assert [e.path for e in data.oldest][:2] == ["docs/faq/old.md", "docs/faq/soon.md"]
+    coverage = {c.lang: (c.sources, dict(c.verdicts), c.percent_current) for c in data.coverage}
+    assert coverage["ru"] == (5, {"current": 1, "untracked": 1, "missing": 3, "orphaned": 0}, 20)
+    assert coverage["fa"] == (5, {"outdated": 1, "missing": 4, "orphaned": 0}, 0)
+
+
+def test_page_markdown_renders_tables_links_and_an_inline_chart(kb):
+    page = render(health(kb, as_of=AS_OF), kb.owners)
+    html = markdown.markdown(page, extensions=["tables", "attr_list", "md_in_html", "toc"])
+    assert "<h1" in html and "Content health" in html
+    assert "As of <strong>2026-11-23</strong>: 8 articles." in html
+    svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
+    assert svg.count("<rect") == 6 and "never reviewed" in svg
+    assert "<script" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert '<a href="../faq/old.md">Old</a>' in html  # source pages are linked
+    assert "<code>docs/faq/old.ru.md</code>" in html  # translations are named
+    assert re.search(r"<td>overdue</td>\s*<td[^>]*>1</td>", html)
+    assert "Ann Example (<code>ann</code>)" in html
+    assert re.search(r"<td>ru</td>\s*<td[^>]*>20%</td>", html)
+
+
+def test_registered_as_an_internal_page(kb):
+    assert "kbtools.health:pages" in PROVIDERS
+    pages = [p for p in generated_pages(kb) if p.path == PAGE_PATH]
+    assert len(pages) == 1 and pages[0].audience == "internal"
+    assert pages[0].title == "Content health"
+
+
+@pytest.mark.browser
+def test_internal_site_shows_the_page_and_public_site_does_not(tmp_path, monkeypatch):
+    from kbtools.sites.build import build
+    from tests.browser_support import browser, serve_static
+
+    monkeypatch.setenv("KB_AS_OF", AS_OF)
+    root = make_kb(tmp_path / "kb", FILES)
+    build(open_kb(root), out=tmp_path / "out")
+    assert not (tmp_path / "out/site-public/reports").exists()
+    with serve_static(tmp_path / "out/site") as base, browser() as chromium:
+        page = chromium.new_page()
+        page.goto(f"{base}/reports/health/")
+        assert page.title().startswith("Content health")
+        bars = page.locator("div.kb-health-chart svg rect")
+        assert bars.count() == 6
+        widths = [float(bars.nth(i).get_attribute("width")) for i in range(6)]
+        assert widths[0] == max(widths) > 0  # "under 1 month" is the biggest bucket
+        assert page.locator("div.kb-health-chart svg").bounding_box()["height"] > 100
+        link = page.locator("article a", has_text="Old").first
+        link.click()
+        page.wait_for_url(re.compile(r"/faq/old/$"))
+        assert page.locator("h1").first.inner_text() == "Old"
