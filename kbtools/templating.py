@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
@@ -54,6 +54,7 @@ class Macros:
     env: ImmutableSandboxedEnvironment
     hidden: frozenset[str] = frozenset()
     """Fact namespaces withheld from this sandbox (internal facts on the public site)."""
+    _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def names(self) -> frozenset[str]:
@@ -65,7 +66,11 @@ class Macros:
         if not has_macros(text):
             return text
         try:
-            template = self.env.from_string(text)
+            template = self._compiled.get(text)
+            if template is None:
+                if len(self._compiled) > 4096:
+                    self._compiled.clear()
+                template = self._compiled[text] = self.env.from_string(text)
             return template.render(**(variables or {}))
         except TemplateSyntaxError as exc:
             raise MacroError(path, first_line + (exc.lineno or 1) - 1, exc.message or str(exc)) from None

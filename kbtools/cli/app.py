@@ -6,7 +6,9 @@ Exit codes: 0 success, 1 the job ran and found problems (errors, or a --fail-on 
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -17,10 +19,27 @@ from ..errors import BusyError, ConfigError, KBError, NotFoundError, UsageError
 from ..knowledge_base import KnowledgeBase, open_kb
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+_CLI_DIR = Path(__file__).parent
+
+
+def _command_modules() -> list[str]:
+    return [m.name for m in pkgutil.iter_modules([str(_CLI_DIR)]) if m.name != "app"]
 
 
 class KBGroup(click.Group):
-    """A group that turns kbtools errors into one clear line and an exit code."""
+    """A group that turns kbtools errors into one clear line and an exit code.
+
+    Commands load on demand: ``kb NAME`` imports only ``kbtools.cli.NAME`` (each command
+    module is named after its command), so ``kb search`` does not pay for MkDocs' imports.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(_command_modules()))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in _command_modules():
+            importlib.import_module(f"kbtools.cli.{name}")
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
