@@ -162,8 +162,10 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
         found_links[article.path] = article_links
         linked.update(link.path for link in article_links if link.path)
         reasons = list(_review_reasons(article, states, today))
-        reasons += [Reason("broken-link", b.line, b.message)
-                    for b in filter(None, (checker.broken(article, link) for link in article_links))]
+        for link in article_links:
+            broken = checker.broken(article, link)
+            if broken is not None:
+                reasons.append(Reason("broken-link", broken.line, broken.message))
         reasons += [Reason("unknown-macro", f.line, f.message) for f in macros.problems(article)]
         entries.append(_entry(kb, article, states[article.path], reasons))
     entries += _orphaned_assets(kb, checker.files, linked)
@@ -207,18 +209,18 @@ class _MacroCheck:
 
     def problems(self, article: Article) -> list[Finding]:
         body = article.body
-        if not has_macros(body):
+        if "{" not in body or not has_macros(body):
             return []
         extra: tuple[str, ...] = ()
         if article.kind == "script" and article.details is not None:
             extra = tuple(getattr(article.details, "placeholders", ()))
         macros = self.kb.macros_for(article.lang, public=article.is_public)
-        simple = _SIMPLE_MACRO.findall(body) if "{%" not in body and "{#" not in body else ()
+        simple = list(_SIMPLE_MACRO.finditer(body)) if "{%" not in body and "{#" not in body else ()
         if not simple or len(simple) != body.count("{{"):
             return macros.problems(body, path=article.path, first_line=article.body_line,
                                    extra_names=extra)
         found = []
-        for match in _SIMPLE_MACRO.finditer(body):
+        for match in simple:
             key = (id(macros), match.group(0), extra)
             if key not in self.memo:
                 self.memo[key] = macros.problems(match.group(0), path="", extra_names=extra)
