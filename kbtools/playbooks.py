@@ -21,6 +21,7 @@ change is still the right number of minutes, then shown in the support time zone
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -114,8 +115,7 @@ def load_playbook(kb: KnowledgeBase, article: Article) -> Playbook:
     meta = article.details
     if not isinstance(meta, PlaybookMeta):
         raise NotFoundError(f"{article.path} is not a playbook")
-    scripts = _by_name(kb, "script")
-    books = _by_name(kb, "playbook")
+    scripts, books = _names(kb)
     tiers = tuple(_step(kb, t, scripts, books) for t in meta.tiers)
     after = _step(kb, meta.after_hours, scripts, books) if meta.after_hours else None
     level = kb.facts.service_levels.get(meta.priority) if meta.priority else None
@@ -153,8 +153,22 @@ def contact_info(kb: KnowledgeBase, key: str) -> ContactInfo:
                        tuple((k, str(details[k])) for k in ordered))
 
 
-def _by_name(kb: KnowledgeBase, kind: str) -> dict[str, Article]:
-    return {a.name: a for a in kb.corpus.of_kind(kind) if not a.is_translation}
+_NAMES: dict[int, tuple[weakref.ref, tuple[dict[str, Article], dict[str, Article]]]] = {}
+
+
+def _names(kb: KnowledgeBase) -> tuple[dict[str, Article], dict[str, Article]]:
+    """Source scripts and playbooks by name, computed once per loaded knowledge base (a
+    site build renders every playbook page from the same ``kb``)."""
+    key = id(kb)
+    cached = _NAMES.get(key)
+    if cached is not None and cached[0]() is kb:
+        return cached[1]
+    names: tuple[dict[str, Article], dict[str, Article]] = ({}, {})
+    for article in kb.corpus.sources():
+        if article.kind in ("script", "playbook"):
+            names[article.kind == "playbook"][article.name] = article
+    _NAMES[key] = (weakref.ref(kb, lambda _ref, key=key: _NAMES.pop(key, None)), names)
+    return names
 
 
 def _ref(name: str | None, known: Mapping[str, Article]) -> Ref | None:
