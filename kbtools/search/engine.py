@@ -1,0 +1,131 @@
+"""Answering queries from the live index generation, with searchers reused across queries.
+
+An :class:`Engine` belongs to one knowledge base folder. Each thread keeps its own Whoosh
+searcher and reopens it when CURRENT names a new generation, so a long-running server picks up
+a reindex on its next query without a restart and never reads a half-built index.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import EmptyIndexError
+from whoosh.query import And, Or, Term
+
+from ..errors import KBError
+from . import query as q
+from .results import Hit, SearchResults, marker_of, snippet
+from .store import IndexStore
+from .synonyms import load_synonyms
+
+_OPEN_RETRIES = 3
+OPTIMIZE = False  # block skipping would make the exact total a second pass
+
+
+class IndexMissing(KBError):
+    """There is no index yet (run ``kb index``)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a query may see. ``public`` hides internal articles, vocabulary and markers."""
+
+    languages: tuple[str, ...]
+    lang: str | None = None
+    kinds: tuple[str, ...] = ()
+    public: bool = False
+
+
+class _Open:
+    def __init__(self, name: str, path: Path) -> None:
+        self.name = name
+        self.index = whoosh_index.open_dir(str(path))
+        self.searcher = self.index.searcher()
+        self.vocabularies: dict[tuple[tuple[str, ...], bool], q.Vocabulary] = {}
+
+    def vocabulary(self, languages: tuple[str, ...], public: bool) -> q.Vocabulary:
+        key = (languages, public)
+        found = self.vocabularies.get(key)
+        if found is None:
+            found = self.vocabularies[key] = q.Vocabulary(self.searcher.reader(), languages,
+                                                          public)
+        return found
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+class Engine:
+    """Searches the index of the KB at ``root`` (state in ``root/state_dir``)."""
+
+    def __init__(self, root: Path, state_dir: str, synonyms_file: str) -> None:
+        self.root = Path(root)
+        self.store = IndexStore(self.root / state_dir)
+        self.synonyms_file = synonyms_file
+        self._local = threading.local()
+
+    def generation(self) -> str | None:
+        return self.store.current_name()
+
+    def _open(self) -> _Open:
+        for _ in range(_OPEN_RETRIES):
+            name = self.store.current_name()
+            if name is None:
+                break
+            cached: _Open | None = getattr(self._local, "open", None)
+            if cached is not None and cached.name == name:
+                return cached
+            try:
+                fresh = _Open(name, self.store.base / name)
+            except (OSError, EmptyIndexError):
+                continue  # swapped and removed under us: read CURRENT again
+            if cached is not None:
+                cached.close()
+            self._local.open = fresh
+            return fresh
+        raise IndexMissing(f"no search index under {self.store.base}; run `kb index` first")
+
+    def search(self, text: str, scope: Scope, *, limit: int, today: date) -> SearchResults:
+        """Run ``text`` within ``scope``. Raises :class:`~.query.QueryError` for bad text."""
+        opened = self._open()
+        languages = (scope.lang,) if scope.lang else scope.languages
+        synonyms = load_synonyms(self.root, self.synonyms_file)
+        vocabulary = opened.vocabulary(languages, scope.public)
+        parsed = q.parse(text, synonyms, vocabulary)
+        query = q.build(parsed, languages)
+        if query is None or limit <= 0:
+            return SearchResults(text, 0, [], None)
+        found = opened.searcher.search(query, filter=_filter(scope), limit=limit,
+                                       optimize=OPTIMIZE)
+        hits = [self._hit(hit, parsed, scope, today) for hit in found]
+        return SearchResults(text, len(found), hits, parsed.suggestion)
+
+    @staticmethod
+    def _hit(hit, parsed: q.Parsed, scope: Scope, today: date) -> Hit:
+        stored = hit.fields()
+        lang = stored["lang"]
+        return Hit(
+            path=stored["path"], title=stored["title"], kind=stored["kind"], lang=lang,
+            score=round(float(hit.score), 3),
+            snippet=snippet(stored.get("content", ""), lang, q.highlight_terms(parsed, lang)),
+            url=stored["url_public"] if scope.public else stored["url_internal"],
+            marker=None if scope.public else marker_of(stored, today),
+        )
+
+
+def _filter(scope: Scope):
+    parts = []
+    if scope.lang:
+        parts.append(Term("lang", scope.lang))
+    if scope.kinds:
+        parts.append(Or([Term("kind", k) for k in scope.kinds]))
+    if scope.public:
+        parts.append(Term("audience", "public"))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)

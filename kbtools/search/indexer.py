@@ -1,0 +1,168 @@
+"""Build and update the search index: full rebuilds and incremental updates, both aside.
+
+:func:`update_index` compares each article's fingerprint with the live generation's manifest,
+re-renders only what changed, and publishes a new generation; readers keep using the old one
+until the swap. A schema, analysis, facts or macros change rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whoosh import index as whoosh_index
+
+from .. import clock
+from .documents import fingerprint, global_fingerprint, prepare
+from .schema import build_schema, schema_key
+from .store import Generation, IndexStore, Manifest
+
+if TYPE_CHECKING:
+    from ..knowledge_base import KnowledgeBase
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: called while articles are rendered into documents."""
+
+FULL, INCREMENTAL, CURRENT = "full", "incremental", "current"
+WRITER_WAIT = 60.0
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What :func:`update_index` did."""
+
+    mode: str
+    """``full`` (rebuilt), ``incremental`` (changed articles only) or ``current`` (nothing to do)."""
+    articles: int
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    generation: str = ""
+    location: str = ""
+    problems: tuple[str, ...] = field(default=())
+    """Articles whose macros failed (``path:line: message``); their raw text was indexed."""
+
+    @property
+    def changed(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.removed)
+
+    def to_dict(self) -> dict:
+        return {"mode": self.mode, "articles": self.articles, "added": list(self.added),
+                "updated": list(self.updated), "removed": list(self.removed),
+                "generation": self.generation, "location": self.location,
+                "problems": list(self.problems)}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    full: bool
+    fingerprints: dict[str, str]
+    global_fp: str
+    schema: str
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.full or self.added or self.updated or self.removed)
+
+
+def store_for(kb: KnowledgeBase) -> IndexStore:
+    """The index store of ``kb`` (under ``<root>/<state_dir>``)."""
+    return IndexStore(kb.root / kb.config.state_dir)
+
+
+def is_current(kb: KnowledgeBase) -> bool:
+    """True when a live index exists and matches the content (no lock taken)."""
+    current = store_for(kb).current()
+    return current is not None and _plan(kb, current, full=False).nothing_to_do
+
+
+def update_index(kb: KnowledgeBase, *, progress: Progress | None = None,
+                 full: bool = False, wait: float = WRITER_WAIT) -> IndexReport:
+    """Bring the index up to date with ``kb``'s content; return what was done.
+
+    Incremental unless ``full`` or the schema/facts changed. Raises
+    :class:`~kbtools.errors.BusyError` when another writer holds the lock for ``wait`` seconds.
+    """
+    store = store_for(kb)
+    with store.writing(wait=wait):
+        current = store.current()
+        plan = _plan(kb, current, full=full)
+        if plan.nothing_to_do and current is not None:
+            return IndexReport(CURRENT, len(plan.fingerprints), generation=current.name,
+                               location=str(current.path))
+        if plan.full or current is None:
+            staged, problems = _build_full(kb, store, plan, progress)
+        else:
+            staged, problems = _build_incremental(kb, store, current, plan, progress)
+        manifest = Manifest(plan.schema, plan.global_fp, plan.fingerprints,
+                            clock.now().isoformat(timespec="seconds"))
+        generation = store.publish(staged, manifest)
+    return IndexReport(FULL if plan.full else INCREMENTAL, len(plan.fingerprints),
+                       plan.added, plan.updated, plan.removed, generation.name,
+                       str(generation.path), problems)
+
+
+def _plan(kb: KnowledgeBase, current: Generation | None, *, full: bool) -> _Plan:
+    fingerprints = {a.path: fingerprint(kb, a) for a in kb.corpus.articles}
+    gfp, skey = global_fingerprint(kb), schema_key(kb.config.languages)
+    manifest = current.manifest() if current else Manifest()
+    if full or current is None or manifest.schema != skey or manifest.global_fp != gfp:
+        return _Plan(True, fingerprints, gfp, skey, added=tuple(sorted(fingerprints)))
+    old = manifest.docs
+    added = tuple(sorted(p for p in fingerprints if p not in old))
+    updated = tuple(sorted(p for p, fp in fingerprints.items() if p in old and old[p] != fp))
+    removed = tuple(sorted(p for p in old if p not in fingerprints))
+    return _Plan(False, fingerprints, gfp, skey, added, updated, removed)
+
+
+def _build_full(kb: KnowledgeBase, store: IndexStore, plan: _Plan,
+                progress: Progress | None) -> tuple[Path, tuple[str, ...]]:
+    staged = store.staging()
+    index = whoosh_index.create_in(str(staged), build_schema(kb.config.languages))
+    writer = index.writer(limitmb=256)
+    try:
+        problems = _add(kb, writer, list(plan.fingerprints), plan, progress)
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        index.close()
+    return staged, problems
+
+
+def _build_incremental(kb: KnowledgeBase, store: IndexStore, current: Generation, plan: _Plan,
+                       progress: Progress | None) -> tuple[Path, tuple[str, ...]]:
+    staged = store.copy_of(current)
+    index = whoosh_index.open_dir(str(staged))
+    writer = index.writer()
+    try:
+        for path in plan.updated + plan.removed:
+            writer.delete_by_term("path", path)
+        problems = _add(kb, writer, list(plan.added + plan.updated), plan, progress)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        index.close()
+    return staged, problems
+
+
+def _add(kb: KnowledgeBase, writer, paths: list[str], plan: _Plan,
+         progress: Progress | None) -> tuple[str, ...]:
+    problems: list[str] = []
+    total = len(paths)
+    for done, path in enumerate(paths, 1):
+        article = kb.corpus.get(path)
+        prepared = prepare(kb, article, plan.fingerprints[path])
+        writer.add_document(**prepared.fields)
+        problems.extend(prepared.problems)
+        if progress is not None and (done % 50 == 0 or done == total):
+            progress(done, total)
+    return tuple(problems)

@@ -1,0 +1,255 @@
+"""From what an agent typed to a Whoosh query: words, phrases, synonyms, typo corrections.
+
+User text is never given to a query parser: field syntax (``audience:internal``), operators,
+wildcards and parentheses are plain words or punctuation here, so a query can neither widen
+its scope nor become expensive. Quoted text is a phrase (an unbalanced quote is ignored).
+Scope (language, kinds, public) is applied as a filter the text cannot touch.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from whoosh.query import And, Or, Phrase, Term
+from whoosh.support.levenshtein import distance
+
+from ..errors import UsageError
+from .analysis import script_of_language, script_of_word, surface_words, terms
+from .schema import BOOSTS, PHRASE_PARTS, TEXT_PARTS, field_name
+from .synonyms import Synonyms
+
+MAX_QUERY_CHARS = 500
+MAX_UNITS = 16
+MAX_CORRECTIONS = 2
+CORRECTION_BOOST = 0.7
+SYNONYM_BOOST = 0.8
+COORDINATION = None  # whoosh's coordination bonus costs more than it adds
+
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+class QueryError(UsageError):
+    """The query text cannot be searched as it is (too long); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One thing the agent asked for: alternative word sequences, the first as typed."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    boosts: tuple[float, ...]
+    phrase: bool = False
+    corrected: bool = False
+    stems: dict[str, str] | None = None
+    """For a correction: the corrected term per language, used as is (already stemmed)."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    concepts: tuple[Concept, ...]
+    suggestion: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.concepts
+
+
+def clean(text: str) -> str:
+    """Remove control and format characters (ZWNJ kept); raise QueryError when too long."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}")
+    kept = [c if unicodedata.category(c) not in ("Cc", "Cf") or c == "\u200c" else " "
+            for c in text]
+    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+
+
+def split_units(text: str) -> list[tuple[tuple[str, ...], bool]]:
+    """``(words, quoted)`` pieces of the cleaned text, in order."""
+    units: list[tuple[tuple[str, ...], bool]] = []
+    position = 0
+    for match in _QUOTED.finditer(text):
+        units.extend(((w,), False) for w in surface_words(text[position:match.start()]))
+        words = surface_words(match.group(1))
+        if len(words) > 1:
+            units.append((words, True))
+        elif words:
+            units.append((words, False))
+        position = match.end()
+    units.extend(((w,), False) for w in surface_words(text[position:].replace('"', " ")))
+    return units[:MAX_UNITS]
+
+
+def parse(text: str, synonyms: Synonyms, vocabulary: Vocabulary) -> Parsed:
+    """Concepts for ``text``: synonym groups expanded, unknown words corrected."""
+    units = split_units(clean(text))
+    concepts: list[Concept] = []
+    suggestion_words: list[str] = []
+    corrections = 0
+    i = 0
+    while i < len(units):
+        words, quoted = units[i]
+        if not quoted:
+            span, entry = _synonym_at(units, i, synonyms)
+            if entry:
+                alts = synonyms.alternatives(entry)
+                concepts.append(Concept(alts, (1.0,) + (SYNONYM_BOOST,) * (len(alts) - 1)))
+                suggestion_words.extend(entry)
+                i += span
+                continue
+            word = words[0]
+            fix = None
+            if corrections < MAX_CORRECTIONS and not vocabulary.known(word):
+                fix = vocabulary.correct(word)
+            if fix:
+                corrections += 1
+                lang, stem = fix
+                spelled = respell(word, lang, stem)
+                alts: tuple[tuple[str, ...], ...] = ((word,),)
+                boosts: tuple[float, ...] = (1.0,)
+                for alt in synonyms.alternatives((spelled,))[1:]:
+                    alts += (alt,)
+                    boosts += (CORRECTION_BOOST * SYNONYM_BOOST,)
+                concepts.append(Concept(alts, boosts, corrected=True, stems={lang: stem}))
+                suggestion_words.append(spelled)
+            else:
+                concepts.append(Concept((words,), (1.0,)))
+                suggestion_words.append(word)
+        else:
+            concepts.append(Concept((words,), (1.0,), phrase=True))
+            suggestion_words.append('"' + " ".join(words) + '"')
+        i += 1
+    suggestion = " ".join(suggestion_words) if corrections else None
+    return Parsed(tuple(concepts), suggestion)
+
+
+def _synonym_at(units, start: int, synonyms: Synonyms) -> tuple[int, tuple[str, ...] | None]:
+    for size in range(min(synonyms.longest, len(units) - start), 0, -1):
+        window = units[start:start + size]
+        if any(quoted for _, quoted in window):
+            continue
+        entry = tuple(words[0] for words, _ in window)
+        if entry in synonyms.groups_of:
+            return size, entry
+    return 0, None
+
+
+class Vocabulary:
+    """The stemmed words the index knows in one scope, for typo correction.
+
+    The vocabulary is the title and body terms themselves. In the public scope a term counts
+    only if a public article has it, so a correction can never reveal an internal word.
+    """
+
+    def __init__(self, reader, languages: tuple[str, ...], public: bool) -> None:
+        self.reader = reader
+        self.languages = languages
+        self.public_docs: frozenset[int] | None = None
+        if public:
+            self.public_docs = frozenset(reader.postings("audience", "public").all_ids()) \
+                if reader.doc_frequency("audience", "public") else frozenset()
+
+    def _frequency(self, fieldname: str, term: str) -> int:
+        if self.public_docs is None:
+            return self.reader.doc_frequency(fieldname, term)
+        if not self.reader.doc_frequency(fieldname, term):
+            return 0
+        ids = self.reader.postings(fieldname, term).all_ids()
+        return sum(1 for doc in ids if doc in self.public_docs)
+
+    def _stems(self, word: str) -> list[tuple[str, str]]:
+        script = script_of_word(word)
+        return [(lang, stem) for lang in self.languages if script_of_language(lang) == script
+                for stem in terms(lang, word)[:1]]
+
+    def known(self, word: str) -> bool:
+        """True unless ``word`` is long enough to be a typo and no article in scope has it."""
+        if len(word) < 4 or any(c.isdigit() for c in word):
+            return True
+        stems = [(lang, stem) for lang in self.languages for stem in terms(lang, word)[:1]]
+        if not stems:
+            return True
+        return any(self._frequency(field_name(part, lang), stem)
+                   for lang, stem in stems for part in ("body", "title"))
+
+    def correct(self, word: str) -> tuple[str, str] | None:
+        """``(lang, stem)`` of the likeliest intended word (fewest edits, most articles)."""
+        best: tuple[int, int, str, str] | None = None
+        for lang, stem in self._stems(word):
+            maxdist = 1 if len(stem) <= 4 else 2  # the automaton counts a swap as two edits
+            fieldname = field_name("body", lang)
+            for candidate in self.reader.terms_within(fieldname, stem, maxdist, prefix=1):
+                frequency = self._frequency(fieldname, candidate)
+                if not frequency:
+                    continue
+                score = (distance(candidate, stem), -frequency, candidate, lang)
+                if best is None or score < best:
+                    best = score
+        return (best[3], best[2]) if best else None
+
+
+def respell(word: str, lang: str, stem: str) -> str:
+    """``word`` with its stem replaced by ``stem``: ``chargebaks`` -> ``chargebacks``."""
+    own = terms(lang, word)
+    if own and word.startswith(own[0]):
+        return stem + word[len(own[0]):]
+    return stem
+
+
+def build(parsed: Parsed, languages: tuple[str, ...]):
+    """The Whoosh query for ``parsed`` over the text fields of ``languages`` (None if empty)."""
+    clauses = []
+    for concept in parsed.concepts:
+        options = []
+        for words, boost in zip(concept.alternatives, concept.boosts, strict=True):
+            for lang in languages_for(words, languages):
+                options.extend(_fields_query(lang, words, boost))
+        for lang, stem in (concept.stems or {}).items():
+            if lang in languages:
+                options.extend(_fields_query(lang, (), CORRECTION_BOOST, analysed=[stem]))
+        if options:
+            clauses.append(Or(options))
+    if not clauses:
+        return None
+    return Or(clauses, scale=COORDINATION) if len(clauses) > 1 else clauses[0]
+
+
+def languages_for(words: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages whose fields a word sequence is looked up in: those written in the
+    words' script, or all of them when none is (a Latin product name in a Russian article is
+    still found with ``--lang ru``, which passes one language)."""
+    if len(languages) == 1 or not words:
+        return languages
+    script = script_of_word(words[0])
+    same = tuple(lang for lang in languages if script_of_language(lang) == script)
+    return same or languages
+
+
+def _fields_query(lang: str, words: tuple[str, ...], boost: float,
+                  analysed: list[str] | None = None) -> list:
+    analysed = analysed if analysed is not None else terms(lang, " ".join(words))
+    if not analysed:
+        return []
+    found = []
+    for part in TEXT_PARTS:
+        name = field_name(part, lang)
+        weight = BOOSTS[part] * boost
+        if len(analysed) == 1:
+            found.append(Term(name, analysed[0], boost=weight))
+        elif part in PHRASE_PARTS:
+            found.append(Phrase(name, analysed, slop=2, boost=weight))
+        else:
+            found.append(And([Term(name, t) for t in analysed], boost=weight))
+    return found
+
+
+def highlight_terms(parsed: Parsed, lang: str) -> frozenset[str]:
+    """Stemmed terms of ``lang`` that a snippet should mark."""
+    found: set[str] = set()
+    for concept in parsed.concepts:
+        for words in concept.alternatives:
+            found.update(terms(lang, " ".join(words)))
+        if concept.stems and lang in concept.stems:
+            found.add(concept.stems[lang])
+    return frozenset(found)
