@@ -18,7 +18,9 @@ sub-folder of the repository.
 from __future__ import annotations
 
 import difflib
+import os
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,11 +172,15 @@ def _run(args: list[str], cwd: Path, data: bytes | None = None) -> bytes:
     return result.stdout
 
 
-def load_history(root: Path | str, roots: Iterable[str] = ()) -> History:
+def load_history(root: Path | str, roots: Iterable[str] = (),
+                 workers: int | None = None) -> History:
     """Probe ``root`` and read its whole history in one ``git log`` pass.
 
     ``roots`` limits the uncommitted-changes scan to those folders (all of the KB if empty).
-    Never raises for a missing or broken repository: see :attr:`History.problem`.
+    A long history is read by ``workers`` concurrent ``git log`` processes, each over one
+    slice of the same commit order (default: one per CPU, up to 4, from
+    :data:`PARALLEL_FROM` commits on). Never raises for a missing or broken repository: see
+    :attr:`History.problem`.
     """
     root = Path(root).resolve()
     history = History(root)
@@ -189,8 +195,7 @@ def load_history(root: Path | str, roots: Iterable[str] = ()) -> History:
     history.prefix = probe[1] if len(probe) > 1 else ""
     history.shallow = len(probe) > 2 and probe[2] == "true"
     try:
-        log = _run(["log", "-z", "--topo-order", "--format=%x01%H %P", "--name-status", "-M",
-                    "HEAD"], root)
+        log = _log(root, workers)
         status = _run(["status", "--porcelain", "-z", "--untracked-files=all", "--",
                        *(list(roots) or ["."])], root)
     except GitFailed as exc:
@@ -201,6 +206,46 @@ def load_history(root: Path | str, roots: Iterable[str] = ()) -> History:
     _parse_log(history, log)
     history.dirty = _parse_status(status, history.prefix)
     return history
+
+
+PARALLEL_FROM = 5000
+"""Histories with at least this many commits are read by several ``git log`` processes."""
+_LOG = ["log", "-z", "--topo-order", "--format=%x01%H %P", "--name-status", "-M"]
+
+
+def _log(root: Path, workers: int | None) -> bytes:
+    """The whole history as one ``git log`` would print it, read in parallel slices: the
+    per-commit tree diffs are what costs, and each process diffs only its slice."""
+    count = int(_run(["rev-list", "--count", "HEAD"], root))
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if count >= PARALLEL_FROM else 1
+    if workers <= 1:
+        return _run([*_LOG, "HEAD"], root)
+    chunk = -(-count // workers)
+    outputs, processes = [], []
+    try:
+        for n in range(workers):
+            out = tempfile.TemporaryFile()
+            outputs.append(out)
+            processes.append(subprocess.Popen(
+                ["git", *_LOG, f"--skip={n * chunk}", f"--max-count={chunk}", "HEAD"],
+                cwd=root, stdout=out, stderr=subprocess.PIPE))
+        for process in processes:
+            _, err = process.communicate()
+            if process.returncode != 0:
+                raise GitFailed(f"git log: {err.decode('utf-8', 'replace').strip()}")
+        data = []
+        for out in outputs:
+            out.seek(0)
+            data.append(out.read())
+        return b"".join(data)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        for out in outputs:
+            out.close()
 
 
 def _relative(path: str, prefix: str) -> str | None:
@@ -306,7 +351,15 @@ def diff_to_worktree(history: History, commit: str, old_path: str, new_path: str
 
 def changed_lines(old: str, new: str) -> int:
     """Lines added plus lines removed between two texts (what ``git diff --numstat`` sums)."""
-    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    a, b = old.splitlines(), new.splitlines()
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0  # common tail; most edits are local, so the matcher sees a few lines only
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    matcher = difflib.SequenceMatcher(None, a[start:len(a) - end], b[start:len(b) - end],
+                                      autojunk=False)
     total = 0
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":

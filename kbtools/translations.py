@@ -57,22 +57,26 @@ class TranslationReport:
     languages: tuple[str, ...]
     history: str = "ok"
     """``ok``, ``shallow`` or why there is none (``not a git checkout``)."""
+    scope: tuple[TranslationStatus, ...] | None = None
+    """What :meth:`summary` counts (``items`` before a status filter); None: ``items``."""
 
     def filtered(self, langs=(), statuses=(), owner: str | None = None) -> TranslationReport:
-        items = tuple(i for i in self.items
-                      if (not langs or i.lang in langs) and (not statuses or i.status in statuses)
+        """Only ``langs``/``owner``; ``statuses`` narrows the items but not the summary."""
+        scope = tuple(i for i in self.items if (not langs or i.lang in langs)
                       and (owner is None or i.owner == owner))
-        return replace(self, items=items,
+        return replace(self, items=tuple(i for i in scope if not statuses or i.status in statuses),
+                       scope=scope,
                        languages=tuple(x for x in self.languages if not langs or x in langs))
 
     def summary(self) -> dict[str, dict]:
         """Per language: the count of each status, the total and the percentage current."""
         result = {}
+        scope = self.items if self.scope is None else self.scope
         for lang in self.languages:
-            counts = Counter(i.status for i in self.items if i.lang == lang)
+            counts = Counter(i.status for i in scope if i.lang == lang)
             total = sum(counts.values())
             result[lang] = {**{s: counts.get(s, 0) for s in STATUSES}, "total": total,
-                            "machine": sum(1 for i in self.items if i.lang == lang and i.machine),
+                            "machine": sum(1 for i in scope if i.lang == lang and i.machine),
                             "percent_current": round(100 * counts[CURRENT] / total, 1)
                             if total else 100.0}
         return result
@@ -136,6 +140,7 @@ class _Builder:
     history: History
     wanted: set = field(default_factory=set)
     pending: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
 
     def status(self, t: Article) -> TranslationStatus:
         kb, history = self.kb, self.history
@@ -202,12 +207,19 @@ class _Builder:
             item = replace(item, status=verdict(translation, source, pinned_hash))
         if item.status != OUTDATED:
             return item
-        lines = None
-        if old is not None:
-            current = (self.kb.root / item.source).read_text(encoding="utf-8", errors="replace")
-            lines = changed_lines(old.decode("utf-8", "replace"), current)
+        lines = self._changed_lines(commit, old_path, item.source, old)
         return replace(item, behind_commits=len(commits), changed_lines=lines,
                        note=dirty.strip(" ()") or None)
+
+
+    def _changed_lines(self, commit: str, old_path: str, source: str,
+                       old: bytes | None) -> int | None:
+        """Lines changed in ``source`` since ``commit`` (memoised: languages share pins)."""
+        key = (commit, old_path, source)
+        if key not in self.lines and old is not None:
+            current = (self.kb.root / source).read_text(encoding="utf-8", errors="replace")
+            self.lines[key] = changed_lines(old.decode("utf-8", "replace"), current)
+        return self.lines.get(key)
 
 
 def _body(text: str) -> str:

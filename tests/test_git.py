@@ -84,3 +84,14 @@ def test_unusual_checkouts_say_what_is_missing(tmp_path):
 def test_changed_lines_counts_added_and_removed():
     assert changed_lines("a\nb\nc\n", "a\nB\nc\nd\n") == 3
     assert changed_lines("same\n", "same\n") == 0
+
+
+def test_parallel_slices_read_the_same_history_as_one_log(tmp_path):
+    write(tmp_path, "docs/a.md", "0\n")
+    git_init(tmp_path)
+    for n in range(1, 8):
+        write(tmp_path, f"docs/{'a' if n % 2 else 'b'}.md", f"{n}\n")
+        commit(tmp_path, f"c{n}")
+    one, three = load_history(tmp_path, workers=1), load_history(tmp_path, workers=3)
+    assert len(one.commits) == 8
+    assert (three.commits, three.parents, three.changes) == (one.commits, one.parents, one.changes)

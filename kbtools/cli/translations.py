@@ -61,7 +61,9 @@ def _render(report) -> None:
         counts = summary[lang]
         table = Table(title=f"{lang}: {counts['percent_current']}% current "
                       f"({counts['current']}/{counts['total']})", title_justify="left")
-        for column in ("status", "translation", "behind", "owner", "note"):
+        table.add_column("status", no_wrap=True)
+        table.add_column("translation", no_wrap=True)
+        for column in ("behind", "owner", "note"):
             table.add_column(column, overflow="fold")
         for item in items:
             status = Text(item.status, style=_STYLE[item.status])
