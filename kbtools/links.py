@@ -18,7 +18,7 @@ from .model import Article
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_LINK = re.compile(r"(!?)\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(r"(!?)\[(?:[^\]\[]++|\[[^\]]*+\])*+\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _REFDEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _HTML_SRC = re.compile(r"""<(?:img|a)\b[^>]*?\b(?:src|href)=["']([^"']+)["']""", re.I)
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -93,10 +93,15 @@ def _headings(body: str, first_line: int):
         yield number, len(match.group(1)), text, anchor
 
 
+_IDCOUNT = re.compile(r"^(.*)_([0-9]+)$")
+
+
 def _slug_unique(slug: str, seen: dict[str, int]) -> str:
-    if slug in seen:
-        seen[slug] += 1
-        return f"{slug}_{seen[slug]}"
+    """Python-Markdown's ``toc.unique``: ``x``, ``x_1``, ``x_2``; an empty slug (a heading
+    with no Latin letters) becomes ``_1``, ``_2``, ... as in the built site."""
+    while slug in seen or not slug:
+        match = _IDCOUNT.match(slug)
+        slug = f"{match.group(1)}_{int(match.group(2)) + 1}" if match else f"{slug}_1"
     seen[slug] = 0
     return slug
 

@@ -19,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from .errors import ConfigError
 from .findings import Finding, error
 
-_MARKERS = ("{{", "{%", "{#")
+_MARKERS = ("{{", "{%", "{##")
 
 
 class MacroError(ValueError):
@@ -135,7 +135,7 @@ _SIMPLE = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
 def _simple_macros(text: str) -> list[tuple[int, list]] | None:
     """``(offset, [name, key, ...])`` of each macro when every macro in ``text`` is a plain
     ``{{ name.key }}``; None when anything else is there (then Jinja parses it)."""
-    if "{%" in text or "{#" in text:
+    if "{%" in text or "{##" in text:
         return None
     found = [(m.start(), m.group(1).split(".")) for m in _SIMPLE.finditer(text)]
     rest = _SIMPLE.sub("", text)
@@ -174,8 +174,10 @@ def build_macros(root: Path, namespaces: Mapping[str, object], module: str | Non
 
     Raises :class:`ConfigError` when the module cannot be loaded.
     """
+    # Jinja comments are {## ... ##}, so Markdown's heading ids ({#anchor}) stay text.
     env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
+        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False,
+        comment_start_string="{##", comment_end_string="##}",
     )
     variables = dict(namespaces)
     shim = _DefineEnv(variables)
