@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .. import clock
 from ..config import KINDS
 from ..errors import BusyError, UsageError
+from . import querylog
 from .engine import Engine, IndexMissing, Scope
 from .gaps import GapsReport, gaps
 from .indexer import IndexReport, Progress, is_current, store_for, update_index
@@ -27,7 +28,8 @@ from .results import Hit, SearchResults
 if TYPE_CHECKING:
     from ..knowledge_base import KnowledgeBase
 
-__all__ = ["search", "update_index", "engine_for", "scope_for", "gaps", "SearchResults", "Hit",
+__all__ = ["search", "update_index", "ensure_index", "engine_for", "scope_for", "gaps",
+           "querylog", "SearchResults", "Hit",
            "IndexReport", "GapsReport", "QueryError", "IndexMissing", "Engine", "Scope",
            "MAX_QUERY_CHARS"]
 

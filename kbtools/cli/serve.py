@@ -1,0 +1,52 @@
+"""``kb serve``: the internal site and the search API for agents."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..server import Access, ServerSettings, serve
+from .app import err_console, main, pass_state
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs a token or --behind-proxy.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Built internal site to serve [default: ROOT/site].")
+@click.option("--token-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              default=None, help="File holding the agents' access token (or set KB_SERVE_TOKEN).")
+@click.option("--behind-proxy", is_flag=True,
+              help="Trust the company's single-sign-on proxy in front to authenticate every "
+                   "request; allows a non-loopback --host without a token.")
+@pass_state
+def serve_command(state, host: str, port: int, site_dir: Path | None, token_file: Path | None,
+                  behind_proxy: bool) -> None:
+    """Serve the internal site and GET /api/search until interrupted.
+
+    The site's search box uses the API, so agents get the same ranking as `kb search`. The
+    server picks up a new index from `kb index` without a restart.
+    """
+    kb = state.kb()
+    token = os.environ.get("KB_SERVE_TOKEN") or None
+    if token_file is not None:
+        token = token_file.read_text(encoding="utf-8").strip() or None
+    if token is not None and len(token) < 16:
+        raise UsageError("the access token must be at least 16 characters long")
+    site = site_dir if site_dir is not None else kb.root / "site"
+    settings = ServerSettings(site_dir=site, access=Access(token=token, behind_proxy=behind_proxy))
+    console = err_console()
+    if not site.is_dir():
+        console.print(f"note: no built site at {site}; serving the search API only "
+                      "(run `kb build` for the site)", markup=False, highlight=False)
+
+    def ready(url: str) -> None:
+        console.print(f"serving {url} (search API: {url}/api/search?q=...); Ctrl+C to stop",
+                      markup=False, highlight=False)
+
+    serve(kb, settings, host=host, port=port, on_ready=ready)
