@@ -23,6 +23,8 @@ from .knowledge_base import KnowledgeBase
 from .model import Article, content_hash
 from .pages import GeneratedPage
 
+_WORST_FIRST = (OUTDATED, MISSING, ORPHANED, UNTRACKED, CURRENT)
+
 
 @dataclass(frozen=True, slots=True)
 class TranslationStatus:
@@ -51,7 +53,7 @@ class TranslationStatus:
 
 @dataclass(frozen=True)
 class TranslationReport:
-    """Every verdict, sorted by language, then source; plus what history could not tell."""
+    """Every verdict, by language, worst first, then source; and how usable history was."""
 
     items: tuple[TranslationStatus, ...]
     languages: tuple[str, ...]
@@ -123,7 +125,8 @@ def translation_report(kb: KnowledgeBase, history: History | None = None,
                     source.path, translation_path(kb, source.path, lang), lang, MISSING,
                     owner=_owner(kb, source)))
     order = {lang: n for n, lang in enumerate(kb.config.translation_languages)}
-    items.sort(key=lambda i: (order.get(i.lang, 99), STATUSES.index(i.status), i.source, i.path))
+    items.sort(key=lambda i: (order.get(i.lang, 99), _WORST_FIRST.index(i.status), i.source,
+                              i.path))
     state = history.problem or ("shallow" if history.shallow else "ok")
     return TranslationReport(tuple(items), kb.config.translation_languages, state)
 

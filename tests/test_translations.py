@@ -291,7 +291,7 @@ def test_cli_table_diff_and_mark_current(tmp_path):
     commit(root, "wording")
     table = cli(root)
     assert table.exit_code == 0
-    assert "ru: 0.0% current (0/1)" in table.output and "1 commits, 2 lines" in table.output
+    assert "ru: 0.0% current (0/1)" in table.output and "1 commit, 2 lines" in table.output
     diff = cli(root, "diff", "docs/faq/reset.ru.md")
     assert diff.exit_code == 0 and "+1. Open the login page." in diff.output
     marked = cli(root, "mark-current", "docs/faq/reset.ru.md")

@@ -62,21 +62,26 @@ def _render(report) -> None:
         table = Table(title=f"{lang}: {counts['percent_current']}% current "
                       f"({counts['current']}/{counts['total']})", title_justify="left")
         table.add_column("status", no_wrap=True)
-        table.add_column("translation", no_wrap=True)
-        for column in ("behind", "owner", "note"):
-            table.add_column(column, overflow="fold")
+        table.add_column("translation", overflow="fold", ratio=3)
+        table.add_column("behind", no_wrap=True)
+        table.add_column("owner", no_wrap=True)
+        table.add_column("note", overflow="fold", ratio=2)
         for item in items:
             status = Text(item.status, style=_STYLE[item.status])
             if item.machine:
                 status.append(" (machine)", style="dim")
             behind = "" if item.behind_commits is None else \
-                f"{item.behind_commits} commits, {item.changed_lines or 0} lines"
+                f"{_plural(item.behind_commits, 'commit')}, {_plural(item.changed_lines or 0, 'line')}"
             table.add_row(status, item.path, behind, item.owner or "", item.note or "")
         if items:
             console.print(table)
     if report.history != "ok":
         err_console().print(f"git history: {report.history}; the verdicts come from content "
                             "hashes, some details could not be computed", highlight=False)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @translations_group.command("diff")
