@@ -21,7 +21,14 @@ from ..errors import BusyError, UsageError
 from . import querylog
 from .engine import Engine, IndexMissing, Scope
 from .gaps import GapsReport, gaps
-from .indexer import IndexReport, Progress, is_current, store_for, update_index
+from .indexer import (
+    WRITER_WAIT,
+    IndexReport,
+    Progress,
+    is_current,
+    store_for,
+    update_index,
+)
 from .query import MAX_QUERY_CHARS, QueryError
 from .results import Hit, SearchResults
 
@@ -75,7 +82,7 @@ def ensure_index(kb: KnowledgeBase, *, progress: Progress | None = None) -> None
         return
     if generation is None or not is_current(kb):
         try:
-            update_index(kb, progress=progress, wait=0 if generation else 60.0)
+            update_index(kb, progress=progress, wait=0 if generation else WRITER_WAIT)
         except BusyError:
             if store.current() is None:
                 raise

@@ -27,6 +27,7 @@ Progress = Callable[[int, int], None]
 
 FULL, INCREMENTAL, CURRENT = "full", "incremental", "current"
 WRITER_WAIT = 60.0
+"""How long :func:`kbtools.search.search` waits for another writer when there is no index."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def is_current(kb: KnowledgeBase) -> bool:
 
 
 def update_index(kb: KnowledgeBase, *, progress: Progress | None = None,
-                 full: bool = False, wait: float = WRITER_WAIT) -> IndexReport:
+                 full: bool = False, wait: float = 0.0) -> IndexReport:
     """Bring the index up to date with ``kb``'s content; return what was done.
 
     Incremental unless ``full`` or the schema/facts changed. Raises
