@@ -1,0 +1,213 @@
+"""``kb serve`` as agents and customers meet it: a real uvicorn process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kbtools.errors import UsageError
+from kbtools.knowledge_base import open_kb
+from kbtools.search import update_index
+from kbtools.server import Access, check_bind
+from tests.support import REPO, article, make_kb
+from tests.test_search import CANARY, FILES
+
+KB = REPO / ".venv" / "bin" / "kb"
+TOKEN = "agent-token-0123456789abcdef"
+SITE = {
+    "index.html": "<!doctype html><html><head><title>KB</title>"
+                  "<script>var inline = 1;</script></head><body>Home</body></html>",
+    "faq/reset-password/index.html": "<html><head></head><body>Reset</body></html>",
+    "404.html": "<html><head></head><body>Not here</body></html>",
+    "assets/app.css": "body { color: black }",
+}
+
+
+@contextlib.contextmanager
+def kb_serve(root: Path, *args: str, env: dict | None = None):
+    """Run ``kb serve --port 0`` and yield its base URL; stop it afterwards."""
+    process = subprocess.Popen(
+        [str(KB), "--root", str(root), "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})})
+    try:
+        deadline = time.monotonic() + 60
+        url = None
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line and process.poll() is not None:
+                break
+            if line.startswith("serving "):
+                url = line.split()[1]
+                break
+        assert url, f"kb serve did not start: {process.stderr.read()}"
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def write_site(folder: Path) -> Path:
+    for relative, text in SITE.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    root = make_kb(tmp_path_factory.mktemp("servekb"), FILES)
+    write_site(root / "site")
+    update_index(open_kb(root))
+    return root
+
+
+@pytest.fixture(scope="module")
+def open_server(root):
+    with kb_serve(root) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def token_server(root):
+    with kb_serve(root, env={"KB_SERVE_TOKEN": TOKEN}) as url:
+        yield url
+
+
+def test_api_answers_with_ranked_results(open_server):
+    response = httpx.get(f"{open_server}/api/search", params={"q": "customer charged twice"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["results"][0]["path"] == "playbooks/payment-failures.md"
+    assert set(data) == {"query", "total", "results", "suggestion"}
+    assert response.headers["cache-control"] == "no-store"
+    typo = httpx.get(f"{open_server}/api/search", params={"q": "pasword"}).json()
+    assert typo["suggestion"] == "password"
+    assert typo["results"][0]["path"] == "docs/faq/reset-password.md"
+    two = httpx.get(f"{open_server}/api/search", params={"q": "refund", "n": 2}).json()
+    assert len(two["results"]) == 2 and two["total"] > 2
+    ru = httpx.get(f"{open_server}/api/search", params={"q": "пароль", "lang": "ru"}).json()
+    assert {r["lang"] for r in ru["results"]} == {"ru"}
+
+
+def test_security_headers_on_every_response(open_server):
+    for path in ("/api/search?q=refund", "/", "/faq/reset-password/", "/missing/",
+                 "/assets/app.css", "/_kb/search.js", "/api/search"):
+        response = httpx.get(open_server + path)
+        headers = response.headers
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["x-frame-options"] == "DENY", path
+        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+    page = httpx.get(open_server + "/")
+    csp = page.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "'sha256-" in csp  # the page's own inline script is allowed by hash
+    assert '<script src="/_kb/search.js" defer></script></head>' in page.text
+
+
+def test_static_site_and_path_traversal(open_server):
+    assert httpx.get(open_server + "/faq/reset-password/").text.count("Reset") == 1
+    missing = httpx.get(open_server + "/nope/")
+    assert missing.status_code == 404 and "Not here" in missing.text
+    for path in ("/../kb.yml", "/%2e%2e/kb.yml", "/..%2fkb.yml", "/faq/../../owners.yml"):
+        response = httpx.get(open_server + path)
+        assert response.status_code == 404 and "people:" not in response.text, path
+
+
+@pytest.mark.parametrize("text", ['"unbalanced', "((a OR b", "NOT OR x", "*", "?*", "\x00\x07",
+                                  "title:secret audience:internal", "a" * 10_000, "AND AND",
+                                  "\u202e\u200bxx", '""""', "%", "\\", "🙂" * 100])
+def test_malformed_queries_never_fail_or_hang(open_server, text):
+    started = time.monotonic()
+    response = httpx.get(f"{open_server}/api/search", params={"q": text}, timeout=10)
+    assert time.monotonic() - started < 2
+    assert response.status_code in (200, 400), response.text
+    assert response.headers["content-type"].startswith("application/json")
+
+
+def test_bad_parameters_are_400(open_server):
+    for params in ({}, {"q": "x", "n": "lots"}, {"q": "x", "n": "0"}, {"q": "x", "lang": "xx"},
+                   {"q": "x", "kind": "secret"}):
+        response = httpx.get(f"{open_server}/api/search", params=params)
+        assert response.status_code == 400 and "error" in response.json(), params
+
+
+def test_token_decides_the_scope(token_server):
+    api = f"{token_server}/api/search"
+    for text in (CANARY, f"audience:internal {CANARY}", "zanzibarcanry", "escalation contacts",
+                 "customer charged twice"):
+        public = httpx.get(api, params={"q": text, "n": 50})
+        body = public.text
+        assert public.status_code == 200
+        assert CANARY not in json.dumps(public.json()["results"]) and "zanzibar" not in str(
+            public.json()["suggestion"])
+        assert all(r["path"].startswith("docs/faq/") for r in public.json()["results"]), body
+        assert all(r["marker"] is None for r in public.json()["results"])
+    assert httpx.get(api, params={"q": CANARY}).json()["total"] == 0
+    wrong = httpx.get(api, params={"q": CANARY}, headers={"Authorization": "Bearer nope"})
+    assert wrong.json()["total"] == 0
+    agent = httpx.get(api, params={"q": CANARY}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert agent.json()["total"] == 1
+    forced = httpx.get(api, params={"q": CANARY, "scope": "public"},
+                       headers={"Authorization": f"Bearer {TOKEN}"})
+    assert forced.json()["total"] == 0
+
+
+def test_site_needs_the_token_and_login_sets_a_cookie(token_server):
+    page = httpx.get(token_server + "/")
+    assert page.status_code == 303 and page.headers["location"] == "/_kb/login"
+    bad = httpx.post(token_server + "/_kb/login", data={"token": "wrong"})
+    assert bad.status_code == 401
+    with httpx.Client(base_url=token_server) as client:
+        login = client.post("/_kb/login", data={"token": TOKEN})
+        assert login.status_code == 303
+        cookie = login.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert client.get("/").status_code == 200
+        assert client.get("/api/search", params={"q": CANARY}).json()["total"] == 1
+
+
+def test_non_loopback_needs_a_token_or_the_proxy_flag(root):
+    result = subprocess.run([str(KB), "--root", str(root), "serve", "--host", "0.0.0.0"],
+                            capture_output=True, text=True, timeout=60,
+                            env={k: v for k, v in os.environ.items() if k != "KB_SERVE_TOKEN"})
+    assert result.returncode == 2
+    assert "refusing to serve the internal site on 0.0.0.0" in result.stderr
+    assert "--behind-proxy" in result.stderr
+    with pytest.raises(UsageError):
+        check_bind("10.1.2.3", Access())
+    check_bind("10.1.2.3", Access(token=TOKEN))
+    check_bind("10.1.2.3", Access(behind_proxy=True))
+    check_bind("::1", Access())
+
+
+def test_queries_are_logged_without_personal_data(root, open_server):
+    httpx.get(f"{open_server}/api/search",
+              params={"q": "refund for jane.doe@example.com card 4111 1111 1111 1111"},
+              headers={"User-Agent": "secret-agent", "X-Forwarded-For": "203.0.113.9"})
+    log = (root / ".kb" / "queries.jsonl").read_text(encoding="utf-8")
+    last = json.loads(log.strip().splitlines()[-1])
+    assert set(last) == {"time", "query", "lang", "results", "scope", "via"}
+    assert last["query"] == "refund for <email> card <number>" and last["via"] == "api"
+    assert "secret-agent" not in log and "203.0.113.9" not in log
+
+
+def test_server_picks_up_a_new_index_without_restart(tmp_path):
+    root = make_kb(tmp_path, {"docs/guide/a.md": article("A", "Alpha text.\n")})
+    update_index(open_kb(root))
+    with kb_serve(root) as url:
+        assert httpx.get(f"{url}/api/search", params={"q": "platypus"}).json()["total"] == 0
+        (root / "docs/guide/b.md").write_text(article("B", "A platypus appears.\n"))
+        update_index(open_kb(root))
+        assert httpx.get(f"{url}/api/search", params={"q": "platypus"}).json()["total"] == 1
