@@ -32,11 +32,12 @@
     var timer = null;
     var latest = 0;
 
-    function setMeta(text) { if (meta) meta.textContent = text; }
+    function setMeta(text) { if (meta) { meta.hidden = false; meta.textContent = text; } }
 
     function render(data) {
       if (!list) return;
       list.textContent = "";
+      list.hidden = false;  /* Material hides the list until its own worker answers */
       var total = data.total || 0;
       var note = total === 1 ? "1 matching document" : total + " matching documents";
       if (data.suggestion) note += " \u2014 did you mean: " + data.suggestion;
