@@ -97,7 +97,7 @@ class Engine:
         synonyms = load_synonyms(self.root, self.synonyms_file)
         vocabulary = opened.vocabulary(languages, scope.public)
         parsed = q.parse(text, synonyms, vocabulary)
-        query = q.build(parsed, languages)
+        query = q.build(parsed, languages, opened.searcher.reader())
         if query is None or limit <= 0:
             return SearchResults(text, 0, [], None)
         found = opened.searcher.search(query, filter=_filter(scope), limit=limit,

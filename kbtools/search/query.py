@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from whoosh.query import And, Or, Phrase, Term
+from whoosh.query import And, DefaultOr, Phrase, Term
 from whoosh.support.levenshtein import distance
 
 from ..errors import UsageError
@@ -25,7 +25,6 @@ MAX_UNITS = 16
 MAX_CORRECTIONS = 2
 CORRECTION_BOOST = 0.7
 SYNONYM_BOOST = 0.8
-COORDINATION = None  # whoosh's coordination bonus costs more than it adds
 
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -197,22 +196,29 @@ def respell(word: str, lang: str, stem: str) -> str:
     return stem
 
 
-def build(parsed: Parsed, languages: tuple[str, ...]):
-    """The Whoosh query for ``parsed`` over the text fields of ``languages`` (None if empty)."""
+def build(parsed: Parsed, languages: tuple[str, ...], reader):
+    """The Whoosh query for ``parsed`` over the text fields of ``languages`` (None if empty).
+
+    Terms the index does not have are left out, so the query stays small however many
+    languages and synonyms it spans (Whoosh's binary-tree union is then the fastest).
+    """
+    def present(fieldname: str, term: str) -> bool:
+        return (fieldname, term) in reader
+
     clauses = []
     for concept in parsed.concepts:
         options = []
         for words, boost in zip(concept.alternatives, concept.boosts, strict=True):
             for lang in languages_for(words, languages):
-                options.extend(_fields_query(lang, words, boost))
+                options.extend(_fields_query(lang, words, boost, present))
         for lang, stem in (concept.stems or {}).items():
             if lang in languages:
-                options.extend(_fields_query(lang, (), CORRECTION_BOOST, analysed=[stem]))
+                options.extend(_fields_query(lang, (), CORRECTION_BOOST, present, [stem]))
         if options:
-            clauses.append(Or(options))
+            clauses.append(DefaultOr(options) if len(options) > 1 else options[0])
     if not clauses:
         return None
-    return Or(clauses, scale=COORDINATION) if len(clauses) > 1 else clauses[0]
+    return DefaultOr(clauses) if len(clauses) > 1 else clauses[0]
 
 
 def languages_for(words: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:
@@ -226,7 +232,7 @@ def languages_for(words: tuple[str, ...], languages: tuple[str, ...]) -> tuple[s
     return same or languages
 
 
-def _fields_query(lang: str, words: tuple[str, ...], boost: float,
+def _fields_query(lang: str, words: tuple[str, ...], boost: float, present,
                   analysed: list[str] | None = None) -> list:
     analysed = analysed if analysed is not None else terms(lang, " ".join(words))
     if not analysed:
@@ -234,6 +240,8 @@ def _fields_query(lang: str, words: tuple[str, ...], boost: float,
     found = []
     for part in TEXT_PARTS:
         name = field_name(part, lang)
+        if not all(present(name, term) for term in analysed):
+            continue
         weight = BOOSTS[part] * boost
         if len(analysed) == 1:
             found.append(Term(name, analysed[0], boost=weight))

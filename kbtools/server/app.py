@@ -11,10 +11,12 @@ Routes:
 
 from __future__ import annotations
 
+import asyncio
 import html
 import mimetypes
 import re
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).parent / "static"
 SCRIPT_TAG = '<script src="/_kb/search.js" defer></script>'
 MAX_RESULTS = 50
+SEARCH_THREADS = 4
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 
 
@@ -71,9 +74,18 @@ class _Api:
         self.access = access
         self.engine = engine_for(kb)
         self.state_dir = kb.root / kb.config.state_dir
+        self.pool = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="kb-search")
 
-    def search(self, request: Request) -> Response:
-        """Sync on purpose: Starlette runs it in its thread pool (one searcher per thread)."""
+    async def search(self, request: Request) -> Response:
+        """Run the query on the small search pool (one Whoosh searcher per pool thread).
+
+        Whoosh is CPU-bound Python: a few threads use the interpreter fully, and a bounded
+        pool keeps the number of open searchers (each reopened after a reindex) small.
+        """
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, self._search, request)
+
+    def _search(self, request: Request) -> Response:
         params = request.query_params
         text = params.get("q")
         if text is None:
