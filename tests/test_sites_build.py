@@ -188,3 +188,19 @@ def test_the_example_knowledge_base_builds_both_sites_without_warnings(tmp_path)
     assert (tmp_path / "site" / "playbooks").is_dir()
     assert (tmp_path / "site-public" / "ar" / "faq" / "refund-policy" / "index.html").exists()
     assert not (tmp_path / "site-public" / "guide").exists()
+
+
+def test_a_large_section_is_split_so_pages_carry_a_bounded_navigation(tmp_path):
+    files = {"kb.yml": "languages: [en]\n",
+             "docs/index.md": article("Home", "Hello.\n")}
+    files.update({f"docs/big/page-{i:03}.md": article(f"Topic {i:03}", f"Text {i}.\n")
+                  for i in range(120)})
+    root = make_kb(tmp_path, files)
+    build(open_kb(root), ("internal",), out=root)
+    page = (root / "site/big/page-050/index.html").read_text(encoding="utf-8")
+    links_to_pages = set(re.findall(r'href="\.\./page-(\d{3})/"', page))
+    # Its own part of the section (30) plus one link per other part (4 parts), not all 120.
+    assert 30 <= len(links_to_pages) <= 34
+    index = (root / "site/big/index.html").read_text(encoding="utf-8")
+    article_html = index[index.index("<article"):index.index("</article>")]
+    assert len(set(re.findall(r'href="page-(\d{3})/"', article_html))) == 120  # all reachable
