@@ -97,11 +97,20 @@ class Engine:
         synonyms = load_synonyms(self.root, self.synonyms_file)
         vocabulary = opened.vocabulary(languages, scope.public)
         parsed = q.parse(text, synonyms, vocabulary)
-        query = q.build(parsed, languages, opened.searcher.reader())
-        if query is None or limit <= 0:
-            return SearchResults(text, 0, [], None)
-        found = opened.searcher.search(query, filter=_filter(scope), limit=limit,
-                                       optimize=OPTIMIZE)
+        strict, loose = q.build(parsed, languages, opened.searcher.reader())
+        if loose is None or limit <= 0:
+            return SearchResults(text, 0, [], parsed.suggestion)
+        found = None
+        if strict is not None:
+            # Articles with every concept first: when there are enough of them, the cheap
+            # intersection is the answer; otherwise the union ranks partial matches too.
+            found = opened.searcher.search(strict, filter=_filter(scope), limit=limit,
+                                           optimize=OPTIMIZE)
+            if len(found) < limit:
+                found = None
+        if found is None:
+            found = opened.searcher.search(loose, filter=_filter(scope), limit=limit,
+                                           optimize=OPTIMIZE)
         hits = [self._hit(hit, parsed, scope, today) for hit in found]
         return SearchResults(text, len(found), hits, parsed.suggestion)
 

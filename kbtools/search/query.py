@@ -145,6 +145,7 @@ class Vocabulary:
         self.reader = reader
         self.languages = languages
         self.public_docs: frozenset[int] | None = None
+        self._corrections: dict[str, tuple[str, str] | None] = {}
         if public:
             self.public_docs = frozenset(reader.postings("audience", "public").all_ids()) \
                 if reader.doc_frequency("audience", "public") else frozenset()
@@ -174,6 +175,14 @@ class Vocabulary:
 
     def correct(self, word: str) -> tuple[str, str] | None:
         """``(lang, stem)`` of the likeliest intended word (fewest edits, most articles)."""
+        if word in self._corrections:
+            return self._corrections[word]
+        if len(self._corrections) > 10_000:
+            self._corrections.clear()
+        found = self._corrections[word] = self._correct(word)
+        return found
+
+    def _correct(self, word: str) -> tuple[str, str] | None:
         best: tuple[int, int, str, str] | None = None
         for lang, stem in self._stems(word):
             maxdist = 1 if len(stem) <= 4 else 2  # the automaton counts a swap as two edits
@@ -196,11 +205,12 @@ def respell(word: str, lang: str, stem: str) -> str:
     return stem
 
 
-def build(parsed: Parsed, languages: tuple[str, ...], reader):
-    """The Whoosh query for ``parsed`` over the text fields of ``languages`` (None if empty).
+def build(parsed: Parsed, languages: tuple[str, ...], reader) -> tuple:
+    """``(strict, loose)`` Whoosh queries for ``parsed`` over the fields of ``languages``.
 
-    Terms the index does not have are left out, so the query stays small however many
-    languages and synonyms it spans (Whoosh's binary-tree union is then the fastest).
+    ``loose`` matches any concept (None if nothing can match); ``strict`` requires every
+    concept, or is None when there is only one. Terms the index does not have are left out,
+    so the queries stay small however many languages and synonyms they span.
     """
     def present(fieldname: str, term: str) -> bool:
         return (fieldname, term) in reader
@@ -217,8 +227,10 @@ def build(parsed: Parsed, languages: tuple[str, ...], reader):
         if options:
             clauses.append(DefaultOr(options) if len(options) > 1 else options[0])
     if not clauses:
-        return None
-    return DefaultOr(clauses) if len(clauses) > 1 else clauses[0]
+        return None, None
+    if len(clauses) == 1:
+        return None, clauses[0]
+    return And(clauses), DefaultOr(clauses)
 
 
 def languages_for(words: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:

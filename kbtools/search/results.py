@@ -9,7 +9,7 @@ from datetime import date
 from .analysis import _WORD, analyzer
 
 SNIPPET_CHARS = 220
-SCAN_CHARS = 4000
+SCAN_CHARS = 2500
 _LEAD = 50
 
 OVERDUE, OUTDATED, MACHINE = "overdue", "outdated", "machine-draft"

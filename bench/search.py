@@ -1,0 +1,258 @@
+"""Search on a synthetic KB, each figure next to SQLite FTS5 (standard library) on the same text.
+
+    python bench/search.py [--articles 10000] [--translations] [--queries 200]
+                           [--load-seconds 20] [--kb DIR]
+
+Measures, for Whoosh (kbtools.search) and for FTS5 in the same process on the same plain text
+(``kbtools.plaintext``) and the same queries:
+
+- full index build (Whoosh: ``update_index(full=True)``, rendering included; FTS5: rendering
+  plus inserts into an ``fts5`` table, ``porter unicode61`` tokenizer);
+- incremental update of one edited article (Whoosh: new generation with one document replaced;
+  FTS5: one DELETE + INSERT);
+- warm query latency p50/p95/p99 (searcher reused; Whoosh with typo correction, synonyms and
+  snippets; FTS5 with an OR of the words, bm25 ranking and ``snippet()``, and no typo
+  tolerance, which it does not have);
+- end-to-end ``kb search --json`` (a new process: start-up, loading the KB, the freshness
+  check and the query) next to a new process that runs the FTS5 query;
+- ``kb serve`` under 50 concurrent clients for ``--load-seconds`` while a full reindex runs.
+
+Ratios are Whoosh / FTS5: above 1 means Whoosh is slower. Loading the KB (``open_kb``) is
+printed on its own: it is the loader's cost, paid by both front-ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.synth import generate_kb  # noqa: E402
+from kbtools.knowledge_base import open_kb  # noqa: E402
+from kbtools.plaintext import plain_text  # noqa: E402
+from kbtools.search import engine_for, scope_for, search, update_index  # noqa: E402
+
+KB_BIN = REPO / ".venv" / "bin" / "kb"
+TARGETS = {"build": 20.0, "incremental": 1.0, "p95": 0.020, "end_to_end": 0.5}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def make_queries(kb, count: int, seed: int) -> list[str]:
+    """Agent-like queries from titles: two or three title words, a third with one typo."""
+    rng = random.Random(seed)
+    titles = [a.title for a in kb.corpus.articles if a.lang == kb.config.default_language]
+    queries = []
+    for n in range(count):
+        words = [w for w in rng.choice(titles).lower().replace("?", "").split() if len(w) > 3]
+        words = rng.sample(words, min(len(words), rng.choice((2, 3)))) or ["refund"]
+        if n % 3 == 0:
+            word = words[0]
+            if len(word) > 4:
+                i = rng.randrange(1, len(word) - 2)
+                words[0] = word[:i] + word[i + 1] + word[i] + word[i + 2:]  # swap two letters
+        queries.append(" ".join(words))
+    return queries
+
+
+class Fts5:
+    """The reference: SQLite FTS5 on the same rendered text."""
+
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body, "
+                        "tokenize='porter unicode61 remove_diacritics 2')")
+
+    def build(self, kb) -> None:
+        rows = ((a.path, a.title, plain_text(kb, a).text) for a in kb.corpus.articles)
+        with self.db:
+            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+            self.db.execute("INSERT INTO docs(docs) VALUES('optimize')")
+
+    def update(self, kb, path: str) -> None:
+        article = kb.corpus.get(path)
+        with self.db:
+            self.db.execute("DELETE FROM docs WHERE path = ?", (path,))
+            self.db.execute("INSERT INTO docs VALUES (?, ?, ?)",
+                            (path, article.title, plain_text(kb, article).text))
+
+    def query(self, text: str) -> list:
+        return self.db.execute(QUERY_SQL, (fts_match(text),)).fetchall()
+
+
+QUERY_SQL = ("SELECT path, title, snippet(docs, 2, '<mark>', '</mark>', '…', 24) FROM docs "
+             "WHERE docs MATCH ? ORDER BY bm25(docs, 0, 4.0, 1.0) LIMIT 10")
+
+
+def fts_match(text: str) -> str:
+    words = ['"' + w.replace('"', "") + '"' for w in text.split() if w.strip('"')]
+    return " OR ".join(words) or '""'
+
+
+def timed(job) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = job()
+    return time.perf_counter() - started, result
+
+
+def line(label: str, whoosh: float, fts: float | None, unit: str = "s",
+         target: float | None = None) -> None:
+    scale = 1000 if unit == "ms" else 1
+    text = f"  {label:<34} whoosh {whoosh * scale:9.1f} {unit}"
+    if fts is not None:
+        text += f"   fts5 {fts * scale:9.1f} {unit}   ratio {whoosh / fts if fts else 0:7.1f}x"
+    if target is not None:
+        text += f"   target {target * scale:g} {unit}: {'met' if whoosh <= target else 'MISSED'}"
+    print(text, flush=True)
+
+
+def end_to_end(root: Path, db: Path, queries: list[str]) -> tuple[list[float], list[float]]:
+    whoosh, fts = [], []
+    script = ("import sqlite3,sys;db=sqlite3.connect(sys.argv[1]);"
+              f"print(db.execute({QUERY_SQL!r},(sys.argv[2],)).fetchall())")
+    for text in queries:
+        seconds, result = timed(lambda t=text: subprocess.run(
+            [str(KB_BIN), "--root", str(root), "search", t, "--json"], capture_output=True))
+        assert result.returncode == 0, result.stderr
+        whoosh.append(seconds)
+        seconds, result = timed(lambda t=text: subprocess.run(
+            [sys.executable, "-c", script, str(db), fts_match(t)], capture_output=True))
+        fts.append(seconds)
+    return whoosh, fts
+
+
+def load_test(root: Path, seconds: float, queries: list[str]) -> None:
+    import httpx
+
+    from tests.test_server import kb_serve
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    with kb_serve(root) as url:
+        stop = time.monotonic() + seconds
+        reindex = threading.Thread(target=subprocess.run, args=(
+            [str(KB_BIN), "--root", str(root), "index", "--full"],), kwargs={"capture_output": True})
+        reindex.start()
+
+        async def client(n: int) -> None:
+            async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+                while time.monotonic() < stop:
+                    started = time.perf_counter()
+                    try:
+                        response = await http.get("/api/search",
+                                                  params={"q": queries[n % len(queries)]})
+                        if response.status_code != 200:
+                            errors.append(str(response.status_code))
+                    except httpx.HTTPError as exc:
+                        errors.append(repr(exc))
+                    latencies.append(time.perf_counter() - started)
+                    n += 1
+
+        async def run() -> None:
+            await asyncio.gather(*(client(n) for n in range(50)))
+
+        asyncio.run(run())
+        reindex.join()
+    print(f"  kb serve, 50 clients, {seconds:.0f} s with a full reindex running: "
+          f"{len(latencies)} requests ({len(latencies) / seconds:.0f}/s), errors {len(errors)}, "
+          f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
+          f"p95 {percentile(latencies, 0.95) * 1000:.0f} ms", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--translations", action="store_true",
+                        help="include the generator's translations (about 2.5x the documents)")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--load-seconds", type=float, default=20.0)
+    parser.add_argument("--kb", type=Path, default=None, help="reuse (or create) this KB folder")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="kb-bench-search-"))
+    root = args.kb or work / "kb"
+    if not (root / "docs").is_dir():
+        started = time.perf_counter()
+        generate_kb(root, args.articles, seed=args.seed,
+                    translate_share=1.0 if args.translations else 0.0)
+        print(f"generated {args.articles} articles in {time.perf_counter() - started:.0f} s "
+              f"at {root}", flush=True)
+    load_seconds, kb = timed(lambda: open_kb(root))
+    print(f"{len(kb.corpus.articles)} documents ({args.articles} source articles"
+          f"{', with translations' if args.translations else ''}); "
+          f"open_kb {load_seconds:.1f} s (the loader, shared by every command)", flush=True)
+    queries = make_queries(kb, args.queries, args.seed)
+    fts = Fts5(work / "fts5.db")
+
+    print("build and update:")
+    build, _ = timed(lambda: update_index(kb, full=True))
+    fts_build, _ = timed(lambda: fts.build(kb))
+    line("full build", build, fts_build, target=TARGETS["build"])
+
+    edited = next(a for a in kb.corpus.articles if a.kind == "faq")
+    file = root / edited.path
+    file.write_text(file.read_text(encoding="utf-8") + "\nA new line about quasar refunds.\n",
+                    encoding="utf-8")
+    reload_seconds, kb = timed(lambda: open_kb(root))
+    incremental, report = timed(lambda: update_index(kb))
+    assert report.mode == "incremental" and report.updated == (edited.path,), report
+    fts_update, _ = timed(lambda: fts.update(kb, edited.path))
+    line("incremental (one article)", incremental, fts_update, target=TARGETS["incremental"])
+    print(f"  (plus open_kb {reload_seconds:.1f} s to see the edit)")
+
+    print(f"warm queries ({len(queries)}, searcher reused, typo tolerance on):")
+    engine, scope = engine_for(kb), scope_for(kb)
+    from kbtools import clock
+    today = clock.today()
+    for text in queries[:10]:
+        engine.search(text, scope, limit=10, today=today)
+        fts.query(text)
+    whoosh_times = [timed(lambda t=t: engine.search(t, scope, limit=10, today=today))[0]
+                    for t in queries]
+    fts_times = [timed(lambda t=t: fts.query(t))[0] for t in queries]
+    for label, fraction in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        line(f"query {label}", percentile(whoosh_times, fraction),
+             percentile(fts_times, fraction), "ms",
+             target=TARGETS["p95"] if label == "p95" else None)
+    hits = sum(1 for t in queries[:50] if search(kb, t, limit=10).results)
+    print(f"  whoosh answered {hits}/50 of the first queries; fts5 "
+          f"{sum(1 for t in queries[:50] if fts.query(t))}/50 (no typo tolerance)")
+
+    print("end to end (a new process per query):")
+    whoosh_e2e, fts_e2e = end_to_end(root, fts.path, queries[:10])
+    line("kb search --json, median", statistics.median(whoosh_e2e), statistics.median(fts_e2e),
+         target=TARGETS["end_to_end"])
+    print("  (the fts5 process only opens the database: it loads no KB and checks no "
+          "freshness)")
+
+    if args.load_seconds > 0:
+        print("server:")
+        load_test(root, args.load_seconds, queries)
+    print(json.dumps({"documents": len(kb.corpus.articles), "open_kb_s": round(load_seconds, 2),
+                      "build_s": round(build, 2), "fts5_build_s": round(fts_build, 2),
+                      "incremental_s": round(incremental, 3),
+                      "p95_ms": round(percentile(whoosh_times, 0.95) * 1000, 1),
+                      "fts5_p95_ms": round(percentile(fts_times, 0.95) * 1000, 2),
+                      "end_to_end_s": round(statistics.median(whoosh_e2e), 2)}))
+
+
+if __name__ == "__main__":
+    main()
