@@ -58,26 +58,61 @@ class Corpus:
         return len(self.articles)
 
 
+def scan_markdown(root: Path) -> list[tuple[str, os.stat_result]]:
+    """``(repo-relative path, stat)`` of every ``.md`` file under the content roots, sorted."""
+    found: list[tuple[str, os.stat_result]] = []
+    stack = [(root / top, top) for top in reversed(CONTENT_ROOTS)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                subfolders.append((Path(entry.path), f"{rel}/{entry.name}"))
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append((f"{rel}/{entry.name}", entry.stat()))
+        stack.extend(reversed(subfolders))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
 def iter_markdown(root: Path) -> Iterator[str]:
     """Repo-relative paths of every ``.md`` file under the content roots, sorted."""
-    found = []
-    for top in CONTENT_ROOTS:
-        base = root / top
-        if not base.is_dir():
-            continue
-        for folder, dirs, files in os.walk(base):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            rel = Path(folder).relative_to(root).as_posix()
-            found.extend(f"{rel}/{name}" for name in files if name.endswith(".md"))
-    return iter(sorted(found))
+    return (relative for relative, _ in scan_markdown(root))
 
 
-def load_corpus(config: Config) -> Corpus:
-    """Read and validate every article under ``config.root``; never raises for bad content."""
+def load_corpus(config: Config, *, cache: bool = True) -> Corpus:
+    """Read and validate every article under ``config.root``; never raises for bad content.
+
+    With ``cache``, files unchanged since the last run come from the parse cache in the state
+    folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again.
+    """
+    from .corpus_cache import CorpusCache, Entry, stat_key
+
     loader = _Loader(config)
-    for relative in iter_markdown(config.root):
-        loader.load_file(relative)
-    return loader.finish()
+    store = CorpusCache(config) if cache else None
+    for relative, stat in scan_markdown(config.root):
+        key = stat_key(stat)
+        entry = store.get(relative, key) if store else None
+        if entry is None:
+            articles, findings = len(loader.articles), len(loader.findings)
+            loader.load_file(relative, stat.st_size)
+            if store:
+                article = loader.articles[-1] if len(loader.articles) > articles else None
+                store.put(relative, Entry(key, article, tuple(loader.findings[findings:])))
+            continue
+        if entry.article is not None:
+            loader.articles.append(entry.article)
+        loader.findings.extend(entry.findings)
+    corpus = loader.finish()
+    if store:
+        store.save()
+    return corpus
 
 
 class _Loader:
@@ -97,10 +132,11 @@ class _Loader:
         self.pin_roots = frozenset(key.split(".")[0] for key in self.pin_keys)
 
     # -- one file ---------------------------------------------------------------------
-    def load_file(self, relative: str) -> None:
+    def load_file(self, relative: str, size: int | None = None) -> None:
         file = self.config.root / relative
         try:
-            size = file.stat().st_size
+            if size is None:
+                size = file.stat().st_size
             if size > self.config.max_file_bytes:
                 self.findings.append(error(
                     relative, 0, "file.too-large",
@@ -242,7 +278,7 @@ class _Loader:
                 value = value.get(part) if isinstance(value, dict) else None
             values.append(value)
         commit, digest, machine = values
-        for key, value in zip(self.pin_keys[:2], (commit, digest)):
+        for key, value in zip(self.pin_keys[:2], (commit, digest), strict=True):
             if value is not None and not isinstance(value, (str, int)):
                 self.findings.append(error(relative, meta.line_of(key, 1), "translation.pin",
                                            f"{key} must be text, got {value!r}"))

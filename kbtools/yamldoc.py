@@ -55,9 +55,13 @@ def load(text: str, first_line: int = 1) -> YAMLDoc:
     Raises :class:`YAMLSyntaxError` with the file line of the problem.
     """
     loader = _Loader(text)
+    lines: dict[str, int] = {}
+    duplicates: list[tuple[str, int]] = []
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = None
+        if node is not None:
+            data = _Builder(loader, first_line, lines, duplicates).build(node, "")
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -68,27 +72,59 @@ def load(text: str, first_line: int = 1) -> YAMLDoc:
         raise YAMLSyntaxError(first_line, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
-    lines: dict[str, int] = {}
-    duplicates: list[tuple[str, int]] = []
-    if node is not None:
-        _walk(node, "", first_line, lines, duplicates)
     return YAMLDoc(data, lines, tuple(duplicates))
 
 
-def _walk(node, prefix: str, first_line: int, lines: dict, duplicates: list) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
+_STR, _INT, _FLOAT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in
+                                    ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Builder:
+    """Builds values and records each key's line in one pass over the composed nodes.
+
+    Values are what SafeLoader would construct (without timestamps); uncommon tags (merge
+    keys, binary, sets) go through PyYAML's own constructor.
+    """
+
+    def __init__(self, loader, first_line: int, lines: dict, duplicates: list) -> None:
+        self.loader, self.first_line = loader, first_line
+        self.lines, self.duplicates = lines, duplicates
+
+    def build(self, node, path: str):
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                child = f"{path}.{index}" if path else str(index)
+                self.lines.setdefault(child, self.first_line + item.start_mark.line)
+                items.append(self.build(item, child))
+            return items
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return self.loader.construct_yaml_bool(node)
+        if tag == _INT:
+            return self.loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return self.loader.construct_yaml_float(node)
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node, path: str) -> dict:
+        if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
+            return self.loader.construct_object(node, deep=True)
+        result: dict = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
-            path = f"{prefix}.{key}" if prefix else key
-            line = first_line + key_node.start_mark.line
-            if key in seen:
-                duplicates.append((path, line))
-            seen.add(key)
-            lines.setdefault(path, line)
-            _walk(value_node, path, first_line, lines, duplicates)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            path = f"{prefix}.{index}" if prefix else str(index)
-            lines.setdefault(path, first_line + item.start_mark.line)
-            _walk(item, path, first_line, lines, duplicates)
+            key = self.build(key_node, path)
+            name = str(key_node.value)
+            child = f"{path}.{name}" if path else name
+            line = self.first_line + key_node.start_mark.line
+            if key in result:
+                self.duplicates.append((child, line))
+            self.lines.setdefault(child, line)
+            result[key] = self.build(value_node, child)
+        return result
