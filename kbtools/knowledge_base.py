@@ -63,8 +63,11 @@ class KnowledgeBase:
         return self.setting_findings + self.corpus.findings
 
 
-def open_kb(root: Path | str = ".") -> KnowledgeBase:
+def open_kb(root: Path | str = ".", *, cache: bool = True) -> KnowledgeBase:
     """Load settings, owners, facts and every article under ``root``.
+
+    ``cache`` uses (and refreshes) the parse cache in the state folder; without it every
+    file is parsed.
 
     Raises :class:`~kbtools.errors.ConfigError` only when ``kb.yml`` itself is unusable;
     problems in content are findings.
@@ -72,5 +75,5 @@ def open_kb(root: Path | str = ".") -> KnowledgeBase:
     config = load_config(Path(root))
     owners, owner_findings = load_owners(config.root, config.owners_file)
     facts, fact_findings = load_facts(config.root, config.facts_dir)
-    corpus = load_corpus(config)
+    corpus = load_corpus(config, cache=cache)
     return KnowledgeBase(config, owners, facts, corpus, tuple(owner_findings + fact_findings))
