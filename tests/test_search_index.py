@@ -143,3 +143,32 @@ def test_kb_index_and_search_cli(tmp_path):
     result = run_kb(root, "search", "x" * 600)
     assert result.returncode == 2 and "limit is 500" in result.stderr
     assert os.path.exists(root / ".kb" / "queries.jsonl")
+
+
+def test_search_root_skips_loading_while_nothing_changed(tmp_path, monkeypatch):
+    import kbtools.search as search_package
+    from kbtools.search import search_root
+
+    root = make_kb(tmp_path, files(2))
+    loads = []
+    real_open = search_package.open_kb
+    monkeypatch.setattr(search_package, "open_kb", lambda r: loads.append(r) or real_open(r))
+    assert search_root(root, "topic").total == 2 and len(loads) == 1  # built on first use
+    assert search_root(root, "topic").total == 2 and len(loads) == 1  # stats only
+    (root / "docs/guide/topic-1.md").write_text(article("Topic 1", "Echidnas now.\n"))
+    assert search_root(root, "echidnas").total == 1 and len(loads) == 2
+    support = root / "macros/data/support.yml"
+    support.write_text(support.read_text() + "\n")
+    assert search_root(root, "echidnas").total == 1 and len(loads) == 3
+    assert search_root(root, "echidnas").total == 1 and len(loads) == 3
+
+
+def test_words_of_deleted_versions_are_not_known_words(tmp_path):
+    root = make_kb(tmp_path, files(2))
+    (root / "docs/guide/typo.md").write_text(article("Typo", "A chargebak slipped in.\n"))
+    update_index(open_kb(root))
+    (root / "docs/guide/typo.md").write_text(article("Typo", "A chargeback, fixed.\n"))
+    kb = open_kb(root)
+    assert update_index(kb).mode == "incremental"
+    results = search(kb, "chargebak")
+    assert results.suggestion == "chargeback" and results.total == 1

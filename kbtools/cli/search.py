@@ -8,8 +8,8 @@ import re
 import click
 from rich.text import Text
 
-from ..config import KINDS
-from ..search import querylog, search
+from ..config import KINDS, load_config
+from ..search import querylog, search_root
 from .app import EXIT_OK, emit_json, err_console, main, out_console, parse_list, pass_state
 from .index import index_progress
 
@@ -33,11 +33,12 @@ def search_command(state, query: str, lang: str | None, kinds: str | None, publi
 
     Builds or updates the index first when it is missing or older than the content.
     """
-    kb = state.kb()
     with index_progress(enabled=not as_json) as progress:
-        results = search(kb, query, lang=lang, kinds=parse_list(kinds, KINDS, "--kind"),
-                         public=public, limit=limit, progress=progress)
-    querylog.record(kb.root / kb.config.state_dir, query=query, lang=lang,
+        results = search_root(state.root, query, lang=lang,
+                              kinds=parse_list(kinds, KINDS, "--kind"), public=public,
+                              limit=limit, progress=progress)
+    config = load_config(state.root)
+    querylog.record(config.root / config.state_dir, query=query, lang=lang,
                     results=results.total, scope="public" if public else "internal", via="cli")
     if as_json:
         emit_json(results.to_dict())

@@ -18,7 +18,7 @@ from whoosh.query import And, Or, Term
 
 from ..errors import KBError
 from . import query as q
-from .results import Hit, SearchResults, marker_of, snippet
+from .results import Hit, SearchResults, marker_of, snippet, surface_word
 from .store import IndexStore
 from .synonyms import load_synonyms
 
@@ -111,16 +111,19 @@ class Engine:
         if found is None:
             found = opened.searcher.search(loose, filter=_filter(scope), limit=limit,
                                            optimize=OPTIMIZE)
-        hits = [self._hit(hit, parsed, scope, today) for hit in found]
-        return SearchResults(text, len(found), hits, parsed.suggestion)
+        stored = [hit.fields() for hit in found]
+        hits = [self._hit(fields, float(hit.score), parsed, scope, today)
+                for hit, fields in zip(found, stored, strict=True)]
+        suggestion = parsed.respelled(lambda lang, stem, typed: surface_word(
+            (f.get("content", "") for f in stored if f["lang"] == lang), lang, stem, typed))
+        return SearchResults(text, len(found), hits, suggestion or parsed.suggestion)
 
     @staticmethod
-    def _hit(hit, parsed: q.Parsed, scope: Scope, today: date) -> Hit:
-        stored = hit.fields()
+    def _hit(stored: dict, score: float, parsed: q.Parsed, scope: Scope, today: date) -> Hit:
         lang = stored["lang"]
         return Hit(
             path=stored["path"], title=stored["title"], kind=stored["kind"], lang=lang,
-            score=round(float(hit.score), 3),
+            score=round(score, 3),
             snippet=snippet(stored.get("content", ""), lang, q.highlight_terms(parsed, lang)),
             url=stored["url_public"] if scope.public else stored["url_internal"],
             marker=None if scope.public else marker_of(stored, today),

@@ -8,15 +8,17 @@ until the swap. A schema, analysis, facts or macros change rebuilds everything.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 
 from .. import clock
+from . import snapshot
 from .documents import fingerprint, global_fingerprint, prepare
 from .schema import build_schema, schema_key
+from .snapshot import Snapshot
 from .store import Generation, IndexStore, Manifest
 
 if TYPE_CHECKING:
@@ -83,17 +85,24 @@ def is_current(kb: KnowledgeBase) -> bool:
 
 
 def update_index(kb: KnowledgeBase, *, progress: Progress | None = None,
-                 full: bool = False, wait: float = 0.0) -> IndexReport:
+                 full: bool = False, wait: float = 0.0,
+                 files: Snapshot | None = None) -> IndexReport:
     """Bring the index up to date with ``kb``'s content; return what was done.
 
-    Incremental unless ``full`` or the schema/facts changed. Raises
-    :class:`~kbtools.errors.BusyError` when another writer holds the lock for ``wait`` seconds.
+    Incremental unless ``full`` or the schema/facts changed. ``files`` is the snapshot taken
+    just before ``kb`` was loaded (taken now when not given), which lets ``kb search`` skip
+    loading later while nothing changes. Raises :class:`~kbtools.errors.BusyError` when
+    another writer holds the lock for ``wait`` seconds.
     """
     store = store_for(kb)
+    files = files if files is not None else snapshot.take(kb.config)
     with store.writing(wait=wait):
         current = store.current()
         plan = _plan(kb, current, full=full)
         if plan.nothing_to_do and current is not None:
+            manifest = current.manifest()
+            if manifest.files != files:
+                store.update_manifest(current, replace(manifest, files=files))
             return IndexReport(CURRENT, len(plan.fingerprints), generation=current.name,
                                location=str(current.path))
         if plan.full or current is None:
@@ -101,7 +110,7 @@ def update_index(kb: KnowledgeBase, *, progress: Progress | None = None,
         else:
             staged, problems = _build_incremental(kb, store, current, plan, progress)
         manifest = Manifest(plan.schema, plan.global_fp, plan.fingerprints,
-                            clock.now().isoformat(timespec="seconds"))
+                            clock.now().isoformat(timespec="seconds"), files)
         generation = store.publish(staged, manifest)
     return IndexReport(FULL if plan.full else INCREMENTAL, len(plan.fingerprints),
                        plan.added, plan.updated, plan.removed, generation.name,

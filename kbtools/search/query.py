@@ -49,6 +49,22 @@ class Concept:
 class Parsed:
     concepts: tuple[Concept, ...]
     suggestion: str | None
+    words: tuple[str, ...] = ()
+    """The query as the suggestion spells it, corrected words in place."""
+    corrections: tuple[tuple[int, str, str, str], ...] = ()
+    """``(position in words, typed word, lang, corrected stem)`` per corrected word."""
+
+    def respelled(self, surface_of) -> str | None:
+        """The suggestion with each corrected word spelled as the articles spell it:
+        ``surface_of(lang, stem, typed)`` returns a word from the results, or None."""
+        if not self.corrections:
+            return None
+        words = list(self.words)
+        for position, typed, lang, stem in self.corrections:
+            found = surface_of(lang, stem, typed)
+            if found:
+                words[position] = found.lower() if typed.islower() else found
+        return " ".join(words)
 
     @property
     def empty(self) -> bool:
@@ -85,6 +101,7 @@ def parse(text: str, synonyms: Synonyms, vocabulary: Vocabulary) -> Parsed:
     units = split_units(clean(text))
     concepts: list[Concept] = []
     suggestion_words: list[str] = []
+    fixes: list[tuple[int, str, str, str]] = []
     corrections = 0
     i = 0
     while i < len(units):
@@ -111,6 +128,7 @@ def parse(text: str, synonyms: Synonyms, vocabulary: Vocabulary) -> Parsed:
                     alts += (alt,)
                     boosts += (CORRECTION_BOOST * SYNONYM_BOOST,)
                 concepts.append(Concept(alts, boosts, corrected=True, stems={lang: stem}))
+                fixes.append((len(suggestion_words), word, lang, stem))
                 suggestion_words.append(spelled)
             else:
                 concepts.append(Concept((words,), (1.0,)))
@@ -120,7 +138,7 @@ def parse(text: str, synonyms: Synonyms, vocabulary: Vocabulary) -> Parsed:
             suggestion_words.append('"' + " ".join(words) + '"')
         i += 1
     suggestion = " ".join(suggestion_words) if corrections else None
-    return Parsed(tuple(concepts), suggestion)
+    return Parsed(tuple(concepts), suggestion, tuple(suggestion_words), tuple(fixes))
 
 
 def _synonym_at(units, start: int, synonyms: Synonyms) -> tuple[int, tuple[str, ...] | None]:
@@ -151,11 +169,16 @@ class Vocabulary:
                 if reader.doc_frequency("audience", "public") else frozenset()
 
     def _frequency(self, fieldname: str, term: str) -> int:
-        if self.public_docs is None:
-            return self.reader.doc_frequency(fieldname, term)
-        if not self.reader.doc_frequency(fieldname, term):
+        """Articles in scope with ``term`` (0 when only deleted or out-of-scope ones have it;
+        Whoosh's own document frequency still counts documents deleted by an update)."""
+        count = self.reader.doc_frequency(fieldname, term)
+        if not count:
             return 0
-        ids = self.reader.postings(fieldname, term).all_ids()
+        if self.public_docs is None and not self.reader.has_deletions():
+            return count
+        ids = self.reader.postings(fieldname, term).all_ids()  # skips deleted documents
+        if self.public_docs is None:
+            return count if next(iter(ids), None) is not None else 0
         return sum(1 for doc in ids if doc in self.public_docs)
 
     def _stems(self, word: str) -> list[tuple[str, str]]:

@@ -6,6 +6,8 @@ import html
 from dataclasses import dataclass, field
 from datetime import date
 
+from whoosh.support.levenshtein import distance
+
 from .analysis import _WORD, analyzer
 
 SNIPPET_CHARS = 220
@@ -112,3 +114,20 @@ def _escape_window(text: str, begin: int, width: int, spans: list[tuple[int, int
     if end < len(text):
         out.append("…")
     return "".join(out).replace("\n", " ")
+
+
+def surface_word(texts, lang: str, stem: str, typed: str, scan: int = SCAN_CHARS) -> str | None:
+    """The word in ``texts`` (result contents) that analyses to ``stem`` and is closest to
+    what was typed: how the articles spell a corrected word (``filtres`` -> ``filters``)."""
+    forms = analyzer(lang).forms
+    best: tuple[int, str] | None = None
+    for text in texts:
+        for match in _WORD.finditer(text[:scan]):
+            word = match.group()
+            if stem in forms(word):
+                candidate = (distance(word.lower(), typed.lower()), word)
+                if best is None or candidate < best:
+                    best = candidate
+        if best is not None:
+            return best[1]
+    return None

@@ -39,16 +39,20 @@ class Manifest:
     global_fp: str = ""
     docs: dict[str, str] = field(default_factory=dict)
     built: str = ""
+    files: dict[str, list[int]] = field(default_factory=dict)
+    """File stats taken before the KB was loaded (see :mod:`.snapshot`); empty if unknown."""
 
     def to_json(self) -> str:
         return json.dumps({"schema": self.schema, "global": self.global_fp, "built": self.built,
-                           "docs": self.docs}, ensure_ascii=False, sort_keys=True)
+                           "docs": self.docs, "files": self.files},
+                          ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_file(cls, path: Path) -> Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["schema"], data["global"], dict(data["docs"]), data.get("built", ""))
+            return cls(data["schema"], data["global"], dict(data["docs"]), data.get("built", ""),
+                       dict(data.get("files") or {}))
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
 
