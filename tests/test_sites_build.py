@@ -204,3 +204,11 @@ def test_a_large_section_is_split_so_pages_carry_a_bounded_navigation(tmp_path):
     index = (root / "site/big/index.html").read_text(encoding="utf-8")
     article_html = index[index.index("<article"):index.index("</article>")]
     assert len(set(re.findall(r'href="page-(\d{3})/"', article_html))) == 120  # all reachable
+
+
+def test_fallback_copies_are_not_in_the_search_index_twice(built):
+    root, _ = built
+    index = json.loads(html(root, "site", "search/search_index.json"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert "guide/triage/" in locations and "ru/faq/reset/" in locations
+    assert not {"ru/guide/triage/", "fa/guide/triage/"} & locations  # English copies

@@ -205,3 +205,18 @@ def test_unknown_site_is_a_usage_error(tmp_path):
     kb = open_kb(make_kb(tmp_path, {"docs/faq/a.md": article("A")}))
     with pytest.raises(UsageError, match="unknown site staging"):
         build(kb, ("staging",))
+
+
+def test_fallback_copies_leave_the_search_index_in_one_pass():
+    from kbtools.sites.search import drop_fallback_copies
+
+    entries = [
+        {"location": "faq/a/", "title": "A", "text": "English"},
+        {"location": "ru/faq/a/", "title": "А", "text": "Русский"},  # a translation: kept
+        {"location": "guide/b/", "title": "B", "text": "Internal"},
+        {"location": "ru/guide/b/", "title": "B", "text": "Internal"},  # fallback copy
+        {"location": "fa/guide/b/", "title": "B", "text": "Internal"},  # fallback copy
+        {"location": "fa/", "title": "Home", "text": "x"},
+    ]
+    drop_fallback_copies(entries, ["en", "ru", "fa"])
+    assert [e["location"] for e in entries] == ["faq/a/", "ru/faq/a/", "guide/b/", "fa/"]
