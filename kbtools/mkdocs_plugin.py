@@ -70,7 +70,7 @@ class KBPlugin(BasePlugin[KBConfig]):
         config.nav = expand_nav(self._nav_spec, titles, max_pages=self.config.max_section_pages)
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
-        _linear_search_dedupe(config)
+        _linear_search_dedupe(config, self.context)
         if ASSETS[0] not in map(str, config.extra_css):
             config.extra_css.append(ASSETS[0])
         if ASSETS[1] not in map(str, config.extra_javascript):
@@ -92,6 +92,9 @@ class KBPlugin(BasePlugin[KBConfig]):
     # -- pages --------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, page: Page, config, files):
         context = self.context
+        reader_lang = _language(config, context.staged.default_language)
+        if getattr(page.file, "locale", reader_lang) != reader_lang:
+            context.fallback_urls.add(page.url)  # searchable once, in its own language
         article = context.staged.article_at(page.file.src_uri)
         if article is None:  # a generated page: tool output, no macros
             return markdown
@@ -103,7 +106,7 @@ class KBPlugin(BasePlugin[KBConfig]):
         try:
             return render_article(
                 context.kb, context.staged, article, src_uri=page.file.src_uri,
-                reader_lang=_language(config, context.staged.default_language),
+                reader_lang=reader_lang,
                 today=context.today, source_href=source_href)
         except MacroError as exc:
             finding = error(exc.path, exc.line, "site.macro", exc.message)
@@ -115,13 +118,14 @@ class KBPlugin(BasePlugin[KBConfig]):
         return sanitize(html) if self.context.site.public else html
 
 
-def _linear_search_dedupe(config) -> None:
+def _linear_search_dedupe(config, context: SiteContext) -> None:
     """mkdocs-static-i18n drops fallback copies from the search index in quadratic time
-    (minutes at 3,000 pages); give its plugin instance the same step in linear time."""
+    (minutes at 3,000 pages) and misses those with a banner; replace that step on its plugin
+    instance with ours: every page shown in English under another language leaves the index."""
     i18n = config.plugins.get("i18n")
     if i18n is not None and hasattr(i18n, "reconfigure_search_duplicates"):
-        i18n.reconfigure_search_duplicates = (
-            lambda entries: drop_fallback_copies(entries, i18n.build_languages))
+        i18n.reconfigure_search_duplicates = lambda entries: drop_fallback_copies(
+            entries, i18n.build_languages, context.fallback_urls)
 
 
 _CACHES: dict[Path, FileSystemBytecodeCache] = {}

@@ -220,3 +220,13 @@ def test_fallback_copies_leave_the_search_index_in_one_pass():
     ]
     drop_fallback_copies(entries, ["en", "ru", "fa"])
     assert [e["location"] for e in entries] == ["faq/a/", "ru/faq/a/", "guide/b/", "fa/"]
+
+
+def test_pages_shown_in_english_under_another_language_leave_the_search_index():
+    from kbtools.sites.search import drop_fallback_copies
+
+    entries = [{"location": "guide/b/", "title": "B", "text": "x"},
+               {"location": "ru/guide/b/", "title": "B", "text": "banner x"},
+               {"location": "ru/guide/b/#part", "title": "Part", "text": "y"}]
+    drop_fallback_copies(entries, ["en", "ru"], {"ru/guide/b/"})
+    assert [e["location"] for e in entries] == ["guide/b/"]

@@ -27,6 +27,8 @@ class SiteContext:
     staged: StagedSite
     today: date
     failures: list[Finding] = field(default_factory=list)
+    fallback_urls: set[str] = field(default_factory=set)
+    """URLs of pages shown in the default language under another language (``ru/guide/b/``)."""
 
 
 def staging_dir(kb: KnowledgeBase, site: Site) -> Path:
