@@ -6,23 +6,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import clock
-from .findings import Finding, count, error, sort_findings, warning
+from .findings import Finding, FindingCounts, error, sort_findings, warning
 from .kinds import kinds
 from .knowledge_base import KnowledgeBase
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(FindingCounts):
     findings: tuple[Finding, ...]
     articles: int
-
-    @property
-    def errors(self) -> int:
-        return count(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        return count(self.findings)[1]
 
     @property
     def ok(self) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -66,3 +66,17 @@ def count(findings: Iterable[Finding]) -> tuple[int, int]:
         else:
             warnings += 1
     return errors, warnings
+
+
+class FindingCounts:
+    """For reports that hold ``findings``: how many are errors and warnings."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return count(self.findings)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.findings)[1]

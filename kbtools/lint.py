@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import NotFoundError, UsageError
-from .findings import Finding, count, sort_findings
+from .findings import Finding, FindingCounts, sort_findings
 from .kinds.tone import LINTED_KINDS, Rule, rules_of
 from .knowledge_base import KnowledgeBase
 from .model import Article
@@ -28,20 +28,12 @@ from .scripts import script_info
 
 
 @dataclass(frozen=True)
-class LintReport:
+class LintReport(FindingCounts):
     """Findings (rule findings carry ``source``: the tone article), and what was checked."""
 
     findings: tuple[Finding, ...]
     checked: int
     rules: int
-
-    @property
-    def errors(self) -> int:
-        return count(self.findings)[0]
-
-    @property
-    def warnings(self) -> int:
-        return count(self.findings)[1]
 
     def to_dict(self) -> dict:
         return {"checked": self.checked, "rules": self.rules, "errors": self.errors,
