@@ -7,7 +7,7 @@ date-time) or ``SOURCE_DATE_EPOCH`` (seconds) in the environment fix "now" for a
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from .errors import UsageError
 
@@ -23,8 +23,8 @@ def now(as_of: str | datetime | date | None = None) -> datetime:
         return _parse(as_of)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(tz=timezone.utc)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC)
 
 
 def today(as_of: str | datetime | date | None = None) -> date:
@@ -34,13 +34,13 @@ def today(as_of: str | datetime | date | None = None) -> date:
 
 def _parse(value: str | datetime | date) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
             f"invalid date {value!r}: expected YYYY-MM-DD or YYYY-MM-DD HH:MM"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

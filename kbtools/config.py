@@ -140,7 +140,7 @@ def load_config(root: Path) -> Config:
                 raise fail(key, f"max_file_bytes must be a positive number, got {value!r}")
             kwargs[key] = value
         elif key == "due_soon":
-            kwargs[key] = _cadence(value, lambda m: fail(key, m))
+            kwargs[key] = _cadence(value, lambda m: fail("due_soon", m))
         elif key == "review_every":
             kwargs[key] = _review_every(value, lambda k, m: fail(f"review_every.{k}", m))
         elif key == "translations":

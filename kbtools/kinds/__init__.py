@@ -46,7 +46,7 @@ class KindSpec:
     folder: str | None
     fields: frozenset[str] = frozenset()
     parse: Callable[[ParseContext], object | None] | None = None
-    validate: Callable[["KnowledgeBase"], Iterable[Finding]] | None = None
+    validate: Callable[[KnowledgeBase], Iterable[Finding]] | None = None
 
 
 def _specs() -> dict[str, KindSpec]:
