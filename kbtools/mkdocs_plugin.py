@@ -31,6 +31,7 @@ from .templating import MacroError
 
 THEME_DIR = Path(__file__).with_name("sites") / "theme"
 ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
+PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
 _UNSET = object()
 
 
@@ -76,6 +77,14 @@ class KBPlugin(BasePlugin[KBConfig]):
         if ASSETS[1] not in map(str, config.extra_javascript):
             config.extra_javascript.append(ASSETS[1])
         return config
+
+    def on_files(self, files, config):
+        # Diagrams are drawn only for playbooks, which the public site never has: keep the
+        # 3.5 MB Mermaid bundle out of what customers download.
+        if self.context.site.public:
+            for file in [f for f in files if f.src_uri.startswith(PUBLIC_EXCLUDED)]:
+                files.remove(file)
+        return files
 
     def on_nav(self, nav, config, files):
         staged = self.context.staged

@@ -188,6 +188,9 @@ def test_the_example_knowledge_base_builds_both_sites_without_warnings(tmp_path)
     assert (tmp_path / "site" / "playbooks").is_dir()
     assert (tmp_path / "site-public" / "ar" / "faq" / "refund-policy" / "index.html").exists()
     assert not (tmp_path / "site-public" / "guide").exists()
+    mermaid = "assets/vendor/mermaid/mermaid.min.js"
+    assert (tmp_path / "site" / mermaid).exists()  # playbook flowcharts, drawn offline
+    assert not (tmp_path / "site-public" / mermaid).exists()  # no diagrams for customers
 
 
 def test_a_large_section_is_split_so_pages_carry_a_bounded_navigation(tmp_path):
