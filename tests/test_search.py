@@ -227,3 +227,16 @@ def test_example_kb_finds_the_right_playbook_and_scripts(tmp_path):
         assert path in top, (query, top)
     escalate = search(kb, "customer charged twice", kinds=("playbook",), limit=3)
     assert escalate.results[0].path == "playbooks/payment-failures.md"
+
+
+def test_a_word_in_most_articles_only_ranks_articles_that_match_a_rarer_one(tmp_path):
+    files = {f"docs/notes/n{i}.md": article(f"Note {i}", f"Every customer is welcome {i}.\n")
+             for i in range(8)}
+    files["docs/notes/portal.md"] = article("Billing portal", "The customer portal shows bills.\n")
+    make_kb(tmp_path, files)
+    found = search(open_kb(tmp_path), "portal customer")
+    # "customer" is in every article: it ranks the portal article, it does not add 8 hits
+    assert [hit.path for hit in found.results] == ["docs/notes/portal.md"]
+    assert found.total == 1
+    only_common = search(open_kb(tmp_path), "customer")
+    assert only_common.total == 9  # alone, a common word still finds everything

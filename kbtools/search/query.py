@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from whoosh.query import And, DefaultOr, Phrase, Term
+from whoosh.query import And, AndMaybe, DefaultOr, Phrase, Term
 from whoosh.support.levenshtein import distance
 
 from ..errors import UsageError
@@ -253,7 +253,26 @@ def build(parsed: Parsed, languages: tuple[str, ...], reader) -> tuple:
         return None, None
     if len(clauses) == 1:
         return None, clauses[0]
-    return And(clauses), DefaultOr(clauses)
+    return And(clauses), _loose(clauses, reader)
+
+
+COMMON_SHARE = 0.2
+"""A concept found in more than this share of the articles only adds to the score of
+articles that match a rarer concept (a common-terms query, as in Lucene): scoring thousands
+of articles for "customer" costs time and ranks nothing better."""
+
+
+def _loose(clauses: list, reader):
+    limit = COMMON_SHARE * max(reader.doc_count(), 1)
+    common, rare = [], []
+    for clause in clauses:
+        frequency = max((reader.doc_frequency(field, text)
+                         for field, text in clause.iter_all_terms()), default=0)
+        (common if frequency > limit else rare).append(clause)
+    if not rare or not common:
+        return DefaultOr(clauses)
+    required = DefaultOr(rare) if len(rare) > 1 else rare[0]
+    return AndMaybe(required, DefaultOr(common) if len(common) > 1 else common[0])
 
 
 def languages_for(words: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:
