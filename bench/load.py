@@ -1,10 +1,13 @@
 """Load + validate time (`open_kb` + `check`) on synthetic knowledge bases.
 
-    python bench/load.py [--sizes 1000,10000] [--langs ar,fa,ru,sl] [--repeat 3]
+    python bench/load.py [--sizes 1000,4000,10000] [--langs ar,fa,ru,sl] [--repeat 3]
 
-Prints, per size, the number of files read (sources and translations), the best and median
-wall time of a full load and `kb check`, and the time per file. Target: 10,000 articles under
-3 s on the 2-core reference machine.
+Sizes count source articles; every FAQ and public article also has a translation per
+language, so 4,000 sources make about 10,000 files and 10,000 sources about 25,000. Prints,
+per size, the files read, the best and median wall time of a full load and `kb check` with
+the parse cache off (every file parsed) and warm (unchanged files from `.kb/cache`), and the
+time per file. Target: 10,000 articles under 3 s on the 2-core reference machine; both
+readings of "article" (a markdown file, or a source with its translations) are judged.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def measure(root: Path, repeat: int, cache: bool) -> tuple[list[float], int, int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--sizes", default="1000,4000,10000")
     parser.add_argument("--langs", default="ar,fa,ru,sl")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -56,12 +59,11 @@ def main() -> None:
                 results[label] = best
                 print(f"{size:>9} {files:>7} {label:>6} {best:>7.2f} {median:>9.2f} "
                       f"{1000 * best / files:>8.3f}  {errors} errors")
-            if size == 10000:
+            if files >= 10000 or size >= 10000:
+                what = f"{files:,} files" if size < 10000 else f"{size:,} sources ({files:,} files)"
                 for label, best in results.items():
                     verdict = "meets" if best < 3 else "misses"
-                    print(f"  target 10,000 articles under 3 s, cache {label}: {verdict} "
-                          f"({best:.2f} s)")
-
+                    print(f"  target under 3 s for {what}, cache {label}: {verdict} ({best:.2f} s)")
 
 if __name__ == "__main__":
     main()
