@@ -21,6 +21,7 @@ from .durations import parse_cadence
 from .findings import Finding, error, warning
 from .kinds import ParseContext, kind_of, kinds
 from .model import AUDIENCES, INTERNAL, PUBLIC, Article, TranslationPin, content_hash
+from .parallel import map_halves
 from .yamldoc import YAMLDoc
 
 __all__ = ["Corpus", "load_corpus", "content_hash", "CONTENT_ROOTS"]
@@ -86,33 +87,55 @@ def iter_markdown(root: Path) -> Iterator[str]:
     return (relative for relative, _ in scan_markdown(root))
 
 
-def load_corpus(config: Config, *, cache: bool = True) -> Corpus:
+def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = None) -> Corpus:
     """Read and validate every article under ``config.root``; never raises for bad content.
 
     With ``cache``, files unchanged since the last run come from the parse cache in the state
-    folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again.
+    folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again. Many files to
+    parse are split over two processes (``parallel``: None decides by count, see
+    :func:`kbtools.parallel.map_halves`).
     """
     from .corpus_cache import CorpusCache, Entry, stat_key
 
-    loader = _Loader(config)
     store = CorpusCache(config) if cache else None
-    for relative, stat in scan_markdown(config.root):
+    files = scan_markdown(config.root)
+    parsed: dict[str, tuple[Article | None, tuple[Finding, ...]]] = {}
+    misses = []
+    for relative, stat in files:
         key = stat_key(stat)
         entry = store.get(relative, key) if store else None
         if entry is None:
-            articles, findings = len(loader.articles), len(loader.findings)
-            loader.load_file(relative, stat.st_size)
-            if store:
-                article = loader.articles[-1] if len(loader.articles) > articles else None
-                store.put(relative, Entry(key, article, tuple(loader.findings[findings:])))
-            continue
-        if entry.article is not None:
-            loader.articles.append(entry.article)
-        loader.findings.extend(entry.findings)
+            misses.append((relative, stat.st_size, key))
+        else:
+            parsed[relative] = (entry.article, entry.findings)
+    for (relative, _, key), (article, findings) in zip(
+            misses, map_halves(lambda items: _parse_files(config, items), misses,
+                               parallel=parallel), strict=True):
+        parsed[relative] = (article, findings)
+        if store:
+            store.put(relative, Entry(key, article, findings))
+    loader = _Loader(config)
+    for relative, _ in files:
+        article, findings = parsed[relative]
+        if article is not None:
+            loader.articles.append(article)
+        loader.findings.extend(findings)
     corpus = loader.finish()
     if store:
         store.save()
     return corpus
+
+
+def _parse_files(config: Config, items) -> list[tuple[Article | None, tuple[Finding, ...]]]:
+    """``(article or None, findings)`` for each ``(relative, size, key)`` in ``items``."""
+    loader = _Loader(config)
+    results = []
+    for relative, size, _ in items:
+        articles, findings = len(loader.articles), len(loader.findings)
+        loader.load_file(relative, size)
+        article = loader.articles[-1] if len(loader.articles) > articles else None
+        results.append((article, tuple(loader.findings[findings:])))
+    return results
 
 
 class _Loader:

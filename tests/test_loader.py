@@ -214,3 +214,25 @@ def test_the_example_knowledge_base_is_clean():
     report = check(open_kb(REPO))
     assert [f.format() for f in report.findings if f.is_error] == []
     assert report.articles >= 40
+
+
+def test_parallel_parse_gives_the_same_corpus_and_findings(tmp_path):
+    from kbtools.config import load_config
+    from kbtools.corpus import load_corpus
+
+    files = {f"docs/faq/q{i}.md": article(f"Question {i}", f"Answer {i}.\n", audience="public",
+                                          owner="ann", tags=["t"]) for i in range(30)}
+    files.update({f"docs/faq/q{i}.ru.md": article(f"Вопрос {i}") for i in range(0, 30, 3)})
+    files.update({path: text for path, text, _ in BAD_CASES.values()})
+    files["docs/bad.md"] = b"---\ntitle: A\n---\n\xff\n"
+    make_kb(tmp_path, files)
+    config = load_config(tmp_path)
+    serial = load_corpus(config, cache=False, parallel=False)
+    forked = load_corpus(config, cache=False, parallel=True)
+
+    def shape(corpus):
+        return ([(a.path, a.title, a.lang, a.audience, a.owner, a.tags, a.body, a.source,
+                  a.pin, a.details) for a in corpus.articles], corpus.findings)
+
+    assert shape(forked) == shape(serial)
+    assert len(serial.articles) > 40 and len(serial.findings) > 5
