@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -26,7 +25,6 @@ TRANSLATION = re.compile(r"\.(ar|fa|ru|sl)\.md$")
 ARTICLES = 200
 SEED = 3
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def split(text: str) -> tuple[dict, str]:
@@ -375,7 +373,6 @@ def git(root: Path, *args: str) -> str:
                           text=True).stdout
 
 
-@needs_git
 def test_git_history(tmp_path):
     root = tmp_path / "kb"
     summary = generate_kb(root, 60, seed=4, git_commits=200)
@@ -399,7 +396,6 @@ def test_git_history(tmp_path):
     assert sum(summary["counts"].values()) <= 60
 
 
-@needs_git
 def test_git_history_renames_and_is_deterministic(tmp_path):
     a = generate_kb(tmp_path / "a", 30, seed=9, git_commits=400)
     b = generate_kb(tmp_path / "b", 30, seed=9, git_commits=400)
