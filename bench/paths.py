@@ -15,12 +15,12 @@ import argparse
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import generate_kb  # noqa: E402
+from bench.timing import best  # noqa: E402
 from kbtools import pages  # noqa: E402
 from kbtools.check import check  # noqa: E402
 from kbtools.kinds import path as path_kind  # noqa: E402
@@ -51,15 +51,6 @@ def write_paths(root: Path, summary: dict, paths: int, steps: int, seed: int) ->
         target.write_text("\n".join(lines), encoding="utf-8")
 
 
-def best(repeat: int, job) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=10000)
@@ -73,16 +64,16 @@ def main() -> int:
         write_paths(root, summary, args.paths, args.steps, seed=7)
         kb = open_kb(root)
         path_articles = [a for a in kb.corpus.of_kind("path") if not a.is_translation]
-        validate = best(args.repeat, lambda: list(path_kind.validate(kb)))
-        one = best(args.repeat, lambda: check_path(kb, "path-0"))
+        validate = best(args.repeat, lambda: list(path_kind.validate(kb)))[0]
+        one = best(args.repeat, lambda: check_path(kb, "path-0"))[0]
 
         def render_all():
             for item in path_articles:
                 pages.render_body(kb, item, item.body)
             index_pages(kb)
 
-        render = best(args.repeat, render_all)
-        full = best(args.repeat, lambda: check(kb))
+        render = best(args.repeat, render_all)[0]
+        full = best(args.repeat, lambda: check(kb))[0]
     print(f"knowledge base: {len(kb.corpus)} files, {len(path_articles)} paths x "
           f"{args.steps} steps")
     print(f"path checks in kb check : {validate * 1000:8.1f} ms")

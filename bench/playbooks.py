@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
+from bench.timing import best  # noqa: E402
 from kbtools.kinds import playbook as playbook_kind  # noqa: E402
 from kbtools.knowledge_base import open_kb  # noqa: E402
 from kbtools.playbook_page import render_page  # noqa: E402
@@ -36,15 +36,6 @@ from kbtools.search import search  # noqa: E402
 QUERIES = ("customer charged twice", "someone logged into my account", "site down at night",
            "refund refused", "payments failing for many customers")
 AT = "2026-11-23 04:00"
-
-
-def best(repeat: int, job) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = job()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def measure(root: Path, repeat: int, label: str) -> dict[str, float]:

@@ -18,27 +18,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
+from bench.timing import best  # noqa: E402
 from kbtools.export import export_macros, write_exports  # noqa: E402
 from kbtools.knowledge_base import open_kb  # noqa: E402
 from kbtools.lint import lint  # noqa: E402
 
 TARGET_SECONDS = 1.0
-
-
-def best(repeat: int, job) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = job()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def measure(root: Path, repeat: int, label: str) -> dict[str, float]:
