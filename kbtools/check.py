@@ -9,6 +9,7 @@ from . import clock
 from .findings import Finding, FindingCounts, error, sort_findings, warning
 from .kinds import kinds
 from .knowledge_base import KnowledgeBase
+from .model import Article
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,18 @@ def check_owners(kb: KnowledgeBase) -> Iterator[Finding]:
 def check_macros(kb: KnowledgeBase) -> Iterator[Finding]:
     """Unknown macros or fact keys, each at its line; internal facts used on a public page."""
     for article in kb.corpus.articles:
-        extra = ()
-        if article.kind == "script" and article.details is not None:
-            extra = tuple(article.details.placeholders)
-        macros = kb.macros_for(article.lang, public=article.is_public)
-        yield from macros.problems(article.body, path=article.path,
-                                   first_line=article.body_line, extra_names=extra)
+        yield from macro_problems(kb, article)
+
+
+def macro_problems(kb: KnowledgeBase, article: Article) -> list[Finding]:
+    """The macro findings of one article, checked in the sandbox its page renders in (its
+    language; public pages without internal facts). A script's placeholders are known names."""
+    extra: tuple[str, ...] = ()
+    if article.kind == "script" and article.details is not None:
+        extra = tuple(article.details.placeholders)
+    macros = kb.macros_for(article.lang, public=article.is_public)
+    return macros.problems(article.body, path=article.path, first_line=article.body_line,
+                           extra_names=extra)
 
 
 def check_dates(kb: KnowledgeBase) -> Iterator[Finding]:

@@ -7,16 +7,18 @@ findings with a path and line, and the rest of the corpus is still there.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from . import frontmatter
 from .config import Config
+from .corpus_cache import CorpusCache, Entry, stat_key
 from .durations import parse_cadence
 from .findings import Finding, error, warning
 from .kinds import ParseContext, kind_of, kinds
@@ -24,7 +26,7 @@ from .model import AUDIENCES, INTERNAL, PUBLIC, Article, TranslationPin, content
 from .parallel import map_halves
 from .yamldoc import YAMLDoc
 
-__all__ = ["Corpus", "load_corpus", "content_hash", "CONTENT_ROOTS"]
+__all__ = ["Corpus", "load_corpus", "scan_markdown", "content_hash", "CONTENT_ROOTS"]
 
 CONTENT_ROOTS = ("docs", "playbooks")
 COMMON_FIELDS = frozenset(
@@ -82,11 +84,6 @@ def scan_markdown(root: Path) -> list[tuple[str, os.stat_result]]:
     return found
 
 
-def iter_markdown(root: Path) -> Iterator[str]:
-    """Repo-relative paths of every ``.md`` file under the content roots, sorted."""
-    return (relative for relative, _ in scan_markdown(root))
-
-
 def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = None) -> Corpus:
     """Read and validate every article under ``config.root``; never raises for bad content.
 
@@ -95,8 +92,6 @@ def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = N
     parse are split over two processes (``parallel``: None decides by count, see
     :func:`kbtools.parallel.map_halves`).
     """
-    from .corpus_cache import CorpusCache, Entry, stat_key
-
     store = CorpusCache(config) if cache else None
     files = scan_markdown(config.root)
     parsed: dict[str, tuple[Article | None, tuple[Finding, ...]]] = {}
@@ -343,7 +338,7 @@ class _Loader:
                     article.path, declared, "translation.audience",
                     f"a translation inherits audience {inherited!r} from its source; "
                     "remove the audience field"))
-            article = _replace(article, audience=inherited,
+            article = replace(article, audience=inherited,
                                owner=article.owner or (source.owner if source else None))
             by_path[article.path] = article
             translations[article.source][article.lang] = article
@@ -364,14 +359,6 @@ class _Loader:
                     "readers and search cannot tell them apart"))
 
 
-def _replace(article: Article, **changes) -> Article:
-    from dataclasses import replace
-
-    return replace(article, **changes)
-
-
 def _closest(key: str, candidates) -> str | None:
-    import difflib
-
     matches = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.75)
     return matches[0] if matches else None

@@ -19,22 +19,20 @@ Reason codes (stable; the order is the urgency order):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import unquote
 
 from . import clock
+from .check import macro_problems
 from .config import KINDS
 from .errors import UsageError
-from .findings import Finding
 from .knowledge_base import KnowledgeBase
 from .linkcheck import ExternalSettings, InternalLinks, assets, check_urls, site_relative
 from .links import Link, links
 from .model import Article
 from .review import ReviewState, review_state
-from .templating import has_macros
 
 REASONS = ("overdue", "source-overdue", "broken-link", "unknown-macro", "never-reviewed",
            "no-owner", "unknown-owner", "due-soon", "orphaned-asset")
@@ -153,7 +151,6 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
     corpus = kb.corpus
     states = {a.path: review_state(a, kb.config, today) for a in corpus.articles}
     checker = InternalLinks(kb.root, corpus, _folders(kb))
-    macros = _MacroCheck(kb)
     linked: set[str] = set()
     found_links: dict[str, list[Link]] = {}
     entries = []
@@ -166,7 +163,8 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
             broken = checker.broken(article, link)
             if broken is not None:
                 reasons.append(Reason("broken-link", broken.line, broken.message))
-        reasons += [Reason("unknown-macro", f.line, f.message) for f in macros.problems(article)]
+        reasons += [Reason("unknown-macro", f.line, f.message)
+                    for f in macro_problems(kb, article)]
         entries.append(_entry(kb, article, states[article.path], reasons))
     entries += _orphaned_assets(kb, checker.files, linked)
     entries = [e for e in entries if query.keeps(e)]
@@ -193,43 +191,6 @@ def _folders(kb: KnowledgeBase) -> dict[str, str]:
         return {}
     return {lang: settings.folder_of(lang).rstrip("/") + "/"
             for lang in kb.config.translation_languages}
-
-
-class _MacroCheck:
-    """``Macros.problems`` for each article, as ``kb check`` runs it, memoised per expression.
-
-    A body without ``{%``/``{#`` blocks is a list of independent ``{{ expression }}``s, so each
-    distinct expression is checked once per sandbox (10,000 articles use a few dozen facts);
-    anything else is checked whole.
-    """
-
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self.memo: dict[tuple, list[Finding]] = {}
-
-    def problems(self, article: Article) -> list[Finding]:
-        body = article.body
-        if "{" not in body or not has_macros(body):
-            return []
-        extra: tuple[str, ...] = ()
-        if article.kind == "script" and article.details is not None:
-            extra = tuple(getattr(article.details, "placeholders", ()))
-        macros = self.kb.macros_for(article.lang, public=article.is_public)
-        simple = list(_SIMPLE_MACRO.finditer(body)) if "{%" not in body and "{#" not in body else ()
-        if not simple or len(simple) != body.count("{{"):
-            return macros.problems(body, path=article.path, first_line=article.body_line,
-                                   extra_names=extra)
-        found = []
-        for match in simple:
-            key = (id(macros), match.group(0), extra)
-            if key not in self.memo:
-                self.memo[key] = macros.problems(match.group(0), path="", extra_names=extra)
-            line = article.body_line + body.count("\n", 0, match.start())
-            found += [replace(f, path=article.path, line=line) for f in self.memo[key]]
-        return found
-
-
-_SIMPLE_MACRO = re.compile(r"\{\{[^{}\"'\n]*\}\}")
 
 
 def _review_reasons(article: Article, states: dict[str, ReviewState],

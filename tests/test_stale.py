@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kbtools.check import check_macros
 from kbtools.cli import main
 from kbtools.knowledge_base import open_kb
-from kbtools.stale import REASONS, _MacroCheck, stale_report
+from kbtools.stale import REASONS, stale_report
 from tests.support import OWNERS, article, make_kb
 
 AS_OF = "2026-11-23"
@@ -247,9 +247,9 @@ def test_site_config_counts_as_a_link_for_images(tmp_path):
     assert [e.path for e in report.flagged] == ["docs/assets/old.svg"]
 
 
-def test_memoised_macro_check_matches_kb_check(kb_root):
-    """The stale report's per-expression memo finds exactly what kb check finds, including
-    bodies with blocks (checked whole) and script placeholders."""
+def test_unknown_macro_reasons_match_kb_check(kb_root):
+    """The stale report's unknown-macro reasons are exactly what kb check finds, including
+    bodies with blocks and public pages using internal facts."""
     make_kb(kb_root, {
         "docs/guide/blocks.md": article("Blocks", "{% if support %}\n{{ support.nope }}\n"
                                         "{% endif %}\n{{ x }}\n", owner="bob"),
@@ -258,10 +258,10 @@ def test_memoised_macro_check_matches_kb_check(kb_root):
     }, base=False)
     kb = open_kb(kb_root)
     expected = sorted((f.path, f.line, f.code, f.message) for f in check_macros(kb))
-    memo = _MacroCheck(kb)
-    got = sorted((f.path, f.line, f.code, f.message)
-                 for a in kb.corpus.articles for f in memo.problems(a))
-    assert got == expected
+    report = stale_report(kb, as_of=AS_OF)
+    got = sorted((e.path, r.line, r.message) for e in report.entries for r in e.reasons
+                 if r.code == "unknown-macro")
+    assert got == [(path, line, message) for path, line, _, message in expected]
     assert {p for p, *_ in got} == {"docs/guide/macros.md", "docs/guide/blocks.md",
                                     "docs/guide/public.md"}
 
