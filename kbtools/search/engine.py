@@ -18,12 +18,12 @@ from whoosh.query import And, Or, Term
 
 from ..errors import KBError
 from . import query as q
+from .ranking import Ranker, SharedScores
 from .results import Hit, SearchResults, marker_of, snippet, surface_word
 from .store import IndexStore
 from .synonyms import load_synonyms
 
 _OPEN_RETRIES = 3
-OPTIMIZE = False  # block skipping would make the exact total a second pass
 
 
 class IndexMissing(KBError):
@@ -41,10 +41,11 @@ class Scope:
 
 
 class _Open:
-    def __init__(self, name: str, path: Path) -> None:
+    def __init__(self, name: str, path: Path, shared: SharedScores) -> None:
         self.name = name
         self.index = whoosh_index.open_dir(str(path))
         self.searcher = self.index.searcher()
+        self.ranker = Ranker(self.searcher, shared)
         self.vocabularies: dict[tuple[tuple[str, ...], bool], q.Vocabulary] = {}
 
     def vocabulary(self, languages: tuple[str, ...], public: bool) -> q.Vocabulary:
@@ -68,6 +69,8 @@ class Engine:
         self.store = IndexStore(self.root / state_dir)
         self.synonyms_file = synonyms_file
         self._local = threading.local()
+        self._shared: tuple[str, SharedScores] | None = None
+        self._shared_lock = threading.Lock()
 
     def generation(self) -> str | None:
         return self.store.current_name()
@@ -81,7 +84,7 @@ class Engine:
             if cached is not None and cached.name == name:
                 return cached
             try:
-                fresh = _Open(name, self.store.base / name)
+                fresh = _Open(name, self.store.base / name, self._shared_for(name))
             except (OSError, EmptyIndexError):
                 continue  # swapped and removed under us: read CURRENT again
             if cached is not None:
@@ -89,6 +92,14 @@ class Engine:
             self._local.open = fresh
             return fresh
         raise IndexMissing(f"no search index under {self.store.base}; run `kb index` first")
+
+    def _shared_for(self, name: str) -> SharedScores:
+        """The caches of generation ``name``, shared by all threads (the previous
+        generation's are dropped: threads move to the new one on their next query)."""
+        with self._shared_lock:
+            if self._shared is None or self._shared[0] != name:
+                self._shared = (name, SharedScores())
+            return self._shared[1]
 
     def search(self, text: str, scope: Scope, *, limit: int, today: date) -> SearchResults:
         """Run ``text`` within ``scope``. Raises :class:`~.query.QueryError` for bad text."""
@@ -100,23 +111,23 @@ class Engine:
         strict, loose = q.build(parsed, languages, opened.searcher.reader())
         if loose is None or limit <= 0:
             return SearchResults(text, 0, [], parsed.suggestion)
+        ranker = opened.ranker
+        allowed = ranker.allowed(_filter(scope))
         found = None
         if strict is not None:
-            # Articles with every concept first: when there are enough of them, the cheap
-            # intersection is the answer; otherwise the union ranks partial matches too.
-            found = opened.searcher.search(strict, filter=_filter(scope), limit=limit,
-                                           optimize=OPTIMIZE)
-            if len(found) < limit:
+            # Articles with every concept first: when there are enough of them, they are the
+            # answer; otherwise the union ranks partial matches too.
+            found = ranker.rank(strict, limit=limit, allowed=allowed)
+            if len(found.top) < limit:
                 found = None
         if found is None:
-            found = opened.searcher.search(loose, filter=_filter(scope), limit=limit,
-                                           optimize=OPTIMIZE)
-        stored = [hit.fields() for hit in found]
-        hits = [self._hit(fields, float(hit.score), parsed, scope, today)
-                for hit, fields in zip(found, stored, strict=True)]
+            found = ranker.rank(loose, limit=limit, allowed=allowed)
+        stored = [opened.searcher.stored_fields(doc) for doc, _ in found.top]
+        hits = [self._hit(fields, score, parsed, scope, today)
+                for (_, score), fields in zip(found.top, stored, strict=True)]
         suggestion = parsed.respelled(lambda lang, stem, typed: surface_word(
             (f.get("content", "") for f in stored if f["lang"] == lang), lang, stem, typed))
-        return SearchResults(text, len(found), hits, suggestion or parsed.suggestion)
+        return SearchResults(text, found.total, hits, suggestion or parsed.suggestion)
 
     @staticmethod
     def _hit(stored: dict, score: float, parsed: q.Parsed, scope: Scope, today: date) -> Hit:

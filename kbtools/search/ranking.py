@@ -1,0 +1,251 @@
+"""Ranking a query one posting list at a time instead of one document at a time.
+
+Whoosh's searcher walks a tree of matchers document by document in Python: a three-word query
+with synonyms over four fields is a tree of some fifty matchers, and every matching document
+costs a trip through all of them (about 30 µs). Worse, its top-N collector "replaces" subtrees
+that seem unable to reach the current minimum score, which can drop a branch a document does
+match: scores and totals then differ from the exhaustive answer.
+
+:class:`Ranker` evaluates the same query objects term by term: each term's posting list is read
+block by block and turned into ``{docnum: score}`` with the searcher's own BM25F statistics
+(idf, average field length, per-document field length), and the tree combines those maps
+(sum for Or, intersection for And, required plus optional for AndMaybe). The result is the
+exhaustive Whoosh answer, scores included, in a fraction of the time; a term's scores are
+cached per index generation, so the terms agents type most cost a lookup. Queries it does not
+evaluate itself (phrases, other weighting models) run through Whoosh's matchers.
+
+Reading postings and field lengths in bulk uses the Whoosh 3 codec's block layout
+(``W3LeafMatcher``); any other matcher or column is read through the public matcher API.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from whoosh.codec import whoosh3
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import And, AndMaybe, Or, Term
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+CACHE_POSTINGS = 250_000
+"""How many cached (document, score) pairs a generation keeps (about 25 MB)."""
+
+TIE_DIGITS = 9
+"""Scores equal to this many digits tie, and ties go to the lower document number, so the order
+does not depend on the order in which floating-point sums were taken."""
+
+Scores = dict[int, float]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    total: int
+    """Documents that match (within the allowed set)."""
+    top: list[tuple[int, float]]
+    """``(docnum, score)`` of the best ``limit`` documents, best first."""
+
+
+class SharedScores:
+    """Per-generation caches shared by every thread's :class:`Ranker`: term scores and
+    filter sets. Entries are never changed once stored, so readers need no lock."""
+
+    def __init__(self, budget: int = CACHE_POSTINGS) -> None:
+        self.budget = budget
+        self._terms: OrderedDict[tuple[str, str], Scores] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+        self.lengths: dict[tuple[str, str], bytes] = {}
+        self.filters: dict[object, frozenset[int]] = {}
+
+    def term(self, key: tuple[str, str]) -> Scores | None:
+        found = self._terms.get(key)
+        if found is not None:
+            with self._lock:
+                if key in self._terms:
+                    self._terms.move_to_end(key)
+        return found
+
+    def keep(self, key: tuple[str, str], scores: Scores) -> None:
+        if len(scores) > self.budget:
+            return
+        with self._lock:
+            if key in self._terms:
+                return
+            self._terms[key] = scores
+            self._size += len(scores)
+            while self._size > self.budget:
+                _, dropped = self._terms.popitem(last=False)
+                self._size -= len(dropped)
+
+
+class Ranker:
+    """Ranks queries on one Whoosh searcher (one thread's); see the module docstring."""
+
+    def __init__(self, searcher, shared: SharedScores | None = None, *, bulk: bool = True):
+        self.searcher = searcher
+        self.shared = shared if shared is not None else SharedScores()
+        self.bulk = bulk
+        weighting = searcher.weighting
+        self._bm25 = weighting if type(weighting) is BM25F else None
+
+    def rank(self, query, *, limit: int, allowed: frozenset[int] | None = None) -> Ranked:
+        """The ``limit`` best documents for ``query`` among ``allowed`` (all when None)."""
+        scores = self.scores(query)
+        if allowed is not None:
+            scores = {doc: s for doc, s in scores.items() if doc in allowed}
+        top = heapq.nsmallest(limit, scores.items(),
+                              key=lambda item: (-round(item[1], TIE_DIGITS), item[0]))
+        return Ranked(len(scores), top)
+
+    def allowed(self, query) -> frozenset[int] | None:
+        """Documents matching the filter ``query`` (cached per generation); None for no filter."""
+        if query is None:
+            return None
+        key = repr(query)
+        found = self.shared.filters.get(key)
+        if found is None:
+            found = self.shared.filters[key] = frozenset(self.searcher.docs_for_query(query))
+        return found
+
+    def scores(self, query) -> Scores:
+        """``{docnum: score}`` of every document ``query`` matches; the caller may not change it."""
+        if isinstance(query, Term):
+            return _boosted(self._term(query.fieldname, query.text), query.boost)
+        if isinstance(query, AndMaybe):
+            required, optional = self.scores(query.a), self.scores(query.b)
+            return {doc: s + optional.get(doc, 0.0) for doc, s in required.items()}
+        if type(query) is And:
+            return _boosted(_intersection([self.scores(q) for q in query.subqueries]),
+                            query.boost)
+        if isinstance(query, Or) and not query.scale and not query.minmatch:
+            return _boosted(_union([self.scores(q) for q in query.subqueries]), query.boost)
+        return self._matched(query)
+
+    def _term(self, fieldname: str, text) -> Scores:
+        searcher = self.searcher
+        field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+        if field is None:
+            return {}
+        key = (fieldname, field.to_bytes(text))
+        found = self.shared.term(key)
+        if found is not None:
+            return found
+        if self._bm25 is None or not field.scorable:
+            scores = self._matched(Term(fieldname, text))
+        elif key not in searcher.reader():
+            scores = {}
+        else:
+            scores = self._bm25_scores(*key)
+        self.shared.keep(key, scores)
+        return scores
+
+    def _bm25_scores(self, fieldname: str, text: bytes) -> Scores:
+        """The term's BM25F score in each document, computed as Whoosh's BM25FScorer does."""
+        searcher, weighting = self.searcher, self._bm25
+        b = weighting._field_B.get(fieldname, weighting.B)
+        k1 = weighting.K1
+        average = searcher.avg_field_length(fieldname) or 1
+        factor = searcher.idf(fieldname, text) * (k1 + 1)
+        norms = [k1 * ((1 - b) + b * byte_to_length(n) / average) for n in range(256)]
+        scores: Scores = {}
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (fieldname, text) not in reader:
+                continue
+            lengths = self._length_bytes(reader, fieldname)
+            for doc, weight in _postings(reader, fieldname, text, self.bulk):
+                scores[doc + offset] = factor * weight / (weight + norms[lengths[doc]])
+        return scores
+
+    def _length_bytes(self, reader, fieldname: str) -> bytes:
+        """One length byte per document of the segment (Whoosh stores lengths that way)."""
+        key = (reader.segment().segment_id() if hasattr(reader, "segment") else id(reader),
+               fieldname)
+        found = self.shared.lengths.get(key)
+        if found is None:
+            found = self.shared.lengths[key] = _read_lengths(reader, fieldname, self.bulk)
+        return found
+
+    def _matched(self, query) -> Scores:
+        """Scores through Whoosh's own matchers (what this module does not evaluate itself)."""
+        scores: Scores = {}
+        context = self.searcher.context()
+        for leaf, offset in self.searcher.leaf_searchers():
+            matcher = query.matcher(leaf, context)
+            while matcher.is_active():
+                scores[matcher.id() + offset] = matcher.score()
+                matcher.next()
+        return scores
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    return scores if boost == 1.0 else {doc: s * boost for doc, s in scores.items()}
+
+
+def _union(parts: list[Scores]) -> Scores:
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    total = dict(parts[0])
+    get = total.get
+    for part in parts[1:]:
+        for doc, s in part.items():
+            total[doc] = get(doc, 0.0) + s
+    return total
+
+
+def _intersection(parts: list[Scores]) -> Scores:
+    if not parts:
+        return {}
+    parts.sort(key=len)
+    first, rest = parts[0], parts[1:]
+    total: Scores = {}
+    for doc, s in first.items():
+        for part in rest:
+            other = part.get(doc)
+            if other is None:
+                break
+            s += other
+        else:
+            total[doc] = s
+    return total
+
+
+def _postings(reader, fieldname: str, text: bytes, bulk: bool):
+    """``(docnum, weight)`` of the term's live postings in one segment."""
+    matcher = reader.postings(fieldname, text)
+    deleted: frozenset[int] = frozenset()
+    if bulk and isinstance(matcher, FilterMatcher) and hasattr(reader, "deleted_docs_set"):
+        deleted, matcher = reader.deleted_docs_set, matcher.child
+    if bulk and type(matcher) is whoosh3.W3LeafMatcher:
+        while matcher.is_active():  # a block at a time
+            matcher._read_ids()
+            matcher._read_weights()
+            block = zip(matcher._ids, matcher._weights, strict=True)
+            if deleted:
+                yield from ((d, w) for d, w in block if d not in deleted)
+            else:
+                yield from block
+            matcher._next_block()
+        return
+    while matcher.is_active():
+        if matcher.id() not in deleted:
+            yield matcher.id(), matcher.weight()
+        matcher.next()
+
+
+def _read_lengths(reader, fieldname: str, bulk: bool) -> bytes:
+    count = reader.doc_count_all()
+    perdoc = getattr(reader, "_perdoc", None)
+    if bulk and isinstance(perdoc, whoosh3.W3PerDocReader):
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)
+        raw = column._dbfile.get(column._basepos, min(column._count, count))
+        return raw + bytes(count - len(raw))
+    return bytes(length_to_byte(reader.doc_field_length(doc, fieldname, 0) or 0)
+                 for doc in range(count))

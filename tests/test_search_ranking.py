@@ -1,0 +1,129 @@
+"""Ranking term by term (kbtools.search.ranking) gives Whoosh's exhaustive answer.
+
+The reference is Whoosh's own searcher run without a result limit (every document scored by its
+matcher tree). The index has several segments and deleted documents, and terms long enough to
+span several posting blocks, so every path of the bulk reader is exercised, and the public
+matcher path (``bulk=False``) must agree too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.search import make_queries
+from bench.synth import generate_kb
+from kbtools.knowledge_base import open_kb
+from kbtools.search import engine_for, scope_for, search, update_index
+from kbtools.search import query as q
+from kbtools.search.engine import _filter
+from kbtools.search.ranking import Ranker, SharedScores
+from kbtools.search.synonyms import load_synonyms
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    """A 400-article synthetic KB indexed, then edited: two segments, with deletions."""
+    root = tmp_path_factory.mktemp("rankkb") / "kb"
+    generate_kb(root, 400, languages=("ru",), seed=3, translate_share=0.3)
+    update_index(open_kb(root), full=True)
+    sources = sorted(root.glob("docs/**/*.md"))
+    for path in sources[:12]:
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "\n\n", "\n\nThe invoice customer refund workspace changed again.\n\n", 1),
+            encoding="utf-8")
+    for path in sources[12:20]:
+        path.unlink()
+    kb = open_kb(root)
+    report = update_index(kb)
+    assert report.mode == "incremental" and report.updated and report.removed
+    opened = engine_for(kb)._open()
+    assert len(opened.searcher.leaf_searchers()) > 1
+    assert opened.searcher.reader().has_deletions()
+    return kb, opened
+
+
+def _queries(kb, opened):
+    engine = engine_for(kb)
+    scope = scope_for(kb)
+    synonyms = load_synonyms(engine.root, engine.synonyms_file)
+    vocabulary = opened.vocabulary(scope.languages, False)
+    texts = make_queries(kb, 60, seed=5) + ["customer refund", "log in workspace invoice",
+                                            '"workspace changed"', "возврат денег", "frist sign-in"]
+    built = []
+    for text in texts:
+        strict, loose = q.build(q.parse(text, synonyms, vocabulary), scope.languages,
+                                opened.searcher.reader())
+        built.extend(query for query in (strict, loose) if query is not None)
+    return built
+
+
+def _exhaustive(searcher, query, filter_=None):
+    return {hit.docnum: hit.score
+            for hit in searcher.search(query, limit=None, filter=filter_, optimize=False)}
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "matcher-api"])
+def test_scores_equal_whooshs_exhaustive_search(indexed, bulk):
+    kb, opened = indexed
+    ranker = Ranker(opened.searcher, SharedScores(), bulk=bulk)
+    queries = _queries(kb, opened)
+    assert len(queries) > 60
+    big = 0
+    for query in queries:
+        expected = _exhaustive(opened.searcher, query)
+        got = ranker.scores(query)
+        assert got.keys() == expected.keys(), query
+        for doc, score in expected.items():
+            assert got[doc] == pytest.approx(score, rel=1e-9), (query, doc)
+        big += len(expected) > 128  # more than one posting block
+    assert big > 10
+
+
+def test_top_documents_and_total_follow_the_scores(indexed):
+    kb, opened = indexed
+    ranker = Ranker(opened.searcher, SharedScores())
+    public = _filter(scope_for(kb, public=True))
+    allowed = ranker.allowed(public)
+    assert allowed and all(opened.searcher.stored_fields(d)["audience"] == "public"
+                           for d in allowed)
+    for query in _queries(kb, opened)[:40]:
+        expected = _exhaustive(opened.searcher, query, public)
+        ranked = ranker.rank(query, limit=10, allowed=allowed)
+        assert ranked.total == len(expected)
+        best = sorted(expected.items(), key=lambda item: (-round(item[1], 9), item[0]))[:10]
+        assert [doc for doc, _ in ranked.top] == [doc for doc, _ in best]
+
+
+def test_deleted_documents_are_never_ranked(indexed):
+    kb, opened = indexed
+    live = set(opened.searcher.reader().all_doc_ids())
+    ranker = Ranker(opened.searcher, SharedScores())
+    for query in _queries(kb, opened):
+        assert set(ranker.scores(query)) <= live
+
+
+def test_term_cache_stays_within_its_budget(indexed):
+    kb, opened = indexed
+    shared = SharedScores(budget=300)
+    ranker = Ranker(opened.searcher, shared)
+    for query in _queries(kb, opened):
+        ranker.scores(query)
+    assert 0 < shared._size <= 300
+    assert shared._size == sum(len(s) for s in shared._terms.values())
+
+
+def test_search_total_is_exact_where_whooshs_top_n_collector_is_not(tmp_path):
+    """Whoosh's collector prunes subtrees once it has ``limit`` results, which can undercount
+    and misrank; the engine now reports the exhaustive total."""
+    root = tmp_path / "kb"
+    generate_kb(root, 300, languages=(), seed=9, translate_share=0.0)
+    kb = open_kb(root)
+    results = search(kb, "customer account invoice", limit=5)
+    opened = engine_for(kb)._open()
+    scope = scope_for(kb)
+    synonyms = load_synonyms(engine_for(kb).root, engine_for(kb).synonyms_file)
+    parsed = q.parse("customer account invoice", synonyms, opened.vocabulary(scope.languages,
+                                                                              False))
+    strict, loose = q.build(parsed, scope.languages, opened.searcher.reader())
+    used = strict if results.total and len(_exhaustive(opened.searcher, strict)) >= 5 else loose
+    assert results.total == len(_exhaustive(opened.searcher, used))
