@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from .. import clock
@@ -66,10 +67,11 @@ def summary_text(article: Article) -> str:
     return "\n".join(parts)
 
 
-def fingerprint(kb: KnowledgeBase, article: Article) -> str:
-    """A short hash of everything the article's document is made from."""
+def fingerprint(kb: KnowledgeBase, article: Article, today: date | None = None) -> str:
+    """A short hash of everything the article's document is made from (on ``today``, by
+    default the clock's)."""
     source = kb.corpus.get(article.source) if article.source else None
-    state = review_state(article, kb.config, clock.today())
+    state = review_state(article, kb.config, today or clock.today())
     raw = json.dumps([
         article.content_hash, article.title, article.kind, article.lang, article.audience,
         article.owner, list(article.tags), str(state.due), summary_text(article),

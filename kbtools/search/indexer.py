@@ -118,7 +118,8 @@ def update_index(kb: KnowledgeBase, *, progress: Progress | None = None,
 
 
 def _plan(kb: KnowledgeBase, current: Generation | None, *, full: bool) -> _Plan:
-    fingerprints = {a.path: fingerprint(kb, a) for a in kb.corpus.articles}
+    today = clock.today()
+    fingerprints = {a.path: fingerprint(kb, a, today) for a in kb.corpus.articles}
     gfp, skey = global_fingerprint(kb), schema_key(kb.config.languages)
     manifest = current.manifest() if current else Manifest()
     if full or current is None or manifest.schema != skey or manifest.global_fp != gfp:
