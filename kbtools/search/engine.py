@@ -2,7 +2,8 @@
 
 An :class:`Engine` belongs to one knowledge base folder. Each thread keeps its own Whoosh
 searcher and reopens it when CURRENT names a new generation, so a long-running server picks up
-a reindex on its next query without a restart and never reads a half-built index.
+a reindex on its next query without a restart and never reads a half-built index. Queries are
+ranked by :mod:`.ranking` (term by term, with caches shared by the threads of one generation).
 """
 
 from __future__ import annotations

@@ -258,8 +258,8 @@ def build(parsed: Parsed, languages: tuple[str, ...], reader) -> tuple:
 
 COMMON_SHARE = 0.2
 """A concept found in more than this share of the articles only adds to the score of
-articles that match a rarer concept (a common-terms query, as in Lucene): scoring thousands
-of articles for "customer" costs time and ranks nothing better."""
+articles that match a rarer concept (a common-terms query, as in Lucene): thousands of
+articles that only say "customer" would otherwise follow the real answers as partial matches."""
 
 
 def _loose(clauses: list, reader):
