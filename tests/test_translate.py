@@ -211,7 +211,10 @@ def test_ctrl_c_leaves_each_file_untouched_or_complete(tmp_path):
         process = subprocess.Popen(
             [sys.executable, "-c", "from kbtools.cli import main; main()", "--root", str(root),
              "translate", "docs/faq/login.md", "docs/faq/refund.md", "--to", "ru"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            # As at a terminal: a shell without job control starts background jobs (a CI
+            # runner's, say) with SIGINT ignored, and the child would inherit that.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         assert reached.wait(20)
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=20)
