@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import generate_kb  # noqa: E402
-from kbtools.check import check  # noqa: E402
-from kbtools.knowledge_base import open_kb  # noqa: E402
+from kbtools.content.check import check  # noqa: E402
+from kbtools.content.knowledge_base import open_kb  # noqa: E402
 
 
 def measure(root: Path, repeat: int, cache: bool) -> tuple[list[float], int, int]:

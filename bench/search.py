@@ -4,7 +4,7 @@
                            [--load-seconds 20] [--kb DIR]
 
 Measures, for Whoosh (kbtools.search) and for FTS5 in the same process on the same plain text
-(``kbtools.plaintext``) and the same queries:
+(``kbtools.content.plaintext``) and the same queries:
 
 - full index build (Whoosh: ``update_index(full=True)``, rendering included; FTS5: rendering
   plus inserts into an ``fts5`` table, ``porter unicode61`` tokenizer);
@@ -40,8 +40,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
-from kbtools.knowledge_base import open_kb  # noqa: E402
-from kbtools.plaintext import plain_text  # noqa: E402
+from kbtools.content.knowledge_base import open_kb  # noqa: E402
+from kbtools.content.plaintext import plain_text  # noqa: E402
 from kbtools.search import engine_for, scope_for, search, update_index  # noqa: E402
 
 KB_BIN = REPO / ".venv" / "bin" / "kb"

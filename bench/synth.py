@@ -821,10 +821,10 @@ def _pseudo_words(rng: random.Random, count: int, taken: set[str]) -> list[str]:
 
 
 def _find_content_hash():
-    """``kbtools.corpus.content_hash`` when importable (it hashes a body), else None."""
+    """``kbtools.content.model.content_hash`` when importable (it hashes a body), else None."""
     for attempt in range(2):
         try:
-            from kbtools.corpus import content_hash  # type: ignore[import-not-found]
+            from kbtools.content.model import content_hash  # type: ignore[import-not-found]
             return content_hash
         except Exception:  # noqa: BLE001 - any failure means "not available"
             if attempt:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 
-from .errors import UsageError
+from kbtools.errors import UsageError
 
 
 def now(as_of: str | datetime | date | None = None) -> datetime:

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
+from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import UsageError
-from kbtools.export import export_macros, write_exports
-from kbtools.knowledge_base import open_kb
+from kbtools.scripts.export import export_macros, write_exports
 from tests.support import REPO, make_kb
 
 # The macro object as documented in Zendesk's Macros API ("JSON format"): writable properties,

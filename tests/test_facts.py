@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kbtools.check import check
-from kbtools.knowledge_base import open_kb
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
 from tests.support import article, make_kb
 
 

@@ -7,10 +7,10 @@ import re
 import markdown
 import pytest
 
-from kbtools.health import PAGE_PATH, health, render
-from kbtools.knowledge_base import open_kb
-from kbtools.model import content_hash
-from kbtools.pages import PROVIDERS, generated_pages
+from kbtools.content.knowledge_base import open_kb
+from kbtools.content.model import content_hash
+from kbtools.content.pages import PROVIDERS, generated_pages
+from kbtools.review.health import PAGE_PATH, health, render
 from tests.support import article, make_kb
 
 AS_OF = "2026-11-23"
@@ -67,7 +67,7 @@ def test_page_markdown_renders_tables_links_and_an_inline_chart(kb):
 
 
 def test_registered_as_an_internal_page(kb):
-    assert "kbtools.health:pages" in PROVIDERS
+    assert "kbtools.review.health:pages" in PROVIDERS
     pages = [p for p in generated_pages(kb) if p.path == PAGE_PATH]
     assert len(pages) == 1 and pages[0].audience == "internal"
     assert pages[0].title == "Content health"

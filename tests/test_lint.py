@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
+from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import NotFoundError, UsageError
-from kbtools.knowledge_base import open_kb
-from kbtools.lint import format_finding, lint, prose
+from kbtools.scripts.lint import format_finding, lint, prose
 from tests.support import REPO, make_kb
 
 TONE = """\

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from kbtools.check import check
-from kbtools.kinds.tone import Rule, rules_of
-from kbtools.knowledge_base import open_kb
-from kbtools.lint import format_finding, lint
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
+from kbtools.scripts.lint import format_finding, lint
+from kbtools.scripts.tone import Rule, rules_of
 from tests.support import make_kb
 
 

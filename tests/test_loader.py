@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from kbtools.check import check
-from kbtools.config import load_config
-from kbtools.durations import Cadence
+from kbtools.content.check import check
+from kbtools.content.config import load_config
+from kbtools.content.durations import Cadence
+from kbtools.content.knowledge_base import open_kb
+from kbtools.content.model import content_hash
 from kbtools.errors import ConfigError
-from kbtools.knowledge_base import open_kb
-from kbtools.model import content_hash
 from tests.support import article, make_kb
 
 
@@ -217,8 +217,8 @@ def test_the_example_knowledge_base_is_clean():
 
 
 def test_parallel_parse_gives_the_same_corpus_and_findings(tmp_path):
-    from kbtools.config import load_config
-    from kbtools.corpus import load_corpus
+    from kbtools.content.config import load_config
+    from kbtools.content.corpus import load_corpus
 
     files = {f"docs/faq/q{i}.md": article(f"Question {i}", f"Answer {i}.\n", audience="public",
                                           owner="ann", tags=["t"]) for i in range(30)}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kbtools.check import check
-from kbtools.kinds.path import LEVELS, PathMeta, Quiz, Task
-from kbtools.knowledge_base import open_kb
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
+from kbtools.onboarding.kind import LEVELS, PathMeta, Quiz, Task
 from tests.support import article, make_kb
 
 # Line numbers in the assertions below refer to this text: keep it in step.

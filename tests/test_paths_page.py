@@ -7,9 +7,9 @@ import re
 import markdown
 import pytest
 
-from kbtools import pages
-from kbtools.onboarding import index_pages, relative_url, site_url
-from kbtools.onboarding_page import choice_order, format_minutes
+from kbtools.content import pages
+from kbtools.onboarding.page import choice_order, format_minutes
+from kbtools.onboarding.views import index_pages, relative_url, site_url
 from tests.support import article
 from tests.test_paths import PATH, PLAYBOOK, path_kb
 
@@ -25,8 +25,8 @@ def page_of(kb, path="docs/onboarding/first-weeks.md") -> str:
 
 
 def test_path_kind_and_index_are_registered():
-    assert pages.RENDERERS["path"] == "kbtools.onboarding:render_page"
-    assert "kbtools.onboarding:index_pages" in pages.PROVIDERS
+    assert pages.RENDERERS["path"] == "kbtools.onboarding.views:render_page"
+    assert "kbtools.onboarding.views:index_pages" in pages.PROVIDERS
 
 
 @pytest.mark.parametrize(("path", "url"), [
@@ -116,7 +116,7 @@ def test_index_lists_paths_by_level(tmp_path):
 
 
 def test_no_index_without_paths(tmp_path):
-    from kbtools.knowledge_base import open_kb
+    from kbtools.content.knowledge_base import open_kb
     from tests.support import make_kb
 
     make_kb(tmp_path, {"docs/a.md": article("A")})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kbtools.check import check
-from kbtools.knowledge_base import open_kb
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
 from tests.support import make_kb
 
 SCRIPT = "---\ntitle: {title}\nchannel: email\n---\nHello.\n"

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.knowledge_base import open_kb
-from kbtools.pages import generated_pages, render_body
-from kbtools.playbook_page import hours_label, mermaid
-from kbtools.playbooks import export, find_playbook
+from kbtools.content.knowledge_base import open_kb
+from kbtools.content.pages import generated_pages, render_body
+from kbtools.playbooks.page import hours_label, mermaid
+from kbtools.playbooks.plan import export, find_playbook
 from tests.support import make_kb
 
 CONTACTS = """\

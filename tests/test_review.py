@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from kbtools.check import check
 from kbtools.cli import main
-from kbtools.freshness import CURRENT, verdict
-from kbtools.knowledge_base import open_kb
-from kbtools.model import content_hash
-from kbtools.reviewing import set_fields
-from kbtools.stale import stale_report
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
+from kbtools.content.model import content_hash
+from kbtools.review.record import set_fields
+from kbtools.review.stale import stale_report
+from kbtools.translations.verdicts import CURRENT, verdict
 from tests.support import article, make_kb
 
 UNUSUAL = (

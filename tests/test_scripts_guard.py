@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from kbtools.check import check
 from kbtools.cli import main
-from kbtools.knowledge_base import open_kb
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
 from tests.support import make_kb
 
 SOURCE = """\

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kbtools.knowledge_base import open_kb
-from kbtools.pages import render_body
+from kbtools.content.knowledge_base import open_kb
+from kbtools.content.pages import render_body
 from tests.support import make_kb
 
 SCRIPT = """\

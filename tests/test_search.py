@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from kbtools.knowledge_base import open_kb
+from kbtools.content.knowledge_base import open_kb
 from kbtools.search import QueryError, search
 from kbtools.search.analysis import terms
 from tests.support import REPO, article, make_kb

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
+from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import BusyError
-from kbtools.knowledge_base import open_kb
 from kbtools.search import engine_for, scope_for, search, update_index
 from kbtools.search.indexer import store_for
 from tests.support import REPO, article, make_kb
@@ -83,7 +83,7 @@ def test_a_crash_mid_build_leaves_the_last_good_index(tmp_path):
     good = store.current_name()
     script = textwrap.dedent(f"""
         import os, signal
-        from kbtools.knowledge_base import open_kb
+        from kbtools.content.knowledge_base import open_kb
         from kbtools.search import update_index
         def die(done, total):
             os.kill(os.getpid(), signal.SIGKILL)   # a real crash, mid-build, lock held

@@ -16,7 +16,7 @@ import time
 
 import httpx
 
-from kbtools.knowledge_base import open_kb
+from kbtools.content.knowledge_base import open_kb
 from kbtools.search import update_index
 from kbtools.search.indexer import store_for
 from tests.support import REPO

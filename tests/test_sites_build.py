@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kbtools import pages
 from kbtools.cli import main
+from kbtools.content import pages
+from kbtools.content.knowledge_base import open_kb
+from kbtools.content.model import content_hash
+from kbtools.content.pages import GeneratedPage
 from kbtools.errors import ContentError
-from kbtools.knowledge_base import open_kb
-from kbtools.model import content_hash
-from kbtools.pages import GeneratedPage
 from kbtools.sites import build
 from tests.support import REPO, article, make_kb
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import ContentError, UsageError
-from kbtools.knowledge_base import open_kb
 from kbtools.sites import build
 from kbtools.sites.banners import STRINGS, page_banners
 from kbtools.sites.indexes import section_indexes
@@ -167,7 +167,7 @@ def test_errors_block_only_the_sites_that_publish_the_page(tmp_path):
         "docs/faq/a.md": article("A", audience="public"),
         "docs/guide/b.md": article("B", owner="nobody"),
     }))
-    from kbtools.check import check
+    from kbtools.content.check import check
 
     findings = check(kb).findings
     assert blocking_findings(SITES["public"], select(kb, SITES["public"]), findings) == []
@@ -208,7 +208,7 @@ def test_unknown_site_is_a_usage_error(tmp_path):
 
 
 def test_fallback_copies_leave_the_search_index_in_one_pass():
-    from kbtools.sites.search import drop_fallback_copies
+    from kbtools.sites.search_entries import drop_fallback_copies
 
     entries = [
         {"location": "faq/a/", "title": "A", "text": "English"},
@@ -223,7 +223,7 @@ def test_fallback_copies_leave_the_search_index_in_one_pass():
 
 
 def test_pages_shown_in_english_under_another_language_leave_the_search_index():
-    from kbtools.sites.search import drop_fallback_copies
+    from kbtools.sites.search_entries import drop_fallback_copies
 
     entries = [{"location": "guide/b/", "title": "B", "text": "x"},
                {"location": "ru/guide/b/", "title": "B", "text": "banner x"},

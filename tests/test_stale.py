@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kbtools.check import check_macros
 from kbtools.cli import main
-from kbtools.knowledge_base import open_kb
-from kbtools.stale import REASONS, stale_report
+from kbtools.content.check import check_macros
+from kbtools.content.knowledge_base import open_kb
+from kbtools.review.stale import REASONS, stale_report
 from tests.support import OWNERS, article, make_kb
 
 AS_OF = "2026-11-23"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.linkcheck import ExternalSettings, check_urls
+from kbtools.review.linkcheck import ExternalSettings, check_urls
 from tests.support import article, make_kb
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

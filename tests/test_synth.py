@@ -327,7 +327,7 @@ def test_translations(kb, sources):
                 if p.startswith("docs/faq/") or
                 (p in summary["paths"]["article"] and meta["audience"] == "public")]
     try:
-        from kbtools.corpus import content_hash
+        from kbtools.content.corpus import content_hash
     except Exception:  # noqa: BLE001
         content_hash = None
     scripts = {"ar": r"[\u0621-\u064a]", "fa": r"[\u06cc\u06a9]", "ru": r"[\u0430-\u044f]",

@@ -11,11 +11,11 @@ import threading
 import yaml
 from click.testing import CliRunner
 
-from kbtools.check import check
 from kbtools.cli import main
-from kbtools.freshness import CURRENT, verdict
-from kbtools.knowledge_base import open_kb
-from kbtools.translate.segment import protect, segment, split_long
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import open_kb
+from kbtools.translations.segment import protect, segment, split_long
+from kbtools.translations.verdicts import CURRENT, verdict
 from tests.support import article, git, git_init, make_kb
 from tests.test_translate_libre_server import LibreServer
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from kbtools.errors import ProviderError, UsageError
-from kbtools.translate.providers import LibreTranslate, make_provider
+from kbtools.translations.providers import LibreTranslate, make_provider
 
 LANGUAGES = ["en", "ar", "fa", "ru", "sl"]
 
@@ -204,7 +204,7 @@ def test_deep_translator_client_through_our_adapter_and_why_we_replaced_it():
     server offers (one of the reasons ``libretranslate`` is our own client)."""
     from deep_translator import LibreTranslator
 
-    from kbtools.translate.providers import DeepTranslator
+    from kbtools.translations.providers import DeepTranslator
 
     with LibreServer() as server:
         adapter = DeepTranslator("libre-via-deep-translator", LibreTranslator,

@@ -8,8 +8,8 @@ import shutil
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.knowledge_base import open_kb
-from kbtools.translations import mark_current, source_diff, translation_report
+from kbtools.content.knowledge_base import open_kb
+from kbtools.translations.report import mark_current, source_diff, translation_report
 from tests.support import article, git, git_init, make_kb
 
 SOURCE = """
@@ -302,7 +302,7 @@ def test_cli_table_diff_and_mark_current(tmp_path):
 
 
 def test_internal_site_status_pages_per_language(tmp_path):
-    from kbtools.pages import generated_pages
+    from kbtools.content.pages import generated_pages
 
     root = pinned_kb(tmp_path)
     edit(root, "docs/faq/reset.md", "sign-in page", "login page")

@@ -7,6 +7,6 @@ is a new module and nothing else changes.
 
 from __future__ import annotations
 
-from .app import main
+from kbtools.cli.app import main
 
 __all__ = ["main"]

@@ -8,9 +8,17 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from ..errors import ContentError
-from ..sites import SITES, build
-from .app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, out_console, pass_state
+from kbtools.cli.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    emit_json,
+    err_console,
+    main,
+    out_console,
+    pass_state,
+)
+from kbtools.errors import ContentError
+from kbtools.sites import SITES, build
 
 
 @main.command("build")

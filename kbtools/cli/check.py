@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..check import check
-from .app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, pass_state
+from kbtools.cli.app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, pass_state
+from kbtools.content.check import check
 
 
 @main.command("check")

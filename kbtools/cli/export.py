@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..export import FORMATS, export_macros, write_exports
-from .app import EXIT_OK, err_console, main, pass_state
+from kbtools.cli.app import EXIT_OK, err_console, main, pass_state
+from kbtools.scripts.export import FORMATS, export_macros, write_exports
 
 
 @main.group("export")

@@ -7,9 +7,9 @@ from datetime import date
 import click
 from rich.table import Table
 
-from ..errors import UsageError
-from ..search import gaps
-from .app import EXIT_OK, emit_json, main, out_console, pass_state
+from kbtools.cli.app import EXIT_OK, emit_json, main, out_console, pass_state
+from kbtools.errors import UsageError
+from kbtools.search import gaps
 
 
 @main.command("gaps")

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..search import update_index
-from .app import EXIT_OK, emit_json, err_console, main, pass_state
+from kbtools.cli.app import EXIT_OK, emit_json, err_console, main, pass_state
+from kbtools.search import update_index
 
 
 @contextlib.contextmanager

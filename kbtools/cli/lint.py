@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..lint import format_finding, lint
-from .app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, pass_state
+from kbtools.cli.app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, pass_state
+from kbtools.scripts.lint import format_finding, lint
 
 
 @main.command("lint")

@@ -6,10 +6,18 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..kinds.path import Quiz
-from ..onboarding import LEVEL_TITLES, check_path, path_view, summaries
-from ..onboarding_page import format_minutes
-from .app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, out_console, pass_state
+from kbtools.cli.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    emit_json,
+    err_console,
+    main,
+    out_console,
+    pass_state,
+)
+from kbtools.onboarding.kind import Quiz
+from kbtools.onboarding.page import format_minutes
+from kbtools.onboarding.views import LEVEL_TITLES, check_path, path_view, summaries
 
 _FLAGS = {"overdue": "overdue for review", "outdated-translation": "outdated translation",
           "missing": "missing"}

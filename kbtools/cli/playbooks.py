@@ -6,9 +6,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..durations import format_duration
-from ..playbooks import all_playbooks, playbook_dict
-from .app import EXIT_OK, emit_json, main, out_console, pass_state
+from kbtools.cli.app import EXIT_OK, emit_json, main, out_console, pass_state
+from kbtools.content.durations import format_duration
+from kbtools.playbooks.plan import all_playbooks, playbook_dict
 
 
 @main.command("playbooks")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..reviewing import review
-from .app import EXIT_OK, main, pass_state
+from kbtools.cli.app import EXIT_OK, main, pass_state
+from kbtools.review.record import review
 
 
 @main.command("review")

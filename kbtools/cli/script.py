@@ -10,9 +10,17 @@ import sys
 import click
 from rich.table import Table
 
-from ..errors import UsageError
-from ..scripts import list_scripts, render_script
-from .app import EXIT_OK, EXIT_UNUSABLE, emit_json, err_console, main, out_console, pass_state
+from kbtools.cli.app import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    emit_json,
+    err_console,
+    main,
+    out_console,
+    pass_state,
+)
+from kbtools.errors import UsageError
+from kbtools.scripts.replies import list_scripts, render_script
 
 
 @main.command("script")

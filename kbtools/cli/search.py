@@ -8,10 +8,18 @@ import re
 import click
 from rich.text import Text
 
-from ..config import KINDS, load_config
-from ..search import querylog, search_root
-from .app import EXIT_OK, emit_json, err_console, main, out_console, parse_list, pass_state
-from .index import index_progress
+from kbtools.cli.app import (
+    EXIT_OK,
+    emit_json,
+    err_console,
+    main,
+    out_console,
+    parse_list,
+    pass_state,
+)
+from kbtools.cli.index import index_progress
+from kbtools.content.config import KINDS, load_config
+from kbtools.search import querylog, search_root
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
-from ..server import Access, ServerSettings, serve
-from .app import err_console, main, pass_state
+from kbtools.cli.app import err_console, main, pass_state
+from kbtools.errors import UsageError
+from kbtools.server import Access, ServerSettings, serve
 
 
 @main.command("serve")

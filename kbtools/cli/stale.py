@@ -6,10 +6,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ..linkcheck import ExternalSettings
-from ..owners import Owners
-from ..stale import REASONS, Entry, StaleReport, stale_report
-from .app import (
+from kbtools.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
     emit_json,
@@ -19,6 +16,9 @@ from .app import (
     parse_list,
     pass_state,
 )
+from kbtools.content.owners import Owners
+from kbtools.review.linkcheck import ExternalSettings
+from kbtools.review.stale import REASONS, Entry, StaleReport, stale_report
 
 
 @main.command("stale")

@@ -5,8 +5,16 @@ from __future__ import annotations
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from ..translate.drafts import DraftRun, provider_for, translate_articles
-from .app import EXIT_OK, EXIT_PROBLEMS, emit_json, err_console, main, parse_list, pass_state
+from kbtools.cli.app import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    emit_json,
+    err_console,
+    main,
+    parse_list,
+    pass_state,
+)
+from kbtools.translations.drafts import DraftRun, provider_for, translate_articles
 
 EXIT_INTERRUPTED = 130
 

@@ -6,9 +6,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..freshness import CURRENT, MISSING, ORPHANED, OUTDATED, STATUSES, UNTRACKED
-from ..translations import mark_current, source_diff, translation_report
-from .app import (
+from kbtools.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
     emit_json,
@@ -18,6 +16,8 @@ from .app import (
     parse_list,
     pass_state,
 )
+from kbtools.translations.report import mark_current, source_diff, translation_report
+from kbtools.translations.verdicts import CURRENT, MISSING, ORPHANED, OUTDATED, STATUSES, UNTRACKED
 
 _STYLE = {CURRENT: "green", OUTDATED: "yellow", MISSING: "red", ORPHANED: "magenta",
           UNTRACKED: "cyan"}

@@ -16,14 +16,14 @@ import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import clock
-from ..config import KINDS, Config, load_config
-from ..errors import BusyError, UsageError
-from ..knowledge_base import open_kb
-from . import querylog, snapshot
-from .engine import Engine, IndexMissing, Scope
-from .gaps import GapsReport, gaps
-from .indexer import (
+from kbtools import clock
+from kbtools.content.config import KINDS, Config, load_config
+from kbtools.content.knowledge_base import open_kb
+from kbtools.errors import BusyError, UsageError
+from kbtools.search import querylog, snapshot
+from kbtools.search.engine import Engine, IndexMissing, Scope
+from kbtools.search.gaps import GapsReport, gaps
+from kbtools.search.indexer import (
     WRITER_WAIT,
     IndexReport,
     Progress,
@@ -31,13 +31,13 @@ from .indexer import (
     store_for,
     update_index,
 )
-from .query import MAX_QUERY_CHARS, QueryError
-from .results import Hit, SearchResults
-from .schema import schema_key
-from .store import IndexStore
+from kbtools.search.query import MAX_QUERY_CHARS, QueryError
+from kbtools.search.results import Hit, SearchResults
+from kbtools.search.schema import schema_key
+from kbtools.search.store import IndexStore
 
 if TYPE_CHECKING:
-    from ..knowledge_base import KnowledgeBase
+    from kbtools.content.knowledge_base import KnowledgeBase
 
 __all__ = ["search", "search_root", "update_index", "ensure_index", "engine_for", "scope_for", "gaps",
            "querylog", "SearchResults", "Hit",

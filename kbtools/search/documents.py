@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .. import clock
-from ..freshness import OUTDATED, verdict
-from ..plaintext import plain_text
-from ..review import review_state
-from .schema import field_name, schema_key
+from kbtools import clock
+from kbtools.content.plaintext import plain_text
+from kbtools.review.schedule import review_state
+from kbtools.search.schema import field_name, schema_key
+from kbtools.translations.verdicts import OUTDATED, verdict
 
 if TYPE_CHECKING:
-    from ..knowledge_base import KnowledgeBase
-    from ..model import Article
+    from kbtools.content.knowledge_base import KnowledgeBase
+    from kbtools.content.model import Article
 
 _SUMMARY_ATTRS = ("triggers", "use_when", "situation", "summary", "description")
 

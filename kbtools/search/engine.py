@@ -17,12 +17,12 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 from whoosh.query import And, Or, Term
 
-from ..errors import KBError
-from . import query as q
-from .ranking import Ranker, SharedScores
-from .results import Hit, SearchResults, marker_of, snippet, surface_word
-from .store import IndexStore
-from .synonyms import load_synonyms
+import kbtools.search.query as q
+from kbtools.errors import KBError
+from kbtools.search.ranking import Ranker, SharedScores
+from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word
+from kbtools.search.store import IndexStore
+from kbtools.search.synonyms import load_synonyms
 
 _OPEN_RETRIES = 3
 

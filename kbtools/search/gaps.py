@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from . import querylog
+import kbtools.search.querylog as querylog
 
 if TYPE_CHECKING:
-    from ..knowledge_base import KnowledgeBase
+    from kbtools.content.knowledge_base import KnowledgeBase
 
 
 @dataclass(frozen=True, slots=True)

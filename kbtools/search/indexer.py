@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 
 from whoosh import index as whoosh_index
 
-from .. import clock
-from . import snapshot
-from .documents import fingerprint, global_fingerprint, prepare
-from .schema import build_schema, schema_key
-from .snapshot import Snapshot
-from .store import Generation, IndexStore, Manifest
+import kbtools.search.snapshot as snapshot
+from kbtools import clock
+from kbtools.search.documents import fingerprint, global_fingerprint, prepare
+from kbtools.search.schema import build_schema, schema_key
+from kbtools.search.snapshot import Snapshot
+from kbtools.search.store import Generation, IndexStore, Manifest
 
 if TYPE_CHECKING:
-    from ..knowledge_base import KnowledgeBase
+    from kbtools.content.knowledge_base import KnowledgeBase
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called while articles are rendered into documents."""

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from whoosh.query import And, AndMaybe, DefaultOr, Phrase, Term
 from whoosh.support.levenshtein import distance
 
-from ..errors import UsageError
-from .analysis import script_of_language, script_of_word, surface_words, terms
-from .schema import BOOSTS, PHRASE_PARTS, TEXT_PARTS, field_name
-from .synonyms import Synonyms
+from kbtools.errors import UsageError
+from kbtools.search.analysis import script_of_language, script_of_word, surface_words, terms
+from kbtools.search.schema import BOOSTS, PHRASE_PARTS, TEXT_PARTS, field_name
+from kbtools.search.synonyms import Synonyms
 
 MAX_QUERY_CHARS = 500
 MAX_UNITS = 16

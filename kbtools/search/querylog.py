@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from .. import clock
+from kbtools import clock
 
 LOG_NAME = "queries.jsonl"
 MAX_BYTES = 5_000_000

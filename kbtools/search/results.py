@@ -8,7 +8,7 @@ from datetime import date
 
 from whoosh.support.levenshtein import distance
 
-from .analysis import _WORD, analyzer
+from kbtools.search.analysis import _WORD, analyzer
 
 SNIPPET_CHARS = 220
 SCAN_CHARS = 2500

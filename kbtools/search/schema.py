@@ -12,7 +12,7 @@ import hashlib
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from .analysis import ANALYSIS_VERSION, analyzer
+from kbtools.search.analysis import ANALYSIS_VERSION, analyzer
 
 SCHEMA_VERSION = 5
 TEXT_PARTS = ("title", "summary", "headings", "body")

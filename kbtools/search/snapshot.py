@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..config import CONFIG_FILE, Config
-from ..corpus import CONTENT_ROOTS
+from kbtools.content.config import CONFIG_FILE, Config
+from kbtools.content.corpus import CONTENT_ROOTS
 
 Snapshot = dict[str, list[int]]
 

@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import atomic, clock
-from ..errors import BusyError
+from kbtools import atomic, clock
+from kbtools.errors import BusyError
 
 MANIFEST = "manifest.json"
 KEEP_OLD = 1

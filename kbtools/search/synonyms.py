@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import yamldoc
-from ..errors import ConfigError
-from .analysis import surface_words
+from kbtools.content import yamldoc
+from kbtools.errors import ConfigError
+from kbtools.search.analysis import surface_words
 
 
 @dataclass(frozen=True)

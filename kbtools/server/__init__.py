@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..search import ensure_index
-from .app import ServerSettings, create_app
-from .security import Access, check_bind, is_loopback
+from kbtools.search import ensure_index
+from kbtools.server.app import ServerSettings, create_app
+from kbtools.server.security import Access, check_bind, is_loopback
 
 if TYPE_CHECKING:
-    from ..knowledge_base import KnowledgeBase
+    from kbtools.content.knowledge_base import KnowledgeBase
 
 __all__ = ["serve", "create_app", "ServerSettings", "Access", "check_bind", "is_loopback"]
 

@@ -26,13 +26,20 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import clock
-from ..errors import UsageError
-from ..search import MAX_QUERY_CHARS, IndexMissing, QueryError, engine_for, querylog, scope_for
-from .security import COOKIE, Access, SecurityHeaders, page_csp
+from kbtools import clock
+from kbtools.errors import UsageError
+from kbtools.search import (
+    MAX_QUERY_CHARS,
+    IndexMissing,
+    QueryError,
+    engine_for,
+    querylog,
+    scope_for,
+)
+from kbtools.server.security import COOKIE, Access, SecurityHeaders, page_csp
 
 if TYPE_CHECKING:
-    from ..knowledge_base import KnowledgeBase
+    from kbtools.content.knowledge_base import KnowledgeBase
 
 STATIC = Path(__file__).parent / "static"
 SCRIPT_TAG = '<script src="/_kb/search.js" defer></script>'

@@ -8,8 +8,8 @@ Other features add pages through :mod:`kbtools.pages` (generated pages and kind 
 
 from __future__ import annotations
 
-from .build import BuildReport, SiteBuildError, SiteReport, build
-from .site import INTERNAL, PUBLIC, SITES, Site
+from kbtools.sites.build import BuildReport, SiteBuildError, SiteReport, build
+from kbtools.sites.site import INTERNAL, PUBLIC, SITES, Site
 
 __all__ = ["build", "BuildReport", "SiteReport", "SiteBuildError", "SITES", "Site",
            "INTERNAL", "PUBLIC"]

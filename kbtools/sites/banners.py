@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from ..freshness import OUTDATED, verdict
-from ..knowledge_base import KnowledgeBase
-from ..model import Article
-from ..review import review_state
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.model import Article
+from kbtools.review.schedule import review_state
+from kbtools.translations.verdicts import OUTDATED, verdict
 
 # {owner}, {due}, {link} (a link to the source page) and {language} are filled in.
 STRINGS: dict[str, dict[str, str]] = {

@@ -15,14 +15,14 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.exceptions import MkDocsException
 
-from .. import atomic
-from ..check import check
-from ..errors import ContentError, UsageError
-from ..findings import Finding
-from ..knowledge_base import KnowledgeBase
-from .context import SiteContext, prepare
-from .mkconfig import MKDOCS_PLUGIN, load_site_config, read_raw, site_name
-from .site import SITES, Site
+from kbtools import atomic
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.diagnostics import Finding
+from kbtools.errors import ContentError, UsageError
+from kbtools.sites.context import SiteContext, prepare
+from kbtools.sites.mkconfig import MKDOCS_PLUGIN, load_site_config, read_raw, site_name
+from kbtools.sites.site import SITES, Site
 
 
 class SiteBuildError(ContentError):

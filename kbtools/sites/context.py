@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import clock
-from ..check import check
-from ..errors import ContentError
-from ..findings import Finding
-from ..knowledge_base import KnowledgeBase
-from .selection import blocking_findings, select
-from .site import SITES, Site
-from .staging import StagedSite, stage
+from kbtools import clock
+from kbtools.content.check import check
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.diagnostics import Finding
+from kbtools.errors import ContentError
+from kbtools.sites.selection import blocking_findings, select
+from kbtools.sites.site import SITES, Site
+from kbtools.sites.staging import StagedSite, stage
 
 
 @dataclass

@@ -14,9 +14,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils.yaml import yaml_load
 
-from ..errors import ConfigError
-from ..knowledge_base import KnowledgeBase
-from .site import Site
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.errors import ConfigError
+from kbtools.sites.site import Site
 
 DEFAULT_CONFIG = Path(__file__).with_name("mkdocs.yml")
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fa": "فارسی", "ru": "Русский",

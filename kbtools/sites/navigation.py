@@ -16,7 +16,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Mapping
 
-from .indexes import folder_title
+from kbtools.sites.indexes import folder_title
 
 MAX_SECTION_PAGES = 30
 

@@ -11,13 +11,13 @@ import posixpath
 import re
 from datetime import date
 
-from .. import pages
-from ..knowledge_base import KnowledgeBase
-from ..links import links
-from ..model import Article
-from .banners import page_banners
-from .site import site_path
-from .staging import StagedSite
+from kbtools.content import pages
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.links import links
+from kbtools.content.model import Article
+from kbtools.sites.banners import page_banners
+from kbtools.sites.site import site_path
+from kbtools.sites.staging import StagedSite
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)

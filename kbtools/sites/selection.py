@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..findings import Finding, error, sort_findings
-from ..knowledge_base import KnowledgeBase
-from ..links import links
-from ..model import Article
-from .site import Site
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.links import links
+from kbtools.content.model import Article
+from kbtools.diagnostics import Finding, error, sort_findings
+from kbtools.sites.site import Site
 
 # Errors that block the public build wherever they are: a playbook marked public is a
 # mistake about what customers may see, even though the playbook itself is never published.

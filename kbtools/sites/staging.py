@@ -17,12 +17,12 @@ from pathlib import Path
 import nh3
 import yaml
 
-from ..knowledge_base import KnowledgeBase
-from ..model import Article
-from ..pages import generated_pages
-from . import indexes
-from .selection import Selection
-from .site import Site, site_path
+import kbtools.sites.indexes as indexes
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.model import Article
+from kbtools.content.pages import generated_pages
+from kbtools.sites.selection import Selection
+from kbtools.sites.site import Site, site_path
 
 
 @dataclass(frozen=True)

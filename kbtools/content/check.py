@@ -1,0 +1,75 @@
+"""``kb check``: validate everything and return every problem found, once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kbtools import clock
+from kbtools.content.kinds import kinds
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.model import Article
+from kbtools.diagnostics import Finding, FindingCounts, error, sort_findings, warning
+
+
+@dataclass(frozen=True)
+class CheckReport(FindingCounts):
+    findings: tuple[Finding, ...]
+    articles: int
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def to_dict(self) -> dict:
+        return {"articles": self.articles, "errors": self.errors, "warnings": self.warnings,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def check(kb: KnowledgeBase) -> CheckReport:
+    """Run every validation over ``kb``; the report lists findings sorted by location."""
+    findings = list(kb.findings)
+    findings.extend(check_owners(kb))
+    findings.extend(check_macros(kb))
+    findings.extend(check_dates(kb))
+    for spec in kinds().values():
+        if spec.validate:
+            findings.extend(spec.validate(kb))
+    return CheckReport(tuple(sort_findings(findings)), len(kb.corpus))
+
+
+def check_owners(kb: KnowledgeBase) -> Iterator[Finding]:
+    for article in kb.corpus.articles:
+        for key in ("owner", "reviewed_by"):
+            handle = getattr(article, key)
+            if handle and not kb.owners.knows(handle):
+                if article.is_translation and key == "owner" and "owner" not in article.lines:
+                    continue  # inherited from the source, reported there
+                yield error(article.path, article.line_of(key), "meta.unknown-owner",
+                            f"unknown {key.replace('_', ' ')} {handle!r}: declare it in "
+                            f"{kb.config.owners_file}")
+
+
+def check_macros(kb: KnowledgeBase) -> Iterator[Finding]:
+    """Unknown macros or fact keys, each at its line; internal facts used on a public page."""
+    for article in kb.corpus.articles:
+        yield from macro_problems(kb, article)
+
+
+def macro_problems(kb: KnowledgeBase, article: Article) -> list[Finding]:
+    """The macro findings of one article, checked in the sandbox its page renders in (its
+    language; public pages without internal facts). A script's placeholders are known names."""
+    extra: tuple[str, ...] = ()
+    if article.kind == "script" and article.details is not None:
+        extra = tuple(article.details.placeholders)
+    macros = kb.macros_for(article.lang, public=article.is_public)
+    return macros.problems(article.body, path=article.path, first_line=article.body_line,
+                           extra_names=extra)
+
+
+def check_dates(kb: KnowledgeBase) -> Iterator[Finding]:
+    today = clock.today()
+    for article in kb.corpus.articles:
+        if article.reviewed and article.reviewed > today:
+            yield warning(article.path, article.line_of("reviewed"), "meta.future-date",
+                          f"reviewed date {article.reviewed} is in the future")

@@ -1,0 +1,364 @@
+"""Load every article of a knowledge base into typed :class:`~kbtools.model.Article` objects.
+
+This is the one loader: the site, search, freshness, stale checks, linting and the CLI all
+read content through :func:`load_corpus`. A bad file never stops the load; it becomes
+findings with a path and line, and the rest of the corpus is still there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from kbtools.content import frontmatter
+from kbtools.content.cache import CorpusCache, Entry, stat_key
+from kbtools.content.config import Config
+from kbtools.content.durations import parse_cadence
+from kbtools.content.kinds import ParseContext, kind_of, kinds
+from kbtools.content.model import AUDIENCES, INTERNAL, PUBLIC, Article, TranslationPin, content_hash
+from kbtools.content.parallel import map_halves
+from kbtools.content.yamldoc import YAMLDoc
+from kbtools.diagnostics import Finding, error, warning
+
+__all__ = ["Corpus", "load_corpus", "scan_markdown", "content_hash", "CONTENT_ROOTS"]
+
+CONTENT_ROOTS = ("docs", "playbooks")
+COMMON_FIELDS = frozenset(
+    {"title", "audience", "owner", "reviewed", "reviewed_by", "review_every", "tags"}
+)
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """All articles of a knowledge base, and the findings met while loading them."""
+
+    articles: tuple[Article, ...]
+    findings: tuple[Finding, ...] = ()
+    by_path: Mapping[str, Article] = field(default_factory=dict)
+    translations: Mapping[str, Mapping[str, Article]] = field(default_factory=dict)
+
+    def get(self, path: str) -> Article | None:
+        return self.by_path.get(path)
+
+    def sources(self) -> Iterator[Article]:
+        return (a for a in self.articles if not a.is_translation)
+
+    def of_kind(self, kind: str) -> Iterator[Article]:
+        return (a for a in self.articles if a.kind == kind)
+
+    def translations_of(self, source_path: str) -> Mapping[str, Article]:
+        """Translations of ``source_path`` by language."""
+        return self.translations.get(source_path, {})
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+
+def scan_markdown(root: Path) -> list[tuple[str, os.stat_result]]:
+    """``(repo-relative path, stat)`` of every ``.md`` file under the content roots, sorted."""
+    found: list[tuple[str, os.stat_result]] = []
+    stack = [(root / top, top) for top in reversed(CONTENT_ROOTS)]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                subfolders.append((Path(entry.path), f"{rel}/{entry.name}"))
+            elif entry.name.endswith(".md") and entry.is_file():
+                found.append((f"{rel}/{entry.name}", entry.stat()))
+        stack.extend(reversed(subfolders))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = None) -> Corpus:
+    """Read and validate every article under ``config.root``; never raises for bad content.
+
+    With ``cache``, files unchanged since the last run come from the parse cache in the state
+    folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again. Many files to
+    parse are split over two processes (``parallel``: None decides by count, see
+    :func:`kbtools.parallel.map_halves`).
+    """
+    store = CorpusCache(config) if cache else None
+    files = scan_markdown(config.root)
+    parsed: dict[str, tuple[Article | None, tuple[Finding, ...]]] = {}
+    misses = []
+    for relative, stat in files:
+        key = stat_key(stat)
+        entry = store.get(relative, key) if store else None
+        if entry is None:
+            misses.append((relative, stat.st_size, key))
+        else:
+            parsed[relative] = (entry.article, entry.findings)
+    for (relative, _, key), (article, findings) in zip(
+            misses, map_halves(lambda items: _parse_files(config, items), misses,
+                               parallel=parallel), strict=True):
+        parsed[relative] = (article, findings)
+        if store:
+            store.put(relative, Entry(key, article, findings))
+    loader = _Loader(config)
+    for relative, _ in files:
+        article, findings = parsed[relative]
+        if article is not None:
+            loader.articles.append(article)
+        loader.findings.extend(findings)
+    corpus = loader.finish()
+    if store:
+        store.save()
+    return corpus
+
+
+def _parse_files(config: Config, items) -> list[tuple[Article | None, tuple[Finding, ...]]]:
+    """``(article or None, findings)`` for each ``(relative, size, key)`` in ``items``."""
+    loader = _Loader(config)
+    results = []
+    for relative, size, _ in items:
+        articles, findings = len(loader.articles), len(loader.findings)
+        loader.load_file(relative, size)
+        article = loader.articles[-1] if len(loader.articles) > articles else None
+        results.append((article, tuple(loader.findings[findings:])))
+    return results
+
+
+class _Loader:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.findings: list[Finding] = []
+        self.articles: list[Article] = []
+        self.languages = set(config.languages)
+        self.folders = (
+            {lang: config.translations.folder_of(lang).rstrip("/") + "/"
+             for lang in config.translation_languages}
+            if config.translations.layout == "folder" else {}
+        )
+        settings = config.translations
+        self.pin_keys = (settings.source_commit_key, settings.source_hash_key,
+                         settings.machine_key)
+        self.pin_roots = frozenset(key.split(".")[0] for key in self.pin_keys)
+
+    # -- one file ---------------------------------------------------------------------
+    def load_file(self, relative: str, size: int | None = None) -> None:
+        file = self.config.root / relative
+        try:
+            if size is None:
+                size = file.stat().st_size
+            if size > self.config.max_file_bytes:
+                self.findings.append(error(
+                    relative, 0, "file.too-large",
+                    f"file is {size / 1e6:.1f} MB, over the {self.config.max_file_bytes / 1e6:.1f}"
+                    " MB limit for an article; split it or move attachments out"))
+                return
+            raw = file.read_bytes()
+        except OSError as exc:
+            self.findings.append(error(relative, 0, "file.unreadable", f"cannot read: {exc.strerror}"))
+            return
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            self.findings.append(error(
+                relative, line, "file.encoding",
+                f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                "save the file as UTF-8"))
+            return
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        try:
+            parsed = frontmatter.parse(text)
+        except frontmatter.FrontMatterError as exc:
+            self.findings.append(error(relative, exc.line, exc.code, str(exc)))
+            return
+        article = self._article(relative, parsed)
+        if article is not None:
+            self.articles.append(article)
+
+    def _locate(self, relative: str) -> tuple[str, str | None]:
+        """Return ``(lang, source_path)``; source is None for a source article."""
+        for lang, folder in self.folders.items():
+            if relative.startswith(folder):
+                return lang, "docs/" + relative[len(folder):]
+        stem = relative[: -len(".md")]
+        head, dot, suffix = stem.rpartition(".")
+        if dot and suffix in self.languages and suffix != self.config.default_language:
+            return suffix, f"{head}.md"
+        if dot and _LANG.match(suffix) and "/" not in suffix:
+            self.findings.append(warning(
+                relative, 0, "file.language",
+                f"'.{suffix}.md' looks like a translation, but {suffix!r} is not among the "
+                f"configured languages ({', '.join(self.config.languages)}); add it to kb.yml"))
+        return self.config.default_language, None
+
+    def _article(self, relative: str, parsed: frontmatter.Parsed) -> Article | None:
+        meta: YAMLDoc = parsed.meta
+        data: dict = meta.data  # type: ignore[assignment]
+        lang, source = self._locate(relative)
+        kind = kind_of(source or relative)
+        spec = kinds()[kind]
+        is_translation = source is not None
+        findings = self.findings
+
+        def bad(key: str, code: str, message: str) -> None:
+            findings.append(error(relative, meta.line_of(key, 1), code, message))
+
+        for key, line in meta.duplicates:
+            findings.append(error(relative, line, "meta.duplicate-key",
+                                  f"field {key!r} is given twice; the last value would win"))
+        allowed = COMMON_FIELDS | spec.fields | self.pin_roots
+        for key in data:
+            if key not in allowed:
+                hint = _closest(str(key), allowed)
+                bad(str(key), "meta.unknown-field",
+                    f"unknown field {key!r} for a {kind}" + (f" (did you mean {hint!r}?)" if hint else ""))
+
+        title = data.get("title")
+        if not isinstance(title, str) or not title.strip():
+            bad("title", "meta.title",
+                "missing title" if title is None else f"title must be text, got {title!r}")
+            return None
+
+        audience = data.get("audience", INTERNAL)
+        if audience not in AUDIENCES:
+            bad("audience", "meta.audience",
+                f"unknown audience {audience!r} (expected {'|'.join(AUDIENCES)})")
+            audience = INTERNAL
+        if kind == "playbook" and audience == PUBLIC:
+            bad("audience", "playbook.public",
+                "playbooks are internal and can never be public; remove 'audience: public'")
+            audience = INTERNAL
+
+        owner = self._text(data, "owner", bad)
+        reviewed_by = self._text(data, "reviewed_by", bad)
+        reviewed = self._date(data, "reviewed", bad)
+        review_every = None
+        if data.get("review_every") is not None:
+            try:
+                review_every = parse_cadence(data["review_every"])
+            except ValueError as exc:
+                bad("review_every", "meta.review-every", str(exc))
+        tags = data.get("tags") or []
+        if isinstance(tags, str):
+            tags = [tags]
+        if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
+            bad("tags", "meta.tags", f"tags must be a list of words, got {tags!r}")
+            tags = []
+
+        pin = self._pin(data, meta, relative) if is_translation else None
+        ctx = ParseContext(relative, meta, parsed.body, parsed.body_line, is_translation)
+        details = spec.parse(ctx) if spec.parse else None
+        findings.extend(ctx.findings)
+
+        return Article(
+            path=relative, kind=kind, lang=lang, title=title.strip(), audience=audience,
+            owner=owner, reviewed=reviewed, reviewed_by=reviewed_by, review_every=review_every,
+            tags=tuple(str(t) for t in tags), body=parsed.body, body_line=parsed.body_line,
+            source=source, pin=pin, details=details, lines=meta.lines,
+        )
+
+    @staticmethod
+    def _text(data: dict, key: str, bad) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            bad(key, "meta.type", f"{key} must be a handle (text), got {value!r}")
+            return None
+        return value.strip()
+
+    @staticmethod
+    def _date(data: dict, key: str, bad) -> date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            bad(key, "meta.date", f"invalid date {value!r} for {key}: expected YYYY-MM-DD")
+            return None
+
+    def _pin(self, data: dict, meta: YAMLDoc, relative: str) -> TranslationPin:
+        values = []
+        for key in self.pin_keys:
+            value: object = data
+            for part in key.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            values.append(value)
+        commit, digest, machine = values
+        for key, value in zip(self.pin_keys[:2], (commit, digest), strict=True):
+            if value is not None and not isinstance(value, (str, int)):
+                self.findings.append(error(relative, meta.line_of(key, 1), "translation.pin",
+                                           f"{key} must be text, got {value!r}"))
+        if machine is not None and not isinstance(machine, bool):
+            self.findings.append(error(relative, meta.line_of(self.pin_keys[2], 1),
+                                       "translation.pin", f"{self.pin_keys[2]} must be true or false"))
+        root = self.pin_keys[0].split(".")[0]
+        block = data.get(root)
+        if isinstance(block, dict) and root == "translation":
+            for key in block:
+                if f"translation.{key}" not in self.pin_keys:
+                    self.findings.append(error(
+                        relative, meta.line_of(f"translation.{key}", 1), "meta.unknown-field",
+                        f"unknown field 'translation.{key}' (expected source_commit, "
+                        "source_hash, machine)"))
+        return TranslationPin(
+            None if commit is None else str(commit), None if digest is None else str(digest),
+            machine is True)
+
+    # -- the whole corpus ---------------------------------------------------------------
+    def finish(self) -> Corpus:
+        by_path = {a.path: a for a in self.articles}
+        translations: dict[str, dict[str, Article]] = defaultdict(dict)
+        final: list[Article] = []
+        for article in self.articles:
+            if article.source is None:
+                final.append(article)
+                continue
+            source = by_path.get(article.source)
+            if source is None:
+                self.findings.append(error(
+                    article.path, 1, "translation.no-source",
+                    f"translation of {article.source}, which does not exist "
+                    "(renamed or deleted?); move or delete the translation"))
+            declared = article.lines.get("audience")
+            inherited = source.audience if source else INTERNAL
+            if declared and article.audience != inherited:
+                self.findings.append(error(
+                    article.path, declared, "translation.audience",
+                    f"a translation inherits audience {inherited!r} from its source; "
+                    "remove the audience field"))
+            article = replace(article, audience=inherited,
+                               owner=article.owner or (source.owner if source else None))
+            by_path[article.path] = article
+            translations[article.source][article.lang] = article
+            final.append(article)
+        self._duplicate_titles(final)
+        return Corpus(tuple(final), tuple(self.findings), by_path,
+                      {k: dict(v) for k, v in translations.items()})
+
+    def _duplicate_titles(self, articles: list[Article]) -> None:
+        seen: dict[tuple[str, str], Article] = {}
+        for article in articles:
+            key = (article.lang, article.title.casefold())
+            first = seen.setdefault(key, article)
+            if first is not article:
+                self.findings.append(error(
+                    article.path, article.line_of("title"), "meta.duplicate-title",
+                    f"title {article.title!r} is already used by {first.path}; "
+                    "readers and search cannot tell them apart"))
+
+
+def _closest(key: str, candidates) -> str | None:
+    matches = difflib.get_close_matches(key, sorted(candidates), n=1, cutoff=0.75)
+    return matches[0] if matches else None

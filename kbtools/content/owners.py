@@ -1,0 +1,119 @@
+"""People and teams who own articles (``owners.yml``), with fallbacks for people who left."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kbtools.content import yamldoc
+from kbtools.diagnostics import Finding, error
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    handle: str
+    name: str
+    team: str | None
+    active: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    handle: str
+    name: str
+    fallback: str | None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Everyone who can own an article. ``path`` is the repo-relative owners file."""
+
+    path: str
+    people: Mapping[str, Person] = field(default_factory=dict)
+    teams: Mapping[str, Team] = field(default_factory=dict)
+
+    def knows(self, handle: str) -> bool:
+        return handle in self.people or handle in self.teams
+
+    def responsible(self, handle: str | None) -> str | None:
+        """Return who answers for ``handle`` today: the person, or their team's fallback if
+        they are inactive (or the team's fallback when ``handle`` is a team); None if unknown."""
+        if handle is None:
+            return None
+        if handle in self.teams:
+            return self.teams[handle].fallback or handle
+        person = self.people.get(handle)
+        if person is None:
+            return None
+        if person.active:
+            return handle
+        team = self.teams.get(person.team or "")
+        return team.fallback if team and team.fallback else None
+
+    def display(self, handle: str) -> str:
+        if handle in self.people:
+            return self.people[handle].name
+        if handle in self.teams:
+            return self.teams[handle].name
+        return handle
+
+
+def load_owners(root: Path, relative: str) -> tuple[Owners, list[Finding]]:
+    """Read the owners file; a missing file is an empty register (every owner is unknown)."""
+    file = Path(root) / relative
+    findings: list[Finding] = []
+    if not file.exists():
+        return Owners(relative), findings
+    try:
+        doc = yamldoc.load(file.read_text(encoding="utf-8"))
+    except (yamldoc.YAMLSyntaxError, UnicodeDecodeError) as exc:
+        return Owners(relative), [error(relative, getattr(exc, "line", 1), "owners.yaml", str(exc))]
+    data = doc.data or {}
+    if not isinstance(data, dict):
+        return Owners(relative), [error(relative, 1, "owners.shape", "expected people: and teams:")]
+    for key in data:
+        if key not in ("people", "teams"):
+            findings.append(error(relative, doc.line_of(key), "owners.unknown-field",
+                                  f"unknown section {key!r} (expected people or teams)"))
+    people = {}
+    for handle, info in _entries(data.get("people"), "people", relative, doc, findings):
+        extra = set(info) - {"name", "team", "active", "email"}
+        for key in sorted(extra):
+            findings.append(error(relative, doc.line_of(f"people.{handle}.{key}"),
+                                  "owners.unknown-field", f"unknown field {key!r} for {handle}"))
+        people[handle] = Person(handle, str(info.get("name", handle)), info.get("team"),
+                                info.get("active", True) is not False,
+                                doc.line_of(f"people.{handle}"))
+    teams = {}
+    for handle, info in _entries(data.get("teams"), "teams", relative, doc, findings):
+        teams[handle] = Team(handle, str(info.get("name", handle)), info.get("fallback"),
+                             doc.line_of(f"teams.{handle}"))
+    for person in people.values():
+        if person.team and person.team not in teams:
+            findings.append(error(relative, doc.line_of(f"people.{person.handle}.team"),
+                                  "owners.unknown-team",
+                                  f"{person.handle}: unknown team {person.team!r}"))
+    for team in teams.values():
+        if team.fallback and (team.fallback not in people or not people[team.fallback].active):
+            findings.append(error(relative, doc.line_of(f"teams.{team.handle}.fallback"),
+                                  "owners.fallback",
+                                  f"{team.handle}: fallback {team.fallback!r} is not an active person"))
+    return Owners(relative, people, teams), findings
+
+
+def _entries(section, name, relative, doc, findings):
+    if section is None:
+        return
+    if not isinstance(section, dict):
+        findings.append(error(relative, doc.line_of(name), "owners.shape",
+                              f"{name} must map handles to details"))
+        return
+    for handle, info in section.items():
+        if not isinstance(info, dict):
+            findings.append(error(relative, doc.line_of(f"{name}.{handle}"), "owners.shape",
+                                  f"{handle}: expected a mapping such as {{name: ..., team: ...}}"))
+            continue
+        yield str(handle), info

@@ -1,0 +1,265 @@
+"""The content health page of the internal site: the stale report, summarised for a lead.
+
+:func:`health` collects the numbers (from the same :func:`~kbtools.stale.stale_report` that
+``kb stale`` prints, plus translation verdicts); :func:`render` turns them into a markdown page
+with an inline SVG chart (no scripts, no external files); :func:`pages` is the generated-page
+provider registered in :mod:`kbtools.pages`. The page is internal only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.owners import Owners
+from kbtools.content.pages import GeneratedPage
+from kbtools.review.stale import REASONS, Entry, StaleReport, stale_report
+from kbtools.translations.verdicts import CURRENT, MISSING, ORPHANED, OUTDATED, UNTRACKED, verdict
+
+PAGE_PATH = "reports/health.md"
+STATUSES = ("current", "due-soon", "overdue", "never-reviewed")
+AGE_BUCKETS = (("under 1 month", 30), ("1-3 months", 91), ("3-6 months", 183),
+               ("6-12 months", 366), ("over 1 year", None))
+NEVER = "never reviewed"
+OLDEST = 10
+_COLOURS = ("#2e7d32", "#7cb342", "#fbc02d", "#f57c00", "#c62828", "#757575")
+
+
+@dataclass(frozen=True)
+class OwnerHealth:
+    """One responsible owner's articles (``handle`` None: nobody answers for them)."""
+
+    handle: str | None
+    articles: int
+    statuses: Counter
+    flagged: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Translations of the source articles into one language, by verdict."""
+
+    lang: str
+    sources: int
+    verdicts: Counter
+
+    @property
+    def percent_current(self) -> int:
+        return round(100 * self.verdicts[CURRENT] / self.sources) if self.sources else 100
+
+
+@dataclass(frozen=True)
+class Health:
+    """Everything on the health page, computed for ``as_of``."""
+
+    as_of: date
+    articles: int
+    statuses: Counter
+    reasons: Counter
+    owners: tuple[OwnerHealth, ...]
+    oldest: tuple[Entry, ...]
+    broken: tuple[tuple[str, int, str], ...]
+    coverage: tuple[Coverage, ...]
+    ages: tuple[tuple[str, int], ...]
+    orphaned_assets: tuple[str, ...] = field(default=())
+    default_language: str = "en"
+
+
+def health(kb: KnowledgeBase, as_of: str | date | None = None,
+           report: StaleReport | None = None) -> Health:
+    """Collect the health page's numbers for ``kb`` on ``as_of`` (or from ``report``)."""
+    report = report or stale_report(kb, as_of=as_of)
+    articles = [e for e in report.entries if not e.asset]
+    statuses = Counter(status_of(e) for e in articles)
+    reasons = Counter(code for e in report.entries for code in e.codes)
+    broken = tuple((e.path, r.line, r.message) for e in articles for r in e.reasons
+                   if r.code == "broken-link")
+    oldest = sorted((e for e in articles if e.reviewed), key=lambda e: (e.reviewed, e.path))
+    return Health(
+        report.as_of, len(articles), statuses, reasons, _owners(articles),
+        tuple(oldest[:OLDEST]), broken, _coverage(kb), _ages(articles, report.as_of),
+        tuple(e.path for e in report.entries if e.asset), kb.config.default_language)
+
+
+def status_of(entry: Entry) -> str:
+    """An article's review status: overdue, never-reviewed, due-soon or current."""
+    codes = entry.codes
+    for status in ("overdue", "never-reviewed", "due-soon"):
+        if status in codes:
+            return status
+    return "current"
+
+
+def _owners(articles: list[Entry]) -> tuple[OwnerHealth, ...]:
+    groups: dict[str | None, list[Entry]] = {}
+    for entry in articles:
+        groups.setdefault(entry.owner, []).append(entry)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+    return tuple(OwnerHealth(handle, len(items), Counter(status_of(e) for e in items),
+                             tuple(sorted((e for e in items if e.flagged),
+                                          key=Entry.urgency)))
+                 for handle, items in ordered)
+
+
+def _coverage(kb: KnowledgeBase) -> tuple[Coverage, ...]:
+    corpus = kb.corpus
+    sources = list(corpus.sources())
+    result = []
+    for lang in kb.config.translation_languages:
+        verdicts: Counter = Counter()
+        for source in sources:
+            translation = corpus.translations_of(source.path).get(lang)
+            verdicts[verdict(translation, source) if translation else MISSING] += 1
+        verdicts[ORPHANED] = sum(1 for a in corpus.articles
+                                 if a.lang == lang and a.is_translation
+                                 and corpus.get(a.source) is None)
+        result.append(Coverage(lang, len(sources), verdicts))
+    return tuple(result)
+
+
+def _ages(articles: list[Entry], today: date) -> tuple[tuple[str, int], ...]:
+    counts = Counter()
+    for entry in articles:
+        if entry.reviewed is None:
+            counts[NEVER] += 1
+            continue
+        age = max(0, (today - entry.reviewed).days)
+        counts[next(label for label, limit in AGE_BUCKETS if limit is None or age < limit)] += 1
+    return tuple((label, counts[label]) for label, _ in AGE_BUCKETS) + ((NEVER, counts[NEVER]),)
+
+
+# -- the page -----------------------------------------------------------------------------
+def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
+    """The generated-page provider: ``reports/health.md`` on the internal site."""
+    return [GeneratedPage(PAGE_PATH, "Content health", render(health(kb), kb.owners))]
+
+
+def render(data: Health, owners: Owners) -> str:
+    """The health page as markdown (tables, and raw HTML for the chart)."""
+    parts = [
+        "# Content health", "",
+        f"As of **{data.as_of}**: {data.articles} articles. Built from `kb stale`; run "
+        f"`kb stale --owner HANDLE` for your own list and `kb review PATH` after checking a page.",
+        "", "## Review status", "", _status_table(data), "",
+        "## Articles by time since last review", "", chart_svg(data.ages), "",
+        "## By owner", "", _owner_table(data, owners), "", _owner_lists(data, owners),
+        "## Oldest reviews", "", _oldest(data), "",
+        "## Broken links", "", _broken(data), "",
+        "## Translation coverage", "", _coverage_table(data), "",
+    ]
+    if data.orphaned_assets:
+        parts += ["## Images nothing links to", "",
+                  *(f"- `{path}`" for path in data.orphaned_assets), ""]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def _status_table(data: Health) -> str:
+    rows = ["| status | articles |", "|---|---:|"]
+    rows += [f"| {status} | {data.statuses[status]} |" for status in STATUSES]
+    problems = [c for c in REASONS if c not in STATUSES and data.reasons[c]]
+    rows += [f"| {code} | {data.reasons[code]} |" for code in problems]
+    return "\n".join(rows)
+
+
+def _owner_table(data: Health, owners: Owners) -> str:
+    rows = ["| owner | articles | overdue | due soon | never reviewed | need attention |",
+            "|---|---:|---:|---:|---:|---:|"]
+    for group in data.owners:
+        s = group.statuses
+        rows.append(f"| {_owner_name(group.handle, owners)} | {group.articles} | {s['overdue']} "
+                    f"| {s['due-soon']} | {s['never-reviewed']} | {len(group.flagged)} |")
+    return "\n".join(rows)
+
+
+def _owner_lists(data: Health, owners: Owners) -> str:
+    parts = []
+    for group in data.owners:
+        if not group.flagged:
+            continue
+        parts.append(f"### {_owner_name(group.handle, owners)}\n")
+        for entry in group.flagged:
+            reasons = ", ".join(entry.codes)
+            due = f", due {entry.due}" if entry.due else ""
+            parts.append(f"- {_page(entry, data.default_language)}: {reasons}{due}")
+        parts.append("")
+    return "\n".join(parts) + ("\n" if parts else "")
+
+
+def _oldest(data: Health) -> str:
+    if not data.oldest:
+        return "No article has a review date yet."
+    rows = ["| article | owner | reviewed | due |", "|---|---|---|---|"]
+    rows += [f"| {_page(e, data.default_language)} | {e.owner or '—'} | {e.reviewed} "
+             f"| {e.due or '—'} |" for e in data.oldest]
+    return "\n".join(rows)
+
+
+def _broken(data: Health) -> str:
+    if not data.broken:
+        return "No broken links."
+    rows = ["| where | problem |", "|---|---|"]
+    rows += [f"| `{path}:{line}` | {_cell(message)} |" for path, line, message in data.broken]
+    return "\n".join(rows)
+
+
+def _coverage_table(data: Health) -> str:
+    if not data.coverage:
+        return "This knowledge base has one language."
+    columns = (CURRENT, OUTDATED, UNTRACKED, MISSING, ORPHANED)
+    rows = ["| language | % current | " + " | ".join(columns) + " |",
+            "|---|---:|" + "---:|" * len(columns)]
+    for cov in data.coverage:
+        rows.append(f"| {cov.lang} | {cov.percent_current}% | "
+                    + " | ".join(str(cov.verdicts[c]) for c in columns) + " |")
+    return "\n".join(rows) + ("\n\nDetails per language: [translation status]"
+                              "(translations/index.md).")
+
+
+def chart_svg(ages: tuple[tuple[str, int], ...]) -> str:
+    """A horizontal bar chart of articles per review-age bucket, as one inline SVG block."""
+    row, label_w, bar_w, top = 26, 120, 340, 8
+    height = top * 2 + row * len(ages)
+    most = max((n for _, n in ages), default=0) or 1
+    items = [f'<div class="kb-health-chart"><svg xmlns="http://www.w3.org/2000/svg" '
+             f'viewBox="0 0 {label_w + bar_w + 60} {height}" width="100%" role="img" '
+             f'aria-label="Articles by time since last review" style="max-width:560px">',
+             "<title>Articles by time since last review</title>"]
+    for index, ((label, count), colour) in enumerate(zip(ages, _COLOURS, strict=False)):
+        y = top + index * row
+        width = round(bar_w * count / most)
+        items.append(
+            f'<g><title>{escape(label)}: {count}</title>'
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" font-size="13" '
+            f'fill="currentColor">{escape(label)}</text>'
+            f'<rect x="{label_w}" y="{y + 4}" width="{width}" height="{row - 8}" rx="2" '
+            f'fill="{colour}"></rect>'
+            f'<text x="{label_w + width + 6}" y="{y + 17}" font-size="13" '
+            f'fill="currentColor">{count}</text></g>')
+    items.append("</svg></div>")
+    return "\n".join(items)
+
+
+def _owner_name(handle: str | None, owners: Owners) -> str:
+    if handle is None:
+        return "Nobody (no valid owner)"
+    name = owners.display(handle)
+    return f"{_cell(name)} (`{handle}`)" if name != handle else f"`{handle}`"
+
+
+def _page(entry: Entry, default_language: str) -> str:
+    """A link to a source article's page on the internal site (this page is in ``reports/``).
+
+    Translations are shown by path: each language is built separately, so a link to another
+    language's file would not resolve in the default language's build.
+    """
+    if entry.asset or entry.lang != default_language:
+        return f"`{entry.path}`"
+    site = entry.path[len("docs/"):] if entry.path.startswith("docs/") else entry.path
+    return f"[{_cell(entry.title or entry.path)}](../{site})"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,261 @@
+"""Link checking: internal links and anchors offline, external URLs on request.
+
+Internal checking needs nothing but the loaded corpus and one walk of the content folders, so it
+is fast enough for every ``kb stale`` run. External checking (``--external``) asks each unique
+http(s) URL once, with a timeout and a bounded number of requests in flight, and remembers the
+answers in ``<state_dir>/linkcheck.json`` so the next run asks again only when an answer is old.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote
+
+from kbtools import atomic
+from kbtools.content.corpus import CONTENT_ROOTS, Corpus
+from kbtools.content.links import Link, anchors
+from kbtools.content.model import Article
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp")
+_HTML_ID = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")
+
+
+# -- internal links -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class BrokenLink:
+    """A link in ``path`` at ``line`` whose target (page, heading or file) does not exist."""
+
+    path: str
+    line: int
+    target: str
+    message: str
+
+
+class InternalLinks:
+    """Resolves links the way the sites do and says which ones are broken.
+
+    A link from a translation to ``page.md`` means the same-language translation when there is
+    one, else the source (as the i18n site serves it); its ``#anchor`` must be a heading of the
+    page actually served. Non-markdown targets (images, PDFs) must exist on disk.
+    """
+
+    def __init__(self, root: Path, corpus: Corpus, folders: Mapping[str, str] | None = None) -> None:
+        self.corpus = corpus
+        self.files, self.dirs = content_files(root)
+        self.folders = dict(folders or {})  # folder layout: lang -> "docs/ru/"
+        self._anchors: dict[str, frozenset[str]] = {}
+
+    def target_of(self, article: Article, path: str) -> Article | None:
+        """The article a link from ``article`` to repo path ``path`` shows, or None."""
+        corpus = self.corpus
+        if article.is_translation:
+            folder = self.folders.get(article.lang)
+            if folder is None:
+                same = corpus.translations_of(path).get(article.lang)
+                if same is not None:
+                    return same
+            elif path not in corpus.by_path and path.startswith(folder):
+                return corpus.get("docs/" + path[len(folder):])
+        return corpus.get(path)
+
+    def anchors_of(self, article: Article) -> frozenset[str]:
+        found = self._anchors.get(article.path)
+        if found is None:
+            found = anchors(article)
+            if "id=" in article.body or "name=" in article.body:
+                found = found | frozenset(_HTML_ID.findall(article.body))
+            self._anchors[article.path] = found
+        return found
+
+    def broken(self, article: Article, link: Link) -> BrokenLink | None:
+        """Why ``link`` (internal) in ``article`` is broken, or None if it works."""
+        if link.external or "{" in link.target:  # a macro makes the target: known at render
+            return None
+        if link.path is None:
+            if link.anchor and link.anchor not in self.anchors_of(article):
+                return BrokenLink(article.path, link.line, link.target,
+                                  f"link to #{link.anchor}: no such heading on this page")
+            return None
+        path = unquote(link.path) if "%" in link.path else link.path
+        if not path.endswith(".md"):
+            if path in self.files or path in self.dirs:
+                return None
+            what = "image" if link.image else "link to"
+            return BrokenLink(article.path, link.line, link.target,
+                              f"{what} {path}, which does not exist")
+        target = self.target_of(article, path)
+        if target is None:
+            if path in self.files:  # a file the loader could not read; kb check reports it
+                return None
+            return BrokenLink(article.path, link.line, link.target,
+                              f"link to {path}, which does not exist")
+        if link.anchor and link.anchor not in self.anchors_of(target):
+            return BrokenLink(article.path, link.line, link.target,
+                              f"link to {path}#{link.anchor}: no such heading in {target.path}")
+        return None
+
+
+def content_files(root: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """Repo-relative paths of every file and folder under the content roots (one walk)."""
+    files: list[str] = []
+    dirs: list[str] = []
+    for top in CONTENT_ROOTS:
+        base = Path(root) / top
+        if not base.is_dir():
+            continue
+        for folder, subdirs, names in os.walk(base):
+            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+            rel = Path(folder).relative_to(root).as_posix()
+            dirs.append(rel)
+            files.extend(f"{rel}/{name}" for name in names)
+    return frozenset(files), frozenset(dirs)
+
+
+def assets(files: Iterable[str]) -> list[str]:
+    """The image files among ``files``, sorted."""
+    return sorted(f for f in files if f.lower().endswith(IMAGE_SUFFIXES))
+
+
+def site_relative(path: str) -> str:
+    """``docs/assets/a.png`` -> ``assets/a.png`` (how site configs refer to files)."""
+    return path[len("docs/"):] if path.startswith("docs/") else path
+
+
+# -- external URLs ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExternalSettings:
+    """How external URLs are checked."""
+
+    timeout: float = 5.0
+    """Seconds to wait for one answer; a timeout is reported but never cached."""
+    workers: int = 8
+    """Requests in flight at once, at most."""
+    ttl_ok: timedelta = timedelta(days=7)
+    """How long a working URL is trusted before it is asked again."""
+    ttl_broken: timedelta = timedelta(days=1)
+    """How long a failed URL's answer is kept (it may come back)."""
+    cache_file: str = "linkcheck.json"
+    """File name of the cache, under the knowledge base's state folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class UrlStatus:
+    """What one URL answered: ``ok``; ``status`` (HTTP) or ``error`` (no answer)."""
+
+    url: str
+    ok: bool
+    status: int | None
+    error: str | None
+    checked: str  # ISO date-time of the check
+
+    @property
+    def message(self) -> str:
+        if self.status is not None:
+            return f"{self.url} answered HTTP {self.status}"
+        return f"{self.url}: {self.error}"
+
+    @property
+    def timed_out(self) -> bool:
+        return self.error is not None and "timed out" in self.error
+
+
+# 401/403/429 mean the page exists but refuses robots or rate-limits us: not a broken link.
+_RESTRICTED = frozenset({401, 403, 429})
+_RETRY_WITH_GET = frozenset({400, 403, 405, 501})
+_AGENT = "kbtools-linkcheck/1 (+https://example.invalid/kbtools)"
+
+
+def check_urls(urls: Iterable[str], cache: Path | None, now: datetime,
+               settings: ExternalSettings = ExternalSettings()) -> dict[str, UrlStatus]:
+    """Check each unique http(s) URL in ``urls``; return its status by URL.
+
+    Answers younger than their TTL are taken from ``cache`` (a JSON file, rewritten atomically
+    when anything new was learnt); an unreadable cache is ignored and rebuilt. Never raises for
+    a URL that fails: the failure is its status.
+    """
+    wanted = sorted({u for u in urls if u.lower().startswith(("http://", "https://"))})
+    known = _read_cache(cache)
+    results: dict[str, UrlStatus] = {}
+    todo = []
+    for url in wanted:
+        cached = known.get(url)
+        if cached is not None and _fresh(cached, now, settings):
+            results[url] = cached
+        else:
+            todo.append(url)
+    if todo:
+        stamp = now.isoformat(timespec="seconds")
+        with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+            for status in pool.map(lambda u: _ask(u, settings.timeout, stamp), todo):
+                results[status.url] = status
+                if not status.timed_out:
+                    known[status.url] = status
+        if cache is not None:
+            _write_cache(cache, known)
+    return results
+
+
+def _ask(url: str, timeout: float, stamp: str) -> UrlStatus:
+    status = _request(url, "HEAD", timeout)
+    if status.status in _RETRY_WITH_GET:
+        status = _request(url, "GET", timeout)
+    ok = status.error is None and (status.status is None or status.status < 400
+                                   or status.status in _RESTRICTED)
+    return UrlStatus(url, ok, status.status, status.error, stamp)
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int | None
+    error: str | None
+
+
+def _request(url: str, method: str, timeout: float) -> _Answer:
+    request = urllib.request.Request(url, method=method, headers={"User-Agent": _AGENT})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return _Answer(response.status, None)
+    except urllib.error.HTTPError as exc:
+        return _Answer(exc.code, None)
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+            return _Answer(None, f"timed out after {timeout:g}s")
+        return _Answer(None, f"unreachable ({reason})")
+    except TimeoutError:
+        return _Answer(None, f"timed out after {timeout:g}s")
+    except (OSError, ValueError) as exc:  # reset connections, malformed URLs
+        return _Answer(None, f"unreachable ({exc})")
+
+
+def _fresh(status: UrlStatus, now: datetime, settings: ExternalSettings) -> bool:
+    try:
+        checked = datetime.fromisoformat(status.checked)
+    except ValueError:
+        return False
+    age = now - checked
+    return timedelta(0) <= age < (settings.ttl_ok if status.ok else settings.ttl_broken)
+
+
+def _read_cache(cache: Path | None) -> dict[str, UrlStatus]:
+    if cache is None or not cache.exists():
+        return {}
+    try:
+        raw = json.loads(cache.read_text(encoding="utf-8"))
+        return {url: UrlStatus(**item) for url, item in raw.get("urls", {}).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}  # a cache is disposable: a damaged one is rebuilt, never trusted
+
+
+def _write_cache(cache: Path, known: Mapping[str, UrlStatus]) -> None:
+    data = {"version": 1, "urls": {url: asdict(s) for url, s in sorted(known.items())}}
+    atomic.write_text(cache, json.dumps(data, indent=1, ensure_ascii=False) + "\n")

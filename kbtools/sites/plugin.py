@@ -1,0 +1,165 @@
+"""The MkDocs adapter: a thin plugin over :mod:`kbtools.sites` (registered as ``kb``).
+
+It decides nothing about content. Per event it asks the library: where the staged docs are
+and what the navigation is (``on_config``), localized section titles (``on_nav``), the page
+markdown with macros, kind bodies and banners (``on_page_markdown``), and, on the public
+site, the sanitized HTML (``on_page_content``). ``kb build`` hands it a prepared
+:class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from kbtools.content.macros import MacroError
+from kbtools.diagnostics import error
+from kbtools.sites.context import SiteContext, prepare
+from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
+from kbtools.sites.render import render_article
+from kbtools.sites.sanitize import sanitize
+from kbtools.sites.search_entries import drop_fallback_copies
+from kbtools.sites.site import page_url
+
+THEME_DIR = Path(__file__).parent / "theme"
+ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
+PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
+_UNSET = object()
+
+
+class KBConfig(base.Config):
+    site = c.Choice(("internal", "public"), default="internal")
+    """Which site this build makes (``kb build`` sets it)."""
+    public_site_name = c.Optional(c.Type(str))
+    """``site_name`` of the public site (the internal one uses ``site_name``)."""
+    max_section_pages = c.Type(int, default=MAX_SECTION_PAGES)
+    """Navigation sections longer than this are split (see ``kbtools.sites.navigation``)."""
+
+
+class KBPlugin(BasePlugin[KBConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.context: SiteContext | None = None
+        self._nav_spec = _UNSET
+
+    def use(self, context: SiteContext) -> None:
+        """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
+        self.context = context
+
+    # -- configuration ------------------------------------------------------------------
+    def on_config(self, config):
+        if self.context is None:  # a plain `mkdocs build`: stage the site ourselves
+            from kbtools.content.knowledge_base import open_kb
+
+            kb = open_kb(Path(config.config_file_path).parent)
+            name = (self.config.public_site_name if self.config.site == "public" else None)
+            self.context = prepare(kb, self.config.site, site_name=name or config.site_name)
+        staged = self.context.staged
+        config.docs_dir = str(staged.docs_dir)
+        if self._nav_spec is _UNSET:  # i18n calls on_config once per language
+            self._nav_spec = config.nav
+        titles = {path: title for (path, lang), title in staged.titles.items()
+                  if lang == staged.default_language}
+        config.nav = expand_nav(self._nav_spec, titles, max_pages=self.config.max_section_pages)
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        _linear_search_dedupe(config, self.context)
+        if ASSETS[0] not in map(str, config.extra_css):
+            config.extra_css.append(ASSETS[0])
+        if ASSETS[1] not in map(str, config.extra_javascript):
+            config.extra_javascript.append(ASSETS[1])
+        return config
+
+    def on_files(self, files, config):
+        # Diagrams are drawn only for playbooks, which the public site never has: keep the
+        # 3.5 MB Mermaid bundle out of what customers download.
+        if self.context.site.public:
+            for file in [f for f in files if f.src_uri.startswith(PUBLIC_EXCLUDED)]:
+                files.remove(file)
+        return files
+
+    def on_nav(self, nav, config, files):
+        staged = self.context.staged
+        lang = _language(config, staged.default_language)
+        if lang != staged.default_language:
+            _localize_sections(nav.items, staged.titles, staged.default_language, lang)
+        return nav
+
+    def on_env(self, env, config, files):
+        # Material's templates compile once, not once per language and build.
+        env.bytecode_cache = _bytecode_cache(self.context.kb)
+        return env
+
+    # -- pages --------------------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, page: Page, config, files):
+        context = self.context
+        reader_lang = _language(config, context.staged.default_language)
+        if getattr(page.file, "locale", reader_lang) != reader_lang:
+            context.fallback_urls.add(page.url)  # searchable once, in its own language
+        article = context.staged.article_at(page.file.src_uri)
+        if article is None:  # a generated page: tool output, no macros
+            return markdown
+        source_href = None
+        if article.is_translation:
+            source_src = context.staged.src_of(article.source)
+            if source_src:
+                source_href = get_relative_url(page_url(source_src) or ".", page.url or ".")
+        try:
+            return render_article(
+                context.kb, context.staged, article, src_uri=page.file.src_uri,
+                reader_lang=reader_lang,
+                today=context.today, source_href=source_href)
+        except MacroError as exc:
+            finding = error(exc.path, exc.line, "site.macro", exc.message)
+            if finding not in context.failures:
+                context.failures.append(finding)
+            raise PluginError(finding.format()) from None
+
+    def on_page_content(self, html: str, page: Page, config, files):
+        return sanitize(html) if self.context.site.public else html
+
+
+def _linear_search_dedupe(config, context: SiteContext) -> None:
+    """mkdocs-static-i18n drops fallback copies from the search index in quadratic time
+    (minutes at 3,000 pages) and misses those with a banner; replace that step on its plugin
+    instance with ours: every page shown in English under another language leaves the index."""
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and hasattr(i18n, "reconfigure_search_duplicates"):
+        i18n.reconfigure_search_duplicates = lambda entries: drop_fallback_copies(
+            entries, i18n.build_languages, context.fallback_urls)
+
+
+_CACHES: dict[Path, FileSystemBytecodeCache] = {}
+
+
+def _bytecode_cache(kb) -> FileSystemBytecodeCache:
+    folder = kb.config.path(kb.config.state_dir) / "cache" / "jinja"
+    if folder not in _CACHES:
+        folder.mkdir(parents=True, exist_ok=True)
+        _CACHES[folder] = FileSystemBytecodeCache(str(folder))
+    return _CACHES[folder]
+
+
+def _language(config, default: str) -> str:
+    return str(config.theme.get("language") or default)
+
+
+def _localize_sections(items, titles, default: str, lang: str) -> None:
+    """Sections titled after their index page take the index page's translated title."""
+    for item in items:
+        if not isinstance(item, Section):
+            continue
+        first = item.children[0] if item.children else None
+        if isinstance(first, Page):
+            norm = getattr(first.file, "norm_src_uri", first.file.src_uri)
+            if item.title == titles.get((norm, default)) and (norm, lang) in titles:
+                item.title = titles[(norm, lang)]
+        _localize_sections(item.children, titles, default, lang)

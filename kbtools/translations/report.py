@@ -1,0 +1,356 @@
+"""Translation freshness: which translations are behind their source, by how much, and what
+changed; re-pinning a translation once a person has updated it.
+
+Verdicts come from content hashes (:mod:`kbtools.freshness`), never from dates. Git history,
+read in one pass by :mod:`kbtools.git`, adds how far behind an outdated translation is
+(commits touching the source since the pin, lines changed), where a deleted source went, and
+the hash for pins that record only a commit. Without history (no git, a shallow clone) the
+verdicts still stand and the report says what it could not compute.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
+
+from kbtools.atomic import write_text
+from kbtools.content import frontmatter
+from kbtools.content.corpus import CONTENT_ROOTS
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.model import Article, content_hash
+from kbtools.content.pages import GeneratedPage
+from kbtools.errors import NotFoundError, UsageError
+from kbtools.git import History, changed_lines, diff_to_worktree, load_history, read_blobs
+from kbtools.translations.verdicts import (
+    CURRENT,
+    MISSING,
+    ORPHANED,
+    OUTDATED,
+    STATUSES,
+    UNTRACKED,
+    verdict,
+)
+
+_WORST_FIRST = (OUTDATED, MISSING, ORPHANED, UNTRACKED, CURRENT)
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationStatus:
+    """The verdict for one (source, language) pair.
+
+    ``path`` is the translation's file (for ``missing``, where it would be). ``behind_commits``
+    and ``changed_lines`` are set for ``outdated`` translations when history allows; ``note``
+    says what could not be computed, or where an orphan's source went (``moved_to``).
+    """
+
+    source: str
+    path: str
+    lang: str
+    status: str
+    machine: bool = False
+    owner: str | None = None
+    behind_commits: int | None = None
+    changed_lines: int | None = None
+    pinned_commit: str | None = None
+    moved_to: str | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TranslationReport:
+    """Every verdict, by language, worst first, then source; and how usable history was."""
+
+    items: tuple[TranslationStatus, ...]
+    languages: tuple[str, ...]
+    history: str = "ok"
+    """``ok``, ``shallow`` or why there is none (``not a git checkout``)."""
+    scope: tuple[TranslationStatus, ...] | None = None
+    """What :meth:`summary` counts (``items`` before a status filter); None: ``items``."""
+
+    def filtered(self, langs=(), statuses=(), owner: str | None = None) -> TranslationReport:
+        """Only ``langs``/``owner``; ``statuses`` narrows the items but not the summary."""
+        scope = tuple(i for i in self.items if (not langs or i.lang in langs)
+                      and (owner is None or i.owner == owner))
+        return replace(self, items=tuple(i for i in scope if not statuses or i.status in statuses),
+                       scope=scope,
+                       languages=tuple(x for x in self.languages if not langs or x in langs))
+
+    def summary(self) -> dict[str, dict]:
+        """Per language: the count of each status, the total and the percentage current."""
+        result = {}
+        scope = self.items if self.scope is None else self.scope
+        for lang in self.languages:
+            counts = Counter(i.status for i in scope if i.lang == lang)
+            total = sum(counts.values())
+            result[lang] = {**{s: counts.get(s, 0) for s in STATUSES}, "total": total,
+                            "machine": sum(1 for i in scope if i.lang == lang and i.machine),
+                            "percent_current": round(100 * counts[CURRENT] / total, 1)
+                            if total else 100.0}
+        return result
+
+    def failing(self, statuses) -> list[TranslationStatus]:
+        return [i for i in self.items if i.status in statuses]
+
+    def to_dict(self) -> dict:
+        return {"translations": [i.to_dict() for i in self.items],
+                "summary": self.summary(), "history": self.history}
+
+
+def translation_path(kb: KnowledgeBase, source: str, lang: str) -> str:
+    """Where the ``lang`` translation of ``source`` lives under the configured layout."""
+    settings = kb.config.translations
+    if settings.layout == "folder" and source.startswith("docs/"):
+        return settings.folder_of(lang).rstrip("/") + "/" + source[len("docs/"):]
+    return f"{source[:-len('.md')]}.{lang}.md"
+
+
+def open_history(kb: KnowledgeBase) -> History:
+    """The knowledge base's git history (one ``git log`` pass)."""
+    return load_history(kb.root, CONTENT_ROOTS)
+
+
+def translation_report(kb: KnowledgeBase, history: History | None = None,
+                       every_source: bool = False) -> TranslationReport:
+    """One verdict per source article and translation language.
+
+    Sources in scope are public articles and any article that has a translation (internal
+    guides nobody translates are not ``missing``); ``every_source`` includes them all.
+    """
+    history = history if history is not None else open_history(kb)
+    builder = _Builder(kb, history)
+    items = [builder.status(t) for t in kb.corpus.articles if t.is_translation]
+    items = builder.finish(items)
+    for source in kb.corpus.sources():
+        have = kb.corpus.translations_of(source.path)
+        if not (every_source or source.is_public or have):
+            continue
+        for lang in kb.config.translation_languages:
+            if lang not in have:
+                items.append(TranslationStatus(
+                    source.path, translation_path(kb, source.path, lang), lang, MISSING,
+                    owner=_owner(kb, source)))
+    order = {lang: n for n, lang in enumerate(kb.config.translation_languages)}
+    items.sort(key=lambda i: (order.get(i.lang, 99), _WORST_FIRST.index(i.status), i.source,
+                              i.path))
+    state = history.problem or ("shallow" if history.shallow else "ok")
+    return TranslationReport(tuple(items), kb.config.translation_languages, state)
+
+
+def _owner(kb: KnowledgeBase, article: Article) -> str | None:
+    return kb.owners.responsible(article.owner) or article.owner
+
+
+@dataclass
+class _Builder:
+    """Two passes: verdicts from hashes, then one batched blob read for the git details."""
+
+    kb: KnowledgeBase
+    history: History
+    wanted: set = field(default_factory=set)
+    pending: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+
+    def status(self, t: Article) -> TranslationStatus:
+        kb, history = self.kb, self.history
+        source = kb.corpus.get(t.source)
+        pin = t.pin
+        base = TranslationStatus(t.source, t.path, t.lang, UNTRACKED, bool(pin and pin.machine),
+                                 _owner(kb, t), pinned_commit=pin.source_commit if pin else None)
+        if source is None:
+            return self._orphan(base)
+        commit = history.resolve(pin.source_commit) if pin else None
+        since = history.since(t.source, commit) if commit else None
+        if commit and since is not None:
+            self.wanted.add((commit, since[1]))
+            self.pending[t.path] = (commit, since)
+        status = verdict(t, source)
+        if status == UNTRACKED and pin and pin.source_commit and not since:
+            return replace(base, note=self._unreadable(pin.source_commit))
+        return replace(base, status=status)
+
+    def _orphan(self, base: TranslationStatus) -> TranslationStatus:
+        fate = self.history.fate(base.source)
+        if fate is None:
+            note = ("source not found" if self.history.available
+                    else f"source not found; no history ({self.history.problem})")
+            return replace(base, status=ORPHANED, note=note)
+        how, where, commit = fate
+        if how == "renamed":
+            return replace(base, status=ORPHANED, moved_to=where,
+                           note=f"source renamed to {where} in {commit[:10]}")
+        return replace(base, status=ORPHANED, note=f"source deleted in {commit[:10]}")
+
+    def _unreadable(self, commit: str) -> str:
+        history = self.history
+        if not history.available:
+            return f"pinned to commit {commit[:10]} only, and there is no history " \
+                   f"({history.problem}) to read the source at it"
+        hint = " (shallow clone: fetch more history)" if history.shallow else ""
+        return f"pinned commit {commit[:10]} is not in this checkout's history{hint}"
+
+    def finish(self, items: list[TranslationStatus]) -> list[TranslationStatus]:
+        blobs = read_blobs(self.history, self.wanted) if self.wanted else {}
+        return [self._detail(item, blobs) for item in items]
+
+    def _detail(self, item: TranslationStatus, blobs: dict) -> TranslationStatus:
+        if item.status in (ORPHANED, MISSING):
+            return item
+        history, pending = self.history, self.pending.get(item.path)
+        translation = self.kb.corpus.get(item.path)
+        source = self.kb.corpus.get(item.source)
+        dirty = " (the source has uncommitted changes)" if item.source in history.dirty else ""
+        if pending is None:
+            if item.status == OUTDATED:
+                pinned = item.pinned_commit
+                note = (self._unreadable(pinned) if pinned else "pinned by hash only: cannot "
+                        "count commits or lines behind") + dirty
+                return replace(item, note=note)
+            return item
+        commit, (commits, old_path) = pending
+        old = blobs.get((commit, old_path))
+        if item.status == UNTRACKED:  # a commit-only pin: hash the source as it was then
+            if old is None:
+                return replace(item, note=f"source did not exist at pinned commit {commit[:10]}")
+            pinned_hash = content_hash(_body(old.decode("utf-8", "replace")))
+            item = replace(item, status=verdict(translation, source, pinned_hash))
+        if item.status != OUTDATED:
+            return item
+        lines = self._changed_lines(commit, old_path, item.source, old)
+        return replace(item, behind_commits=len(commits), changed_lines=lines,
+                       note=dirty.strip(" ()") or None)
+
+
+    def _changed_lines(self, commit: str, old_path: str, source: str,
+                       old: bytes | None) -> int | None:
+        """Lines changed in ``source`` since ``commit`` (memoised: languages share pins)."""
+        key = (commit, old_path, source)
+        if key not in self.lines and old is not None:
+            current = (self.kb.root / source).read_text(encoding="utf-8", errors="replace")
+            self.lines[key] = changed_lines(old.decode("utf-8", "replace"), current)
+        return self.lines.get(key)
+
+
+def _body(text: str) -> str:
+    parts = frontmatter.split(text.lstrip("\ufeff"))
+    return parts[1] if parts else text
+
+
+@dataclass(frozen=True)
+class SourceDiff:
+    """What changed in a translation's source since the translation's pin."""
+
+    translation: str
+    source: str
+    commit: str
+    behind_commits: int
+    diff: str
+
+
+def source_diff(kb: KnowledgeBase, path: str, history: History | None = None) -> SourceDiff:
+    """The unified diff of ``path``'s source from its pinned commit to the working tree.
+
+    Raises :class:`NotFoundError` if ``path`` is not a translation with an existing source,
+    :class:`UsageError` if it pins no commit or history cannot read that commit.
+    """
+    translation = _translation(kb, path)
+    if kb.corpus.get(translation.source) is None:
+        raise NotFoundError(f"{path}: its source {translation.source} no longer exists")
+    pinned = translation.pin.source_commit if translation.pin else None
+    if not pinned:
+        raise UsageError(f"{path}: no source commit is pinned, so there is nothing to diff "
+                         "against; update it by comparing with the source, then run "
+                         "'kb translations mark-current'")
+    history = history if history is not None else open_history(kb)
+    commit = history.resolve(pinned)
+    since = history.since(translation.source, commit) if commit else None
+    if since is None:
+        raise UsageError(f"{path}: {_Builder(kb, history)._unreadable(pinned)}")
+    text = diff_to_worktree(history, commit, since[1], translation.source)
+    if text is None:
+        raise UsageError(f"{path}: {since[1]} did not exist at pinned commit {commit[:10]}")
+    return SourceDiff(path, translation.source, commit, len(since[0]), text)
+
+
+def _translation(kb: KnowledgeBase, path: str) -> Article:
+    path = path.removeprefix("./")
+    article = kb.corpus.get(path)
+    if article is None:
+        raise NotFoundError(f"{path}: no such article (paths are relative to {kb.root})")
+    if not article.is_translation:
+        raise NotFoundError(f"{path}: not a translation (its source would be given as "
+                            "docs/x.md; pass the translation, e.g. docs/x.ru.md)")
+    return article
+
+
+@dataclass(frozen=True, slots=True)
+class Pinned:
+    """A translation re-pinned by :func:`mark_current`."""
+
+    path: str
+    source: str
+    source_commit: str | None
+    source_hash: str
+    cleared_machine: bool = False
+    note: str | None = None
+
+
+def pin_values(kb: KnowledgeBase, source: Article, history: History,
+               machine: bool | None = None) -> tuple[dict[str, object], str | None]:
+    """Front-matter values pinning ``source``'s current state, and a note if the commit is
+    unknown or does not hold the current text (uncommitted changes)."""
+    settings = kb.config.translations
+    commit = history.last_commit(source.path) if history.available else None
+    values: dict[str, object] = {}
+    if commit:
+        values[settings.source_commit_key] = commit
+    values[settings.source_hash_key] = source.content_hash
+    if machine is not None:
+        values[settings.machine_key] = machine
+    note = None
+    if not commit:
+        note = f"no commit recorded ({history.problem or 'source never committed'})"
+    elif source.path in history.dirty:
+        note = "source has uncommitted changes: the pinned commit predates them"
+    return values, note
+
+
+def mark_current(kb: KnowledgeBase, paths, history: History | None = None) -> list[Pinned]:
+    """Re-pin each translation in ``paths`` to its source's current state, atomically.
+
+    Only the pin keys change (and a machine-draft flag is cleared: a person vouched for the
+    text). All paths are checked before any file is written. Raises :class:`NotFoundError`.
+    """
+    from kbtools.content.frontmatter_edit import EditError, set_front_matter
+
+    translations = [_translation(kb, p) for p in paths]
+    for t in translations:
+        if kb.corpus.get(t.source) is None:
+            raise NotFoundError(f"{t.path}: its source {t.source} no longer exists; "
+                                "move or delete the translation")
+    history = history if history is not None else open_history(kb)
+    edits = []
+    for t in translations:
+        machine = t.pin is not None and t.pin.machine
+        values, note = pin_values(kb, kb.corpus.get(t.source), history,
+                                  machine=False if machine else None)
+        file = kb.root / t.path
+        try:
+            text = set_front_matter(file.read_text(encoding="utf-8"), values)
+        except EditError as exc:
+            raise UsageError(f"{t.path}: {exc}") from None
+        settings = kb.config.translations
+        edits.append((file, text, Pinned(t.path, t.source, values.get(settings.source_commit_key),
+                                         values[settings.source_hash_key], machine, note)))
+    for file, text, _ in edits:
+        write_text(file, text)
+    return [pinned for *_, pinned in edits]
+
+
+def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
+    """The internal site's translation status pages: one per language."""
+    from kbtools.translations.page import status_pages
+
+    return status_pages(kb, translation_report(kb))
