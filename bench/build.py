@@ -34,7 +34,7 @@ from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
 from bench.synth import generate_kb  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 from kbtools.sites import build  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import generate_kb  # noqa: E402
 from kbtools.content.check import check  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 
 
 def measure(root: Path, repeat: int, cache: bool) -> tuple[list[float], int, int]:

@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import generate_kb  # noqa: E402
 from bench.timing import best  # noqa: E402
-from kbtools.content import pages  # noqa: E402
 from kbtools.content.check import check  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
 from kbtools.onboarding import kind as path_kind  # noqa: E402
-from kbtools.onboarding.views import check_path, index_pages  # noqa: E402
+from kbtools.onboarding.page import index_pages  # noqa: E402
+from kbtools.onboarding.views import check_path  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 
 
 def write_paths(root: Path, summary: dict, paths: int, steps: int, seed: int) -> None:
@@ -69,7 +69,7 @@ def main() -> int:
 
         def render_all():
             for item in path_articles:
-                pages.render_body(kb, item, item.body)
+                kb.kinds.render_body(kb, item, item.body)
             index_pages(kb)
 
         render = best(args.repeat, render_all)[0]

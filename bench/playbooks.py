@@ -27,10 +27,11 @@ sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
 from bench.timing import best  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
 from kbtools.playbooks import kind as playbook_kind  # noqa: E402
+from kbtools.playbooks.escalation import escalate  # noqa: E402
 from kbtools.playbooks.page import render_page  # noqa: E402
-from kbtools.playbooks.plan import escalate, export  # noqa: E402
+from kbtools.playbooks.plan import export  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 from kbtools.search import search  # noqa: E402
 
 QUERIES = ("customer charged twice", "someone logged into my account", "site down at night",

@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
 from bench.timing import best  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 from kbtools.scripts.export import export_macros, write_exports  # noqa: E402
 from kbtools.scripts.lint import lint  # noqa: E402
 

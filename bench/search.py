@@ -40,8 +40,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
 from kbtools.content.plaintext import plain_text  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 from kbtools.search import engine_for, scope_for, search, update_index  # noqa: E402
 
 KB_BIN = REPO / ".venv" / "bin" / "kb"

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synth import generate_kb  # noqa: E402
-from kbtools.content.knowledge_base import open_kb  # noqa: E402
+from kbtools.registry import open_kb  # noqa: E402
 from kbtools.review.stale import stale_report  # noqa: E402
 
 AS_OF = "2026-11-23"

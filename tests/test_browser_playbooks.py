@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 CONTACTS = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from tests.support import article, make_kb
 
 OLD_NS = 1_600_000_000 * 10**9  # September 2020: long before any cache write

@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import NotFoundError
-from kbtools.playbooks.plan import escalate, parse_moment
+from kbtools.playbooks.escalation import escalate, parse_moment
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 CONTACTS = """\

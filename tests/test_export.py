@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import UsageError
+from kbtools.registry import open_kb
 from kbtools.scripts.export import export_macros, write_exports
 from tests.support import REPO, make_kb
 

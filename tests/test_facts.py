@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from tests.support import article, make_kb
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.search import gaps, querylog
 from tests.support import REPO, article, make_kb
 

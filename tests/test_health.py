@@ -7,9 +7,9 @@ import re
 import markdown
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
+import kbtools.review.health as health_module
 from kbtools.content.model import content_hash
-from kbtools.content.pages import PROVIDERS, generated_pages
+from kbtools.registry import DEFAULT, open_kb
 from kbtools.review.health import PAGE_PATH, health, render
 from tests.support import article, make_kb
 
@@ -67,8 +67,8 @@ def test_page_markdown_renders_tables_links_and_an_inline_chart(kb):
 
 
 def test_registered_as_an_internal_page(kb):
-    assert "kbtools.review.health:pages" in PROVIDERS
-    pages = [p for p in generated_pages(kb) if p.path == PAGE_PATH]
+    assert health_module.pages in DEFAULT.reports
+    pages = [p for p in kb.kinds.generated_pages(kb) if p.path == PAGE_PATH]
     assert len(pages) == 1 and pages[0].audience == "internal"
     assert pages[0].title == "Content health"
 

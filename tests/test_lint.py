@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import NotFoundError, UsageError
+from kbtools.registry import open_kb
 from kbtools.scripts.lint import format_finding, lint, prose
 from tests.support import REPO, make_kb
 
@@ -206,7 +206,7 @@ def test_paths_select_what_is_linted(tmp_path):
     assert lint(kb, [tmp_path / "docs/scripts/a.md"]).errors == 1
     with pytest.raises(NotFoundError):
         lint(kb, ["docs/scripts/zzz.md"])
-    with pytest.raises(UsageError, match="is a tone; kb lint checks answer scripts"):
+    with pytest.raises(UsageError, match="is a tone; kb lint checks frequently asked questions, answer scripts"):
         lint(kb, ["docs/tone/rules.md"])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.scripts.lint import format_finding, lint
 from kbtools.scripts.tone import Rule, rules_of
 from tests.support import make_kb
@@ -99,7 +99,7 @@ def test_unknown_fields_levels_scopes_and_filters(tmp_path):
         "docs/tone/t.md:12: error: rule 'a': unknown field 'swap' for a occurrence rule "
         "(allowed: applies_to, id, ignorecase, kind, level, max, message, min, scope, tokens) "
         "[tone.rule-field]",
-        "docs/tone/t.md:13: error: rule 'a': kb lint checks only script, faq, not playbook "
+        "docs/tone/t.md:13: error: rule 'a': kb lint checks only faq, script, not playbook "
         "[tone.rule-applies]",
         "docs/tone/t.md:13: error: rule 'a': unknown filter 'tones' (expected kinds, "
         "situations, channels, langs) [tone.rule-applies]",

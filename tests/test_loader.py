@@ -9,9 +9,9 @@ import pytest
 from kbtools.content.check import check
 from kbtools.content.config import load_config
 from kbtools.content.durations import Cadence
-from kbtools.content.knowledge_base import open_kb
 from kbtools.content.model import content_hash
 from kbtools.errors import ConfigError
+from kbtools.registry import open_kb
 from tests.support import article, make_kb
 
 
@@ -219,6 +219,7 @@ def test_the_example_knowledge_base_is_clean():
 def test_parallel_parse_gives_the_same_corpus_and_findings(tmp_path):
     from kbtools.content.config import load_config
     from kbtools.content.corpus import load_corpus
+    from kbtools.registry import DEFAULT
 
     files = {f"docs/faq/q{i}.md": article(f"Question {i}", f"Answer {i}.\n", audience="public",
                                           owner="ann", tags=["t"]) for i in range(30)}
@@ -227,8 +228,8 @@ def test_parallel_parse_gives_the_same_corpus_and_findings(tmp_path):
     files["docs/bad.md"] = b"---\ntitle: A\n---\n\xff\n"
     make_kb(tmp_path, files)
     config = load_config(tmp_path)
-    serial = load_corpus(config, cache=False, parallel=False)
-    forked = load_corpus(config, cache=False, parallel=True)
+    serial = load_corpus(config, DEFAULT, cache=False, parallel=False)
+    forked = load_corpus(config, DEFAULT, cache=False, parallel=True)
 
     def shape(corpus):
         return ([(a.path, a.title, a.lang, a.audience, a.owner, a.tags, a.body, a.source,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
 from kbtools.onboarding.kind import LEVELS, PathMeta, Quiz, Task
+from kbtools.registry import open_kb
 from tests.support import article, make_kb
 
 # Line numbers in the assertions below refer to this text: keep it in step.

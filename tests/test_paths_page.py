@@ -7,9 +7,10 @@ import re
 import markdown
 import pytest
 
-from kbtools.content import pages
-from kbtools.onboarding.page import choice_order, format_minutes
-from kbtools.onboarding.views import index_pages, relative_url, site_url
+from kbtools.onboarding import page as path_page
+from kbtools.onboarding.page import choice_order, format_minutes, index_pages
+from kbtools.onboarding.views import relative_url, site_url
+from kbtools.registry import DEFAULT
 from tests.support import article
 from tests.test_paths import PATH, PLAYBOOK, path_kb
 
@@ -21,12 +22,12 @@ def fixed_today(monkeypatch):
 
 def page_of(kb, path="docs/onboarding/first-weeks.md") -> str:
     item = kb.corpus.get(path)
-    return pages.render_body(kb, item, item.body)
+    return kb.kinds.render_body(kb, item, item.body)
 
 
 def test_path_kind_and_index_are_registered():
-    assert pages.RENDERERS["path"] == "kbtools.onboarding.views:render_page"
-    assert "kbtools.onboarding.views:index_pages" in pages.PROVIDERS
+    assert DEFAULT["path"].render is path_page.render_page
+    assert DEFAULT["path"].pages is path_page.index_pages
 
 
 @pytest.mark.parametrize(("path", "url"), [
@@ -116,7 +117,7 @@ def test_index_lists_paths_by_level(tmp_path):
 
 
 def test_no_index_without_paths(tmp_path):
-    from kbtools.content.knowledge_base import open_kb
+    from kbtools.registry import open_kb
     from tests.support import make_kb
 
     make_kb(tmp_path, {"docs/a.md": article("A")})

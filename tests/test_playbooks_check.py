@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 SCRIPT = "---\ntitle: {title}\nchannel: email\n---\nHello.\n"

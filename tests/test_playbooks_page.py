@@ -8,10 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content.knowledge_base import open_kb
-from kbtools.content.pages import generated_pages, render_body
 from kbtools.playbooks.page import hours_label, mermaid
 from kbtools.playbooks.plan import export, find_playbook
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 CONTACTS = """\
@@ -143,7 +142,7 @@ def test_hours_label_lists_scattered_days(kb):
 
 def test_page_has_flowchart_steps_contacts_and_prose(kb):
     article = kb.corpus.get("playbooks/outage.md")
-    page = render_body(kb, article, article.body)
+    page = kb.kinds.render_body(kb, article, article.body)
     assert page.startswith("# Site down\n\n!!! danger \"P1 Critical: first response within 30m, "
                            "resolution within 4h\"\n")
     assert "\n\n    **Support hours:** Mon-Fri 08:00-20:00 Europe/Ljubljana\n\n## Escalation flow\n\n" \
@@ -165,7 +164,7 @@ def test_page_has_flowchart_steps_contacts_and_prose(kb):
 
 
 def test_index_page_lists_playbooks_by_priority(kb):
-    pages = [p for p in generated_pages(kb) if p.path == "playbooks/index.md"]
+    pages = [p for p in kb.kinds.generated_pages(kb) if p.path == "playbooks/index.md"]
     assert len(pages) == 1 and pages[0].audience == "internal"
     text = pages[0].markdown
     assert text.index("## P1 Critical") < text.index("## P2 High") < text.index("## P3 Normal")

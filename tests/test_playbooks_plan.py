@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import UsageError
-from kbtools.playbooks.plan import find_playbook, next_opening, parse_moment, plan
+from kbtools.playbooks.escalation import next_opening, parse_moment, plan
+from kbtools.playbooks.plan import find_playbook
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 # Support hours in tests.support: Europe/Ljubljana, Mon-Fri 08:00-20:00.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.sites import build
 from tests.support import OWNERS, article, make_kb
 

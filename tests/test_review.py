@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
 from kbtools.content.model import content_hash
+from kbtools.registry import open_kb
 from kbtools.review.record import set_fields
 from kbtools.review.stale import stale_report
 from kbtools.translations.verdicts import CURRENT, verdict

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import ContentError, NotFoundError, UsageError
+from kbtools.registry import open_kb
 from kbtools.scripts.replies import find_script, list_scripts, render_script
 from tests.support import make_kb
 

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 SOURCE = """\

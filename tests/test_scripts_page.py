@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
-from kbtools.content.pages import render_body
+from kbtools.registry import open_kb
 from tests.support import make_kb
 
 SCRIPT = """\
@@ -40,7 +39,7 @@ def kb(tmp_path):
 
 def test_page_body_has_box_chips_traits_and_table(kb):
     article = kb.corpus.get("docs/scripts/refund-approved.md")
-    page = render_body(kb, article, "ignored")
+    page = kb.kinds.render_body(kb, article, "ignored")
     assert page.startswith('<p class="kb-script__traits"><span class="kb-script__trait">'
                            "<strong>Channel:</strong> email</span>")
     assert "<strong>Situation:</strong> refund" in page and "<strong>Tone:</strong> warm" in page

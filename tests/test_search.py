@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.search import QueryError, search
 from kbtools.search.analysis import terms
 from tests.support import REPO, article, make_kb

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import BusyError
+from kbtools.registry import open_kb
 from kbtools.search import engine_for, scope_for, search, update_index
 from kbtools.search.indexer import store_for
 from tests.support import REPO, article, make_kb
@@ -83,7 +83,7 @@ def test_a_crash_mid_build_leaves_the_last_good_index(tmp_path):
     good = store.current_name()
     script = textwrap.dedent(f"""
         import os, signal
-        from kbtools.content.knowledge_base import open_kb
+        from kbtools.registry import open_kb
         from kbtools.search import update_index
         def die(done, total):
             os.kill(os.getpid(), signal.SIGKILL)   # a real crash, mid-build, lock held
@@ -147,20 +147,22 @@ def test_kb_index_and_search_cli(tmp_path):
 
 def test_search_root_skips_loading_while_nothing_changed(tmp_path, monkeypatch):
     import kbtools.search as search_package
+    from kbtools.registry import DEFAULT
     from kbtools.search import search_root
 
     root = make_kb(tmp_path, files(2))
     loads = []
     real_open = search_package.open_kb
-    monkeypatch.setattr(search_package, "open_kb", lambda r: loads.append(r) or real_open(r))
-    assert search_root(root, "topic").total == 2 and len(loads) == 1  # built on first use
-    assert search_root(root, "topic").total == 2 and len(loads) == 1  # stats only
+    monkeypatch.setattr(search_package, "open_kb",
+                        lambda r, k: loads.append(r) or real_open(r, k))
+    assert search_root(root, DEFAULT, "topic").total == 2 and len(loads) == 1  # built on first use
+    assert search_root(root, DEFAULT, "topic").total == 2 and len(loads) == 1  # stats only
     (root / "docs/guide/topic-1.md").write_text(article("Topic 1", "Echidnas now.\n"))
-    assert search_root(root, "echidnas").total == 1 and len(loads) == 2
+    assert search_root(root, DEFAULT, "echidnas").total == 1 and len(loads) == 2
     support = root / "macros/data/support.yml"
     support.write_text(support.read_text() + "\n")
-    assert search_root(root, "echidnas").total == 1 and len(loads) == 3
-    assert search_root(root, "echidnas").total == 1 and len(loads) == 3
+    assert search_root(root, DEFAULT, "echidnas").total == 1 and len(loads) == 3
+    assert search_root(root, DEFAULT, "echidnas").total == 1 and len(loads) == 3
 
 
 def test_words_of_deleted_versions_are_not_known_words(tmp_path):

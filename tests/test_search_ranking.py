@@ -12,7 +12,7 @@ import pytest
 
 from bench.search import make_queries
 from bench.synth import generate_kb
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.search import engine_for, scope_for, search, update_index
 from kbtools.search import query as q
 from kbtools.search.engine import _filter

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import UsageError
+from kbtools.registry import open_kb
 from kbtools.search import update_index
 from kbtools.server import Access, check_bind
 from tests.support import REPO, article, make_kb

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.sites import build
 from tests.browser_support import browser
 from tests.support import make_kb

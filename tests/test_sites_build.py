@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content import pages
-from kbtools.content.knowledge_base import open_kb
+from kbtools.content.kinds import Registry
 from kbtools.content.model import content_hash
 from kbtools.content.pages import GeneratedPage
 from kbtools.errors import ContentError
+from kbtools.registry import KINDS, REPORTS, open_kb
 from kbtools.sites import build
 from tests.support import REPO, article, make_kb
 
@@ -49,13 +49,9 @@ def generated(kb):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setattr(pages, "PROVIDERS", [*pages.PROVIDERS, "tests.test_sites_build:generated"])
-    try:
-        root = make_kb(tmp_path_factory.mktemp("kb"), FILES)
-        report = build(open_kb(root), out=root / "out")
-    finally:
-        mp.undo()
+    root = make_kb(tmp_path_factory.mktemp("kb"), FILES)
+    kinds = Registry(KINDS, (*REPORTS, generated))  # a report page of our own
+    report = build(open_kb(root, kinds=kinds), out=root / "out")
     return root, report
 
 

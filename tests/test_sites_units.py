@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import ContentError, UsageError
+from kbtools.registry import open_kb
 from kbtools.sites import build
 from kbtools.sites.banners import STRINGS, page_banners
 from kbtools.sites.indexes import section_indexes

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.content.check import check_macros
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.review.stale import REASONS, stale_report
 from tests.support import OWNERS, article, make_kb
 

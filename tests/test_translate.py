@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.translations.segment import protect, segment, split_long
 from kbtools.translations.verdicts import CURRENT, verdict
 from tests.support import article, git, git_init, make_kb

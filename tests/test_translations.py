@@ -8,7 +8,7 @@ import shutil
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content.knowledge_base import open_kb
+from kbtools.registry import open_kb
 from kbtools.translations.report import mark_current, source_diff, translation_report
 from tests.support import article, git, git_init, make_kb
 
@@ -302,12 +302,12 @@ def test_cli_table_diff_and_mark_current(tmp_path):
 
 
 def test_internal_site_status_pages_per_language(tmp_path):
-    from kbtools.content.pages import generated_pages
 
     root = pinned_kb(tmp_path)
     edit(root, "docs/faq/reset.md", "sign-in page", "login page")
     commit(root, "wording")
-    pages = {p.path: p for p in generated_pages(open_kb(root)) if "translations" in p.path}
+    kb = open_kb(root)
+    pages = {p.path: p for p in kb.kinds.generated_pages(kb) if "translations" in p.path}
     assert sorted(pages) == ["reports/translations/fa.md", "reports/translations/index.md",
                              "reports/translations/ru.md"]
     ru_page = pages["reports/translations/ru.md"]

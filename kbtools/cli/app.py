@@ -15,8 +15,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from kbtools.content.knowledge_base import KnowledgeBase, open_kb
+from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.errors import BusyError, ConfigError, KBError, NotFoundError, UsageError
+from kbtools.registry import open_kb
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 _CLI_DIR = Path(__file__).parent

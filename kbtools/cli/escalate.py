@@ -10,8 +10,8 @@ from rich.text import Text
 
 from kbtools.cli.app import EXIT_OK, emit_json, main, out_console, pass_state
 from kbtools.content.durations import format_duration
+from kbtools.playbooks.escalation import Escalation, PlannedStep, escalate, parse_moment
 from kbtools.playbooks.page import hours_label
-from kbtools.playbooks.plan import Escalation, PlannedStep, escalate, parse_moment
 
 
 @main.command("escalate")

@@ -18,7 +18,8 @@ from kbtools.cli.app import (
     pass_state,
 )
 from kbtools.cli.index import index_progress
-from kbtools.content.config import KINDS, load_config
+from kbtools.content.config import load_config
+from kbtools.registry import DEFAULT
 from kbtools.search import querylog, search_root
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -28,7 +29,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 @click.argument("query")
 @click.option("--lang", default=None, help="Only articles in this language (e.g. ru).")
 @click.option("--kind", "kinds", default=None,
-              help=f"Only these kinds, comma-separated ({'|'.join(KINDS)}).")
+              help=f"Only these kinds, comma-separated ({'|'.join(DEFAULT.names)}).")
 @click.option("--public", is_flag=True, help="Search as a customer would: public articles only.")
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 100),
               help="How many results to show.")
@@ -42,8 +43,8 @@ def search_command(state, query: str, lang: str | None, kinds: str | None, publi
     Builds or updates the index first when it is missing or older than the content.
     """
     with index_progress(enabled=not as_json) as progress:
-        results = search_root(state.root, query, lang=lang,
-                              kinds=parse_list(kinds, KINDS, "--kind"), public=public,
+        results = search_root(state.root, DEFAULT, query, lang=lang,
+                              kinds=parse_list(kinds, DEFAULT.names, "--kind"), public=public,
                               limit=limit, progress=progress)
     config = load_config(state.root)
     querylog.record(config.root / config.state_dir, query=query, lang=lang,

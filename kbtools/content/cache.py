@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kbtools import atomic
 from kbtools.content.config import CONFIG_FILE, Config
+from kbtools.content.kinds import Registry
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding
 
@@ -41,8 +42,10 @@ def _file(config: Config) -> Path:
     return config.root / config.state_dir / "cache" / "corpus.pickle"
 
 
-def _fingerprint(config: Config) -> str:
+def _fingerprint(config: Config, kinds: Registry) -> str:
     digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
+    for kind in kinds:  # which folders make which kind, with which fields
+        digest.update(f"{kind.name} {kind.folder} {sorted(kind.fields)} {kind.parse}".encode())
     settings = config.root / CONFIG_FILE
     if settings.exists():
         digest.update(settings.read_bytes())
@@ -55,9 +58,9 @@ def _fingerprint(config: Config) -> str:
 class CorpusCache:
     """Read once at the start of a load, written once at the end if anything changed."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, kinds: Registry) -> None:
         self.config = config
-        self.fingerprint = _fingerprint(config)
+        self.fingerprint = _fingerprint(config, kinds)
         self.written_ns = 0
         self.entries: dict[str, Entry] = {}
         self.fresh: dict[str, Entry] = {}

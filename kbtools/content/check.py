@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kbtools import clock
-from kbtools.content.kinds import kinds
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding, FindingCounts, error, sort_findings, warning
@@ -32,9 +31,7 @@ def check(kb: KnowledgeBase) -> CheckReport:
     findings.extend(check_owners(kb))
     findings.extend(check_macros(kb))
     findings.extend(check_dates(kb))
-    for spec in kinds().values():
-        if spec.validate:
-            findings.extend(spec.validate(kb))
+    findings.extend(kb.kinds.validate(kb))
     return CheckReport(tuple(sort_findings(findings)), len(kb.corpus))
 
 
@@ -58,10 +55,9 @@ def check_macros(kb: KnowledgeBase) -> Iterator[Finding]:
 
 def macro_problems(kb: KnowledgeBase, article: Article) -> list[Finding]:
     """The macro findings of one article, checked in the sandbox its page renders in (its
-    language; public pages without internal facts). A script's placeholders are known names."""
-    extra: tuple[str, ...] = ()
-    if article.kind == "script" and article.details is not None:
-        extra = tuple(article.details.placeholders)
+    language; public pages without internal facts). Names the article's kind declares (a
+    script's placeholders) are known names."""
+    extra = kb.kinds.macro_names(article)
     macros = kb.macros_for(article.lang, public=article.is_public)
     return macros.problems(article.body, path=article.path, first_line=article.body_line,
                            extra_names=extra)

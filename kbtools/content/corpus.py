@@ -20,8 +20,15 @@ from kbtools.content import frontmatter
 from kbtools.content.cache import CorpusCache, Entry, stat_key
 from kbtools.content.config import Config
 from kbtools.content.durations import parse_cadence
-from kbtools.content.kinds import ParseContext, kind_of, kinds
-from kbtools.content.model import AUDIENCES, INTERNAL, PUBLIC, Article, TranslationPin, content_hash
+from kbtools.content.kinds import ParseContext, Registry
+from kbtools.content.model import (
+    AUDIENCES,
+    INTERNAL,
+    PUBLIC,
+    Article,
+    TranslationPin,
+    content_hash,
+)
 from kbtools.content.parallel import map_halves
 from kbtools.content.yamldoc import YAMLDoc
 from kbtools.diagnostics import Finding, error, warning
@@ -84,15 +91,17 @@ def scan_markdown(root: Path) -> list[tuple[str, os.stat_result]]:
     return found
 
 
-def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = None) -> Corpus:
-    """Read and validate every article under ``config.root``; never raises for bad content.
+def load_corpus(config: Config, kinds: Registry, *, cache: bool = True,
+                parallel: bool | None = None) -> Corpus:
+    """Read and validate every article under ``config.root``, each of its kind in
+    ``kinds``; never raises for bad content.
 
     With ``cache``, files unchanged since the last run come from the parse cache in the state
     folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again. Many files to
     parse are split over two processes (``parallel``: None decides by count, see
     :func:`kbtools.parallel.map_halves`).
     """
-    store = CorpusCache(config) if cache else None
+    store = CorpusCache(config, kinds) if cache else None
     files = scan_markdown(config.root)
     parsed: dict[str, tuple[Article | None, tuple[Finding, ...]]] = {}
     misses = []
@@ -104,12 +113,12 @@ def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = N
         else:
             parsed[relative] = (entry.article, entry.findings)
     for (relative, _, key), (article, findings) in zip(
-            misses, map_halves(lambda items: _parse_files(config, items), misses,
+            misses, map_halves(lambda items: _parse_files(config, kinds, items), misses,
                                parallel=parallel), strict=True):
         parsed[relative] = (article, findings)
         if store:
             store.put(relative, Entry(key, article, findings))
-    loader = _Loader(config)
+    loader = _Loader(config, kinds)
     for relative, _ in files:
         article, findings = parsed[relative]
         if article is not None:
@@ -121,9 +130,9 @@ def load_corpus(config: Config, *, cache: bool = True, parallel: bool | None = N
     return corpus
 
 
-def _parse_files(config: Config, items) -> list[tuple[Article | None, tuple[Finding, ...]]]:
+def _parse_files(config: Config, kinds: Registry, items) -> list[tuple[Article | None, tuple[Finding, ...]]]:
     """``(article or None, findings)`` for each ``(relative, size, key)`` in ``items``."""
-    loader = _Loader(config)
+    loader = _Loader(config, kinds)
     results = []
     for relative, size, _ in items:
         articles, findings = len(loader.articles), len(loader.findings)
@@ -134,8 +143,9 @@ def _parse_files(config: Config, items) -> list[tuple[Article | None, tuple[Find
 
 
 class _Loader:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, kinds: Registry) -> None:
         self.config = config
+        self.kinds = kinds
         self.findings: list[Finding] = []
         self.articles: list[Article] = []
         self.languages = set(config.languages)
@@ -205,8 +215,8 @@ class _Loader:
         meta: YAMLDoc = parsed.meta
         data: dict = meta.data  # type: ignore[assignment]
         lang, source = self._locate(relative)
-        kind = kind_of(source or relative)
-        spec = kinds()[kind]
+        kind = self.kinds.kind_of(source or relative)
+        spec = self.kinds[kind]
         is_translation = source is not None
         findings = self.findings
 
@@ -234,9 +244,9 @@ class _Loader:
             bad("audience", "meta.audience",
                 f"unknown audience {audience!r} (expected {'|'.join(AUDIENCES)})")
             audience = INTERNAL
-        if kind == "playbook" and audience == PUBLIC:
-            bad("audience", "playbook.public",
-                "playbooks are internal and can never be public; remove 'audience: public'")
+        if audience == PUBLIC and not spec.may_be_public:
+            bad("audience", f"{kind}.public",
+                f"{kind}s are internal and can never be public; remove 'audience: public'")
             audience = INTERNAL
 
         owner = self._text(data, "owner", bad)
@@ -256,7 +266,8 @@ class _Loader:
             tags = []
 
         pin = self._pin(data, meta, relative) if is_translation else None
-        ctx = ParseContext(relative, meta, parsed.body, parsed.body_line, is_translation)
+        ctx = ParseContext(relative, meta, parsed.body, parsed.body_line, is_translation,
+                           self.kinds)
         details = spec.parse(ctx) if spec.parse else None
         findings.extend(ctx.findings)
 

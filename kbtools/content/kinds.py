@@ -1,32 +1,52 @@
-"""Kinds of article: which folder makes which kind, and each kind's own metadata.
+"""Kinds of article, declared once: the registry every tool asks.
 
-A kind module declares the front-matter fields it adds (``FIELDS``), a ``parse(ctx)`` that
-turns them into a typed object (or reports findings), and optionally ``validate(kb)``, the
-cross-article checks ``kb check`` runs (contacts exist, placeholders match, ...).
+A :class:`Kind` says everything the tools need to know about one kind of article: which
+folder makes it, the front-matter fields it adds and how they are parsed into typed metadata,
+its cross-article checks, its default review cadence, how its page body is rendered, the
+pages it adds to the site, whether ``kb lint`` checks it and whether it may be public.
+A :class:`Registry` holds the kinds of a knowledge base and the report pages that belong to no
+kind; ``kbtools.registry`` assembles the one this package ships, and adding a kind is one
+entry there (see ``tests/test_registry.py``, which registers a new kind in a test).
+
+This module sits below the capability packages: they declare their kinds with it, it never
+imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kbtools.content.durations import Cadence, parse_cadence
+from kbtools.content.pages import GeneratedPage
 from kbtools.content.yamldoc import YAMLDoc
 from kbtools.diagnostics import Finding, error, warning
 
 if TYPE_CHECKING:
-    from kbtools.content.knowledge_base import KnowledgeBase
+    from kbtools.content.model import Article, KindMeta
+
+# Functions a kind provides take the opened knowledge base (``kbtools.content.knowledge_base``,
+# which sits above this module): typed as Any here so the registry needs nothing above it.
+Validator = Callable[[Any], Iterable[Finding]]
+"""``validate(kb)``: cross-article findings for ``kb check`` (contacts exist, ...)."""
+Renderer = Callable[[Any, "Article", str], str]
+"""``render(kb, article, body)``: the page body of an article, given its body after macros."""
+PageProvider = Callable[[Any], list[GeneratedPage]]
+"""``pages(kb)``: pages the site gains (indexes, reports)."""
 
 
 @dataclass
 class ParseContext:
-    """What a kind's ``parse`` gets: the article's path, front matter and a findings list."""
+    """What a kind's ``parse`` gets: the article's path, front matter, the registry it is
+    parsed with (to name other kinds) and a findings list."""
 
     path: str
     meta: YAMLDoc
     body: str
     body_line: int
     is_translation: bool
+    kinds: Registry
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -41,45 +61,123 @@ class ParseContext:
 
 
 @dataclass(frozen=True)
-class KindSpec:
+class Kind:
+    """One kind of article and everything the tools do differently for it."""
+
     name: str
+    """The kind's name in front matter, settings and options (``playbook``)."""
     folder: str | None
+    """Repo-relative folder whose articles are of this kind (``playbooks/``); None for the
+    catch-all kind of every other article under ``docs/``."""
+    title: str
+    """What people call a group of them (``Escalation playbooks``)."""
+    cadence: str = "180d"
+    """Default review cadence (``review_every`` in ``kb.yml`` overrides it)."""
     fields: frozenset[str] = frozenset()
-    parse: Callable[[ParseContext], object | None] | None = None
-    validate: Callable[[KnowledgeBase], Iterable[Finding]] | None = None
+    """Front-matter fields this kind adds to the common ones."""
+    parse: Callable[[ParseContext], KindMeta | None] | None = None
+    """Turns those fields into typed metadata (``Article.details``), reporting problems."""
+    validate: Validator | None = None
+    """Cross-article checks ``kb check`` runs."""
+    render: Renderer | None = None
+    """The page body on the sites (None: the body as written)."""
+    pages: PageProvider | None = None
+    """Pages this kind adds to the internal site (an index of playbooks, ...)."""
+    linted: bool = False
+    """Whether ``kb lint`` checks these articles against the tone rules."""
+    may_be_public: bool = True
+    """False for kinds that must never reach the public site (playbooks)."""
+    macro_names: Callable[[KindMeta], Iterable[str]] | None = None
+    """Names an article's own metadata makes known to its macros (answer-script
+    placeholders); the body may use them besides the shared facts."""
+    summary: Callable[[KindMeta], Iterable[str]] | None = None
+    """Texts from the metadata that say when to use the article (playbook triggers, a
+    script's use-when); search indexes them beside the title."""
+
+    @property
+    def default_cadence(self) -> Cadence:
+        return parse_cadence(self.cadence)
 
 
-def _specs() -> dict[str, KindSpec]:
-    from kbtools.onboarding import kind as path_kind
-    from kbtools.playbooks import kind as playbook
-    from kbtools.scripts import kind as script
-    from kbtools.scripts import tone
+class Registry:
+    """The kinds of a knowledge base, in the order folders are matched, plus report pages."""
 
-    return {
-        "playbook": KindSpec("playbook", "playbooks/", playbook.FIELDS, playbook.parse,
-                             playbook.validate),
-        "faq": KindSpec("faq", "docs/faq/"),
-        "script": KindSpec("script", "docs/scripts/", script.FIELDS, script.parse, script.validate),
-        "tone": KindSpec("tone", "docs/tone/", tone.FIELDS, tone.parse, tone.validate),
-        "path": KindSpec("path", "docs/onboarding/", path_kind.FIELDS, path_kind.parse,
-                         path_kind.validate),
-        "article": KindSpec("article", None),
-    }
+    def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = ()) -> None:
+        self._kinds: dict[str, Kind] = {}
+        for kind in kinds:
+            if kind.name in self._kinds:
+                raise ValueError(f"kind {kind.name!r} is registered twice")
+            self._kinds[kind.name] = kind
+        catch_all = [k.name for k in self._kinds.values() if k.folder is None]
+        if len(catch_all) != 1:
+            raise ValueError(f"exactly one kind must have no folder, got {catch_all}")
+        self._catch_all = self._kinds[catch_all[0]]
+        # The longest folder wins, so a kind may live inside another kind's folder.
+        self._by_folder = sorted((k for k in self._kinds.values() if k.folder),
+                                 key=lambda k: -len(k.folder or ""))
+        self.reports: tuple[PageProvider, ...] = tuple(reports)
 
+    def __getitem__(self, name: str) -> Kind:
+        return self._kinds[name]
 
-_REGISTRY: dict[str, KindSpec] = {}
+    def __contains__(self, name: object) -> bool:
+        return name in self._kinds
 
+    def __iter__(self) -> Iterator[Kind]:
+        return iter(self._kinds.values())
 
-def kinds() -> dict[str, KindSpec]:
-    """All kind specs by name (built on first use, so kind modules may import the model)."""
-    if not _REGISTRY:
-        _REGISTRY.update(_specs())
-    return _REGISTRY
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._kinds)
 
+    @property
+    def linted(self) -> tuple[str, ...]:
+        """Names of the kinds ``kb lint`` checks."""
+        return tuple(k.name for k in self if k.linted)
 
-def kind_of(source_path: str) -> str | None:
-    """Kind of the article at repo-relative ``source_path``; None if it is no article."""
-    for spec in kinds().values():
-        if spec.folder and source_path.startswith(spec.folder):
-            return spec.name
-    return "article" if source_path.startswith("docs/") else None
+    def kind_of(self, source_path: str) -> str | None:
+        """Kind of the article at repo-relative ``source_path``; None if it is no article."""
+        for kind in self._by_folder:
+            if source_path.startswith(kind.folder or ""):
+                return kind.name
+        return self._catch_all.name if source_path.startswith("docs/") else None
+
+    def check_names(self, names: Iterable[str], what: str) -> None:
+        """Raise ValueError naming the first of ``names`` that is no kind."""
+        for name in names:
+            if name not in self._kinds:
+                raise ValueError(f"{what}: unknown kind {name!r} (expected one of "
+                                 f"{', '.join(self._kinds)})")
+
+    def macro_names(self, article: Article) -> tuple[str, ...]:
+        """Names ``article``'s metadata adds to its macros (see :attr:`Kind.macro_names`)."""
+        kind = self._kinds.get(article.kind)
+        if kind is None or kind.macro_names is None or article.details is None:
+            return ()
+        return tuple(kind.macro_names(article.details))
+
+    def summary(self, article: Article) -> tuple[str, ...]:
+        """The kind's "when to use this" texts of ``article`` (see :attr:`Kind.summary`)."""
+        kind = self._kinds.get(article.kind)
+        if kind is None or kind.summary is None or article.details is None:
+            return ()
+        return tuple(kind.summary(article.details))
+
+    def render_body(self, kb: Any, article: Article, body: str) -> str:
+        kind = self._kinds.get(article.kind)
+        return kind.render(kb, article, body) if kind and kind.render else body
+
+    def generated_pages(self, kb: Any) -> list[GeneratedPage]:
+        """Every page the kinds and reports add to the sites, in registration order."""
+        found: list[GeneratedPage] = []
+        for kind in self:
+            if kind.pages:
+                found.extend(kind.pages(kb))
+        for provider in self.reports:
+            found.extend(provider(kb))
+        return found
+
+    def validate(self, kb: Any) -> Iterator[Finding]:
+        for kind in self:
+            if kind.validate:
+                yield from kind.validate(kb)

@@ -1,34 +1,78 @@
-"""A knowledge base opened for work: settings, owners, shared facts and the corpus.
+"""A knowledge base opened for work: settings, kinds, owners, shared facts and the corpus.
 
 Every use case (check, build, index, stale, translations, ...) takes a
-:class:`KnowledgeBase`, so the files are read and parsed once per run.
+:class:`KnowledgeBase`, so the files are read and parsed once per run. What a use case derives
+from the loaded content and wants to keep for the rest of the run (a macro sandbox per
+language, the search engine, playbook lookups) is kept in :attr:`KnowledgeBase.memo`, never in
+a module global: it lives and dies with the content it was derived from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kbtools.content.config import Config, load_config
 from kbtools.content.corpus import Corpus, load_corpus
+from kbtools.content.durations import Cadence
 from kbtools.content.facts import Facts, load_facts
+from kbtools.content.kinds import Registry
 from kbtools.content.macros import Macros, build_macros
 from kbtools.content.owners import Owners, load_owners
 from kbtools.diagnostics import Finding
+from kbtools.errors import ConfigError
+
+T = TypeVar("T")
+
+
+class Memo:
+    """Values derived from one loaded knowledge base, computed once per key (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+        self._lock = threading.RLock()
+
+    def get(self, key: Any, make: Callable[[], T]) -> T:
+        """The value for ``key``, made by ``make()`` the first time."""
+        try:
+            return self._values[key]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._values:
+                self._values[key] = make()
+            return self._values[key]
+
+    def set(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+
+    def peek(self, key: Any, default: Any = None) -> Any:
+        return self._values.get(key, default)
 
 
 @dataclass(frozen=True)
 class KnowledgeBase:
     config: Config
+    kinds: Registry
     owners: Owners
     facts: Facts
     corpus: Corpus
     setting_findings: tuple[Finding, ...] = ()
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
+    """Derived values kept for this run (see the module docstring)."""
 
     @property
     def root(self) -> Path:
         return self.config.root
+
+    def cadence(self, kind: str) -> Cadence:
+        """The review cadence of ``kind``: ``review_every`` in kb.yml, else the kind's own."""
+        return self.config.review_every.get(kind) or self.kinds[kind].default_cadence
 
     @cached_property
     def macros(self) -> Macros:
@@ -47,15 +91,15 @@ class KnowledgeBase:
         them); ``public`` withholds internal fact namespaces."""
         if lang in (None, self.config.default_language) or lang not in self.facts.overrides:
             return self.public_macros if public else self.macros
-        key = (lang, public)
-        cache = self.__dict__.setdefault("_macros_by_lang", {})
-        if key not in cache:
-            internal = self.config.internal_facts
+        internal = self.config.internal_facts
+
+        def make() -> Macros:
             namespaces = (self.facts.public(internal, lang) if public
                           else self.facts.for_language(lang))
-            cache[key] = build_macros(self.root, namespaces, self.config.macros_module,
-                                      hidden=internal if public else ())
-        return cache[key]
+            return build_macros(self.root, namespaces, self.config.macros_module,
+                                hidden=internal if public else ())
+
+        return self.memo.get(("macros", lang, public), make)
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -63,17 +107,23 @@ class KnowledgeBase:
         return self.setting_findings + self.corpus.findings
 
 
-def open_kb(root: Path | str = ".", *, cache: bool = True) -> KnowledgeBase:
-    """Load settings, owners, facts and every article under ``root``.
+def open_kb(root: Path | str, kinds: Registry, *, cache: bool = True) -> KnowledgeBase:
+    """Load settings, owners, facts and every article under ``root``, with ``kinds``.
 
     ``cache`` uses (and refreshes) the parse cache in the state folder; without it every
-    file is parsed.
+    file is parsed. Front-ends use :func:`kbtools.registry.open_kb`, which passes the kinds
+    this package ships.
 
     Raises :class:`~kbtools.errors.ConfigError` only when ``kb.yml`` itself is unusable;
     problems in content are findings.
     """
     config = load_config(Path(root))
+    unknown = [k for k in config.review_every if k not in kinds]
+    if unknown:
+        raise ConfigError(f"kb.yml: review_every: unknown kind {unknown[0]!r} "
+                          f"(expected one of {', '.join(kinds.names)})")
     owners, owner_findings = load_owners(config.root, config.owners_file)
     facts, fact_findings = load_facts(config.root, config.facts_dir)
-    corpus = load_corpus(config, cache=cache)
-    return KnowledgeBase(config, owners, facts, corpus, tuple(owner_findings + fact_findings))
+    corpus = load_corpus(config, kinds, cache=cache)
+    return KnowledgeBase(config, kinds, owners, facts, corpus,
+                         tuple(owner_findings + fact_findings))

@@ -9,11 +9,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 from kbtools.content.durations import Cadence
 
 PUBLIC, INTERNAL = "public", "internal"
 AUDIENCES = (PUBLIC, INTERNAL)
+
+
+class KindMeta:
+    """Base of every kind's typed metadata (``Article.details``): a frozen dataclass per
+    kind, declared beside the kind (``kbtools.playbooks.kind.PlaybookMeta``, ...)."""
+
+    __slots__ = ()
+
+
+M = TypeVar("M", bound=KindMeta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +46,8 @@ class Article:
 
     ``path`` is repo-relative posix. For a translation, ``source`` is the source's path and
     ``audience`` is the source's (inherited). ``lines`` maps dotted front-matter keys to their
-    file line; ``details`` is the kind's typed metadata (see ``kbtools.kinds``), or None.
+    file line; ``details`` is the kind's typed metadata (see :mod:`kbtools.content.kinds`),
+    or None for kinds without metadata and front matter too broken to parse.
     """
 
     path: str
@@ -52,7 +64,7 @@ class Article:
     body_line: int = 1
     source: str | None = None
     pin: TranslationPin | None = None
-    details: object | None = None
+    details: KindMeta | None = None
     lines: Mapping[str, int] = field(default_factory=dict)
 
     @cached_property
@@ -75,6 +87,12 @@ class Article:
         if self.is_translation and stem.endswith(f".{self.lang}"):
             stem = stem[: -len(self.lang) - 1]
         return stem
+
+    def details_as(self, cls: type[M]) -> M | None:
+        """The kind metadata when it is a ``cls`` (``article.details_as(PlaybookMeta)``),
+        else None: the one typed way to read another kind's metadata."""
+        details = self.details
+        return details if isinstance(details, cls) else None
 
     def line_of(self, key: str) -> int:
         """The file line of front-matter ``key`` (or its nearest parent; 1 if absent)."""

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from kbtools import clock
 from kbtools.content.durations import parse_duration
 from kbtools.content.kinds import ParseContext
+from kbtools.content.model import KindMeta
 from kbtools.diagnostics import Finding, error, warning
 from kbtools.review.schedule import review_state
 from kbtools.translations.verdicts import OUTDATED, verdict
@@ -108,7 +109,7 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
-class PathMeta:
+class PathMeta(KindMeta):
     """A parsed onboarding path. ``level`` is None when missing or unknown."""
 
     level: str | None
@@ -347,7 +348,7 @@ def step_problem(kb: KnowledgeBase, target: Article, today: date) -> tuple[str, 
         if verdict(target, source) == OUTDATED:
             return OUTDATED_TRANSLATION, (f"is an outdated translation of {target.source}; "
                                           "point at the source or update the translation")
-    state = review_state(target, kb.config, today)
+    state = review_state(target, kb, today)
     if state.overdue:
         return OVERDUE, (f"is overdue for review (due {state.due.isoformat()}, owner "
                          f"{target.owner or 'none'}); review it or pick another article")

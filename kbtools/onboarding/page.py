@@ -1,4 +1,4 @@
-"""HTML of the onboarding path page and the paths index (used by :mod:`kbtools.onboarding`).
+"""The onboarding pages: a path page (the curriculum, as HTML) and the index of paths by level.
 
 The page is self-contained: its script and style are inlined (paths are internal pages), and
 everything the script needs is in ``data-`` attributes. Saved progress is keyed by the path's
@@ -19,10 +19,25 @@ from html import escape
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from kbtools.onboarding.kind import Quiz, Task
+from kbtools import clock
+from kbtools.content.pages import GeneratedPage
+from kbtools.onboarding.kind import LEVELS, Quiz, Task
+from kbtools.onboarding.views import (
+    INDEX_PAGE,
+    LEVEL_TITLES,
+    PATHS_FOLDER,
+    PathSummary,
+    PathView,
+    StageView,
+    StepView,
+    path_meta,
+    summaries,
+    view_of,
+)
 
 if TYPE_CHECKING:
-    from kbtools.onboarding.views import PathSummary, PathView, StageView, StepView
+    from kbtools.content.knowledge_base import KnowledgeBase
+    from kbtools.content.model import Article
 
 STORAGE_PREFIX = "kb-onboarding:"
 _FLAG_LABELS = {
@@ -59,8 +74,6 @@ def assets_html() -> str:
 # -- the path page --------------------------------------------------------------------------
 def path_html(view: PathView) -> str:
     """The curriculum block of one path page (a raw HTML block without blank lines)."""
-    from kbtools.onboarding.views import LEVEL_TITLES
-
     level = LEVEL_TITLES.get(view.level or "", view.level or "no level")
     total = format_minutes(view.minutes)
     parts = [
@@ -185,3 +198,25 @@ def index_markdown(groups: list[tuple[str, list[PathSummary]]]) -> str:
         lines.append("")
     lines.append(f'<script>\n{_asset("kb-onboarding.js")}\n</script>')
     return "\n".join(lines) + "\n"
+
+
+# -- the kind's pages -----------------------------------------------------------------------------
+def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
+    """The path page: the author's body, then the interactive curriculum (raw HTML)."""
+    if path_meta(kb, article) is None:
+        return body
+    view = view_of(kb, article, clock.today())
+    return f"{body.rstrip()}\n\n{path_html(view)}\n"
+
+
+def index_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
+    """``onboarding/index.md``: every path grouped by level (unless the KB has its own)."""
+    if kb.corpus.get(PATHS_FOLDER + "index.md") is not None:
+        return []
+    rows = summaries(kb)
+    if not rows:
+        return []
+    groups = [(LEVEL_TITLES.get(level, "Other paths"), [r for r in rows if r.level == level])
+              for level in (*LEVELS, None)]
+    body = index_markdown([(title, group) for title, group in groups if group])
+    return [GeneratedPage(INDEX_PAGE, "Onboarding paths", body)]

@@ -1,8 +1,8 @@
 """Onboarding paths as trainees and leads use them: the terminal view, the lead's check,
 the path page and the index of paths by level.
 
-The format and its validation live in :mod:`kbtools.kinds.path`; the page's HTML in
-:mod:`kbtools.onboarding_page`. Everything here returns data; front-ends render it.
+The format and its validation live in :mod:`kbtools.onboarding.kind`; the pages in
+:mod:`kbtools.onboarding.page`. Everything here returns data; front-ends render it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kbtools import clock
-from kbtools.content.pages import GeneratedPage
 from kbtools.diagnostics import Finding, sort_findings
 from kbtools.errors import NotFoundError
-from kbtools.onboarding.kind import LEVELS, PathMeta, Quiz, Task, step_problem, validate_path
+from kbtools.onboarding.kind import PathMeta, Quiz, Task, step_problem, validate_path
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
@@ -113,7 +112,7 @@ def checkpoint_dict(checkpoint: Quiz | Task) -> dict:
 def list_paths(kb: KnowledgeBase) -> list[Article]:
     """Every parsed source path, ordered by level (see ``LEVELS``), then title."""
     paths = [a for a in kb.corpus.of_kind("path")
-             if not a.is_translation and isinstance(a.details, PathMeta)]
+             if not a.is_translation and a.details_as(PathMeta) is not None]
     return sorted(paths, key=lambda a: (a.details.level_rank, a.title.casefold()))
 
 
@@ -166,10 +165,11 @@ def path_view(kb: KnowledgeBase, name: str, today: date | None = None) -> PathVi
 def path_meta(kb: KnowledgeBase, article: Article) -> PathMeta | None:
     """The parsed path of ``article``; a translation without its own stages uses its
     source's."""
-    if isinstance(article.details, PathMeta):
-        return article.details
+    meta = article.details_as(PathMeta)
+    if meta is not None:
+        return meta
     source = kb.corpus.get(article.source) if article.source else None
-    return source.details if source and isinstance(source.details, PathMeta) else None
+    return source.details_as(PathMeta) if source is not None else None
 
 
 def view_of(kb: KnowledgeBase, article: Article, today: date) -> PathView:
@@ -214,32 +214,6 @@ def site_url(article: Article | str) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """``to_url`` relative to the page at ``from_url`` (both site-relative)."""
     return "../" * from_url.count("/") + to_url or "./"
-
-
-# -- site pages -----------------------------------------------------------------------------
-def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
-    """The path page: the author's body, then the interactive curriculum (raw HTML)."""
-    from kbtools.onboarding.page import path_html
-
-    if path_meta(kb, article) is None:
-        return body
-    view = view_of(kb, article, clock.today())
-    return f"{body.rstrip()}\n\n{path_html(view)}\n"
-
-
-def index_pages(kb: KnowledgeBase) -> list[GeneratedPage]:
-    """``onboarding/index.md``: every path grouped by level (unless the KB has its own)."""
-    from kbtools.onboarding.page import index_markdown
-
-    if kb.corpus.get(PATHS_FOLDER + "index.md") is not None:
-        return []
-    rows = summaries(kb)
-    if not rows:
-        return []
-    groups = [(LEVEL_TITLES.get(level, "Other paths"), [r for r in rows if r.level == level])
-              for level in (*LEVELS, None)]
-    body = index_markdown([(title, group) for title, group in groups if group])
-    return [GeneratedPage(INDEX_PAGE, "Onboarding paths", body)]
 
 
 @dataclass(frozen=True, slots=True)

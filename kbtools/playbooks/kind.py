@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from kbtools.content.durations import format_duration, parse_duration
 from kbtools.content.kinds import ParseContext
+from kbtools.content.model import KindMeta
 from kbtools.diagnostics import Finding, error, warning
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class AfterHours:
 
 
 @dataclass(frozen=True, slots=True)
-class PlaybookMeta:
+class PlaybookMeta(KindMeta):
     priority: str | None
     triggers: tuple[str, ...] = ()
     tiers: tuple[Tier, ...] = ()
@@ -88,6 +89,11 @@ class PlaybookMeta:
 
 
 # -- parse: one article's front matter -----------------------------------------------------
+def summary(meta: KindMeta) -> tuple[str, ...]:
+    """When to use the playbook: its triggers (indexed for search)."""
+    return meta.triggers if isinstance(meta, PlaybookMeta) else ()
+
+
 def parse(ctx: ParseContext) -> PlaybookMeta:
     """Type the playbook fields; shape problems become findings at the offending key's line.
 
@@ -230,7 +236,7 @@ def validate(kb: KnowledgeBase) -> Iterator[Finding]:
     exist, ``goto`` targets exist and never loop. Public playbooks are reported by the loader.
     """
     books = {a.name: a for a in kb.corpus.of_kind("playbook")
-             if not a.is_translation and isinstance(a.details, PlaybookMeta)}
+             if not a.is_translation and a.details_as(PlaybookMeta) is not None}
     scripts = {a.name for a in kb.corpus.of_kind("script") if not a.is_translation}
     for article in books.values():
         yield from _check_one(kb, article, article.details, scripts, books)  # type: ignore[arg-type]

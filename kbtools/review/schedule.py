@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from kbtools.content.config import Config
-from kbtools.content.model import Article
+if TYPE_CHECKING:
+    from kbtools.content.knowledge_base import KnowledgeBase
+    from kbtools.content.model import Article
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +23,11 @@ class ReviewState:
         return self.reviewed is None
 
 
-def review_state(article: Article, config: Config, today: date) -> ReviewState:
+def review_state(article: Article, kb: KnowledgeBase, today: date) -> ReviewState:
     """The article's review state on ``today`` (its cadence, or its kind's default)."""
     if article.reviewed is None:
         return ReviewState(None, None, False, False)
-    cadence = article.review_every or config.review_every[article.kind]
+    cadence = article.review_every or kb.cadence(article.kind)
     due = cadence.after(article.reviewed)
-    soon = config.due_soon.after(today)
+    soon = kb.config.due_soon.after(today)
     return ReviewState(article.reviewed, due, due < today, today <= due <= soon)

@@ -26,7 +26,6 @@ from urllib.parse import unquote
 
 from kbtools import clock
 from kbtools.content.check import macro_problems
-from kbtools.content.config import KINDS
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import Link, links
 from kbtools.content.model import Article
@@ -155,7 +154,7 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
     today = clock.today(as_of)
     query = _query(kb, owner, kind, lang)
     corpus = kb.corpus
-    states = {a.path: review_state(a, kb.config, today) for a in corpus.articles}
+    states = {a.path: review_state(a, kb, today) for a in corpus.articles}
     checker = InternalLinks(kb.root, corpus, _folders(kb))
     linked: set[str] = set()
     found_links: dict[str, list[Link]] = {}
@@ -183,8 +182,8 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
 def _query(kb: KnowledgeBase, owner: str | None, kind: str | None, lang: str | None) -> _Query:
     if owner is not None and not kb.owners.knows(owner):
         raise UsageError(f"--owner: unknown handle {owner!r} (not in {kb.config.owners_file})")
-    if kind is not None and kind not in KINDS:
-        raise UsageError(f"--kind: unknown kind {kind!r} (expected {', '.join(KINDS)})")
+    if kind is not None and kind not in kb.kinds:
+        raise UsageError(f"--kind: unknown kind {kind!r} (expected {', '.join(kb.kinds.names)})")
     if lang is not None and lang not in kb.config.languages:
         raise UsageError(f"--lang: unknown language {lang!r} "
                          f"(kb.yml has {', '.join(kb.config.languages)})")

@@ -10,6 +10,7 @@ from jinja2 import TemplateSyntaxError, nodes
 
 from kbtools.content.kinds import ParseContext
 from kbtools.content.macros import Macros, has_macros
+from kbtools.content.model import KindMeta
 from kbtools.diagnostics import Finding, error, warning
 
 if TYPE_CHECKING:
@@ -33,12 +34,24 @@ class Placeholder:
 
 
 @dataclass(frozen=True, slots=True)
-class ScriptMeta:
+class ScriptMeta(KindMeta):
     channel: str | None
     situation: str | None
     tone: str | None
     use_when: str | None
     placeholders: Mapping[str, Placeholder] = field(default_factory=dict)
+
+
+def placeholder_names(meta: KindMeta) -> tuple[str, ...]:
+    """The placeholders a script declares: names its body may use besides the facts."""
+    return tuple(meta.placeholders) if isinstance(meta, ScriptMeta) else ()
+
+
+def summary(meta: KindMeta) -> list[str]:
+    """When to use the script: its use-when and situation (indexed for search)."""
+    if not isinstance(meta, ScriptMeta):
+        return []
+    return [text for text in (meta.use_when, meta.situation) if text]
 
 
 def parse(ctx: ParseContext) -> ScriptMeta:
@@ -109,8 +122,8 @@ def validate(kb: KnowledgeBase) -> Iterator[Finding]:
     """
     facts = set(kb.macros.names)
     for article in kb.corpus.of_kind("script"):
-        meta = article.details
-        if not isinstance(meta, ScriptMeta):
+        meta = article.details_as(ScriptMeta)
+        if meta is None:
             continue
         for name, placeholder in meta.placeholders.items():
             if name in facts:
@@ -131,9 +144,10 @@ def validate(kb: KnowledgeBase) -> Iterator[Finding]:
 def _guard_translation(kb: KnowledgeBase, article: Article, meta: ScriptMeta,
                        used: dict[str, int]) -> Iterator[Finding]:
     source = kb.corpus.get(article.source or "")
-    if source is None or not isinstance(source.details, ScriptMeta):
+    source_meta = source.details_as(ScriptMeta) if source is not None else None
+    if source is None or source_meta is None:
         return
-    declared, expected = meta.placeholders, source.details.placeholders
+    declared, expected = meta.placeholders, source_meta.placeholders
     where = article.line_of("placeholders") if "placeholders" in article.lines \
         else article.line_of("title")
     for name in sorted(set(expected) - set(declared)):

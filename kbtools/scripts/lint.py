@@ -23,8 +23,9 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding, FindingCounts, sort_findings
 from kbtools.errors import NotFoundError, UsageError
+from kbtools.scripts.kind import ScriptMeta
 from kbtools.scripts.replies import script_info
-from kbtools.scripts.tone import LINTED_KINDS, Rule, rules_of
+from kbtools.scripts.tone import Rule, rules_of
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def lint(kb: KnowledgeBase, paths: Iterable[str | Path] = ()) -> LintReport:
 
 def select_articles(kb: KnowledgeBase, paths: Iterable[str | Path] = ()) -> list[Article]:
     """The lintable articles under ``paths`` (see :func:`lint`)."""
-    lintable = [a for a in kb.corpus.articles if a.kind in LINTED_KINDS]
+    linted = kb.kinds.linted
+    lintable = [a for a in kb.corpus.articles if a.kind in linted]
     wanted = [_relative(kb, p) for p in paths]
     if not wanted:
         return lintable
@@ -75,9 +77,9 @@ def select_articles(kb: KnowledgeBase, paths: Iterable[str | Path] = ()) -> list
             article = kb.corpus.get(target)
             if article is None:
                 raise NotFoundError(f"{target}: no such article")
-            if article.kind not in LINTED_KINDS:
-                raise UsageError(f"{target} is a {article.kind}; kb lint checks answer scripts "
-                                 "and FAQ entries")
+            if article.kind not in linted:
+                checked = ", ".join(kb.kinds[k].title.lower() for k in linted)
+                raise UsageError(f"{target} is a {article.kind}; kb lint checks {checked}")
             chosen[target] = article
         else:
             if not (kb.root / target).is_dir():
@@ -100,7 +102,7 @@ def _relative(kb: KnowledgeBase, path: str | Path) -> str:
 def lint_article(kb: KnowledgeBase, article: Article, rules: Iterable[Rule]) -> list[Finding]:
     """Findings of every rule that applies to ``article``."""
     situation = channel = None
-    if article.kind == "script":
+    if article.details_as(ScriptMeta) is not None:
         info = script_info(kb, article)
         situation, channel = info.situation, info.channel
     applicable = [r for r in rules

@@ -58,13 +58,12 @@ class ScriptInfo:
 def script_info(kb: KnowledgeBase, article: Article) -> ScriptInfo:
     """Metadata of ``article`` (a script); a translation takes channel, situation, tone and
     use-when from its source when it does not declare them."""
-    meta = article.details if isinstance(article.details, ScriptMeta) else ScriptMeta(
-        None, None, None, None)
+    meta = article.details_as(ScriptMeta) or ScriptMeta(None, None, None, None)
     base = meta
     if article.is_translation:
         source = kb.corpus.get(article.source or "")
-        if source is not None and isinstance(source.details, ScriptMeta):
-            base = source.details
+        if source is not None:
+            base = source.details_as(ScriptMeta) or base
     return ScriptInfo(article, meta, meta.channel or base.channel,
                       meta.situation or base.situation, meta.tone or base.tone,
                       meta.use_when or base.use_when)

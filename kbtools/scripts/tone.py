@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kbtools.content.kinds import ParseContext
+from kbtools.content.model import KindMeta
 from kbtools.diagnostics import Finding, Severity, error, warning
+from kbtools.scripts.kind import CHANNELS, ScriptMeta
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
@@ -37,7 +39,6 @@ FIELDS = frozenset({"rules"})
 RULE_KINDS = ("existence", "substitution", "occurrence")
 SCOPES = ("text", "sentence", "line")
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING}
-LINTED_KINDS = ("script", "faq")
 FILTERS = ("kinds", "situations", "channels", "langs")
 _COMMON = {"id", "kind", "level", "message", "ignorecase", "applies_to"}
 _KEYS = {
@@ -50,9 +51,10 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
 @dataclass(frozen=True, slots=True)
 class AppliesTo:
-    """Which articles a rule checks; an empty filter matches everything."""
+    """Which articles a rule checks; an empty filter matches everything (every kind that
+    ``kb lint`` checks, for ``kinds``)."""
 
-    kinds: frozenset[str] = frozenset(LINTED_KINDS)
+    kinds: frozenset[str] = frozenset()
     situations: frozenset[str] = frozenset()
     channels: frozenset[str] = frozenset()
     langs: frozenset[str] = frozenset()
@@ -63,7 +65,7 @@ class AppliesTo:
 
         A filter on situations or channels never matches an article that has none (an FAQ).
         """
-        return (kind in self.kinds
+        return ((not self.kinds or kind in self.kinds)
                 and (not self.langs or lang in self.langs)
                 and (not self.situations or situation in self.situations)
                 and (not self.channels or channel in self.channels))
@@ -99,7 +101,7 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
-class ToneMeta:
+class ToneMeta(KindMeta):
     """A tone article's typed metadata: its valid rules (bad ones are findings)."""
 
     rules: tuple[Rule, ...] = ()
@@ -268,10 +270,11 @@ class _RuleParser:
                 self.bad(sub, "tone.rule-applies", f"{key} must be a list of names, got {value!r}")
                 continue
             values[key] = frozenset(value)
-        unknown = values.get("kinds", frozenset()) - set(LINTED_KINDS)
+        linted = self.ctx.kinds.linted
+        unknown = values.get("kinds", frozenset()) - set(linted)
         if unknown:
             self.bad("applies_to.kinds", "tone.rule-applies",
-                     f"kb lint checks only {', '.join(LINTED_KINDS)}, not {', '.join(sorted(unknown))}")
+                     f"kb lint checks only {', '.join(linted)}, not {', '.join(sorted(unknown))}")
         return AppliesTo(**values)
 
 
@@ -292,15 +295,14 @@ def rules_of(kb: KnowledgeBase) -> list[Rule]:
     """Every valid rule of every tone article (sources first, in path order)."""
     found: list[Rule] = []
     for article in kb.corpus.of_kind("tone"):
-        if isinstance(article.details, ToneMeta):
-            found.extend(article.details.rules)
+        meta = article.details_as(ToneMeta)
+        if meta is not None:
+            found.extend(meta.rules)
     return found
 
 
 def validate(kb: KnowledgeBase) -> Iterator[Finding]:
     """Rule ids unique across the KB; languages, channels and situations that exist."""
-    from kbtools.scripts.kind import CHANNELS
-
     seen: dict[str, Rule] = {}
     languages = set(kb.config.languages)
     situations = _situations(kb)
@@ -327,8 +329,8 @@ def validate(kb: KnowledgeBase) -> Iterator[Finding]:
 def _situations(kb: KnowledgeBase) -> set[str]:
     found = set()
     for article in kb.corpus.of_kind("script"):
-        situation = getattr(article.details, "situation", None)
-        if situation:
-            found.add(situation)
+        meta = article.details_as(ScriptMeta)
+        if meta is not None and meta.situation:
+            found.add(meta.situation)
     return found
 

@@ -11,13 +11,11 @@ This package is the only place that imports Whoosh. Front-ends use:
 
 from __future__ import annotations
 
-import threading
-import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbtools import clock
-from kbtools.content.config import KINDS, Config, load_config
+from kbtools.content.config import Config, load_config
 from kbtools.content.knowledge_base import open_kb
 from kbtools.errors import BusyError, UsageError
 from kbtools.search import querylog, snapshot
@@ -37,6 +35,7 @@ from kbtools.search.schema import schema_key
 from kbtools.search.store import IndexStore
 
 if TYPE_CHECKING:
+    from kbtools.content.kinds import Registry
     from kbtools.content.knowledge_base import KnowledgeBase
 
 __all__ = ["search", "search_root", "update_index", "ensure_index", "engine_for", "scope_for", "gaps",
@@ -46,38 +45,30 @@ __all__ = ["search", "search_root", "update_index", "ensure_index", "engine_for"
 
 MAX_LIMIT = 100
 
-_ENGINES: dict[tuple, Engine] = {}
-_CHECKED: dict[int, tuple[weakref.ref, str]] = {}
-_LOCK = threading.Lock()
-
-
 def engine_for(kb: KnowledgeBase) -> Engine:
-    """The (cached) engine for ``kb``'s folder."""
-    return _engine(kb.config)
+    """The engine for ``kb``'s folder, kept on ``kb`` (the server's threads share it)."""
+    return kb.memo.get("search.engine", lambda: _engine(kb.config))
 
 
 def _engine(config: Config) -> Engine:
-    key = (str(config.root), config.state_dir, config.synonyms_file)
-    with _LOCK:
-        engine = _ENGINES.get(key)
-        if engine is None:
-            engine = _ENGINES[key] = Engine(config.root, config.state_dir, config.synonyms_file)
-        return engine
+    return Engine(config.root, config.state_dir, config.synonyms_file)
 
 
 def scope_for(kb: KnowledgeBase, *, lang: str | None = None, kinds: tuple[str, ...] = (),
               public: bool = False) -> Scope:
     """Validate the options against ``kb``; raises :class:`UsageError` naming the bad one."""
-    return _scope(kb.config, lang, kinds, public)
+    return _scope(kb.config, kb.kinds, lang, kinds, public)
 
 
-def _scope(config: Config, lang: str | None, kinds: tuple[str, ...], public: bool) -> Scope:
+def _scope(config: Config, registry: Registry, lang: str | None, kinds: tuple[str, ...],
+           public: bool) -> Scope:
     if lang is not None and lang not in config.languages:
         raise UsageError(f"unknown language {lang!r} (this knowledge base has "
                          f"{', '.join(config.languages)})")
-    unknown = [k for k in kinds if k not in KINDS]
+    unknown = [k for k in kinds if k not in registry]
     if unknown:
-        raise UsageError(f"unknown kind {', '.join(unknown)} (expected {', '.join(KINDS)})")
+        raise UsageError(f"unknown kind {', '.join(unknown)} "
+                         f"(expected {', '.join(registry.names)})")
     return Scope(config.languages, lang, tuple(kinds), public)
 
 
@@ -90,8 +81,7 @@ def ensure_index(kb: KnowledgeBase, *, progress: Progress | None = None,
     """
     store = store_for(kb)
     generation = store.current_name()
-    seen = _CHECKED.get(id(kb))
-    if seen and seen[0]() is kb and seen[1] == generation:
+    if generation is not None and kb.memo.peek("search.checked") == generation:
         return
     stale_stats = files is not None and (
         store.current() is None or store.current().manifest().files != files)
@@ -102,7 +92,7 @@ def ensure_index(kb: KnowledgeBase, *, progress: Progress | None = None,
         except BusyError:
             if store.current() is None:
                 raise
-    _CHECKED[id(kb)] = (weakref.ref(kb), store.current_name() or "")
+    kb.memo.set("search.checked", store.current_name())
 
 
 def search(kb: KnowledgeBase, query: str, *, lang: str | None = None,
@@ -121,17 +111,18 @@ def search(kb: KnowledgeBase, query: str, *, lang: str | None = None,
     return engine_for(kb).search(query, scope, limit=limit, today=clock.today())
 
 
-def search_root(root: Path | str, query: str, *, lang: str | None = None,
+def search_root(root: Path | str, registry: Registry, query: str, *, lang: str | None = None,
                 kinds: tuple[str, ...] = (), public: bool = False, limit: int = 10,
                 progress: Progress | None = None) -> SearchResults:
-    """:func:`search` for the KB at ``root``, without loading it when nothing changed.
+    """:func:`search` for the KB at ``root`` (with the kinds of ``registry``), without
+    loading it when nothing changed.
 
     One ``stat`` per file is compared with the snapshot saved when the index was built; when
     all match, the query runs on the index at once (what makes ``kb search`` fast on a large
     KB). Otherwise the KB is loaded and the index updated first, as :func:`search` does.
     """
     config = load_config(Path(root))
-    scope = _scope(config, lang, kinds, public)
+    scope = _scope(config, registry, lang, kinds, public)
     limit = max(0, min(int(limit), MAX_LIMIT))
     files = snapshot.take(config)
     current = IndexStore(config.root / config.state_dir).current()
@@ -139,6 +130,6 @@ def search_root(root: Path | str, query: str, *, lang: str | None = None,
         manifest = current.manifest()
         if manifest.files == files and manifest.schema == schema_key(config.languages):
             return _engine(config).search(query, scope, limit=limit, today=clock.today())
-    kb = open_kb(config.root)
+    kb = open_kb(config.root, registry)
     ensure_index(kb, progress=progress, files=files)
     return engine_for(kb).search(query, scope, limit=limit, today=clock.today())

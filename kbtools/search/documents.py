@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
     from kbtools.content.model import Article
 
-_SUMMARY_ATTRS = ("triggers", "use_when", "situation", "summary", "description")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +52,10 @@ def page_url(article: Article, default_language: str) -> str:
     return f"/{prefix}{url}"
 
 
-def summary_text(article: Article) -> str:
-    """Tags and the kind's "when to use this" fields (playbook triggers, script use_when)."""
+def summary_text(kb: KnowledgeBase, article: Article) -> str:
+    """Tags and the kind's "when to use this" texts (playbook triggers, script use_when)."""
     parts = [str(tag).replace("-", " ").replace("_", " ") for tag in article.tags]
-    details = article.details
-    for attr in _SUMMARY_ATTRS:
-        value = getattr(details, attr, None) if details is not None else None
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, Iterable) and not isinstance(value, (bytes, dict)):
-            parts.extend(str(v) for v in value if isinstance(v, str))
+    parts.extend(kb.kinds.summary(article))
     return "\n".join(parts)
 
 
@@ -71,10 +63,10 @@ def fingerprint(kb: KnowledgeBase, article: Article, today: date | None = None) 
     """A short hash of everything the article's document is made from (on ``today``, by
     default the clock's)."""
     source = kb.corpus.get(article.source) if article.source else None
-    state = review_state(article, kb.config, today or clock.today())
+    state = review_state(article, kb, today or clock.today())
     raw = json.dumps([
         article.content_hash, article.title, article.kind, article.lang, article.audience,
-        article.owner, list(article.tags), str(state.due), summary_text(article),
+        article.owner, list(article.tags), str(state.due), summary_text(kb, article),
         source.content_hash if source else None,
         article.pin.source_hash if article.pin else None,
         bool(article.pin and article.pin.machine),
@@ -98,9 +90,9 @@ def prepare(kb: KnowledgeBase, article: Article, fp: str) -> Prepared:
     # Public pages render with the public sandbox: internal facts can never reach a public
     # snippet, even when an author used one by mistake.
     rendered = plain_text(kb, article, public=article.is_public)
-    summary = summary_text(article)
+    summary = summary_text(kb, article)
     source = kb.corpus.get(article.source) if article.source else None
-    state = review_state(article, kb.config, clock.today())
+    state = review_state(article, kb, clock.today())
     default = kb.config.default_language
     title_text = article.title
     fields = {

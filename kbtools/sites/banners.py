@@ -96,7 +96,7 @@ def page_banners(kb: KnowledgeBase, article: Article, *, reader_lang: str, inter
         if article.pin is not None and article.pin.machine:
             found.append(_banner("machine", "info", text["machine"]))
     if internal:
-        state = review_state(article, kb.config, today)
+        state = review_state(article, kb, today)
         if state.overdue:
             owner = kb.owners.responsible(article.owner) or article.owner
             name = kb.owners.display(owner) if owner else "—"

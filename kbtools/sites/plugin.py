@@ -57,7 +57,7 @@ class KBPlugin(BasePlugin[KBConfig]):
     # -- configuration ------------------------------------------------------------------
     def on_config(self, config):
         if self.context is None:  # a plain `mkdocs build`: stage the site ourselves
-            from kbtools.content.knowledge_base import open_kb
+            from kbtools.registry import open_kb
 
             kb = open_kb(Path(config.config_file_path).parent)
             name = (self.config.public_site_name if self.config.site == "public" else None)

@@ -11,7 +11,6 @@ import posixpath
 import re
 from datetime import date
 
-from kbtools.content import pages
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import links
 from kbtools.content.model import Article
@@ -44,13 +43,8 @@ def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, s
 
 
 def body_of(kb: KnowledgeBase, article: Article, text: str) -> str:
-    """The kind's page body (``kbtools.pages.RENDERERS``); answer scripts without a renderer
-    are wrapped in a box with a copy button, so agents can always copy the reply."""
-    if article.kind in pages.RENDERERS:
-        return pages.render_body(kb, article, text)
-    if article.kind == "script":
-        return copy_box(text)
-    return text
+    """The kind's page body (its registered renderer; the text itself for kinds without)."""
+    return kb.kinds.render_body(kb, article, text)
 
 
 def copy_box(markdown: str, label: str = "") -> str:
@@ -114,11 +108,10 @@ def map_links(staged: StagedSite, article: Article, src_uri: str, text: str) -> 
 
 
 def _placeholders(kb: KnowledgeBase, article: Article) -> dict[str, str] | None:
-    """Answer-script placeholders render as themselves (``{{ amount }}``) for the agent."""
-    if article.kind != "script":
-        return None
-    names: set[str] = set()
-    for item in (article, kb.corpus.get(article.source) if article.source else None):
-        details = getattr(item, "details", None)
-        names.update(getattr(details, "placeholders", {}) or {})
-    return {name: "{{ " + name + " }}" for name in names}
+    """Names the kind declares (answer-script placeholders, the source's too for a
+    translation) render as themselves (``{{ amount }}``) for the agent."""
+    names = set(kb.kinds.macro_names(article))
+    source = kb.corpus.get(article.source) if article.source else None
+    if source is not None:
+        names.update(kb.kinds.macro_names(source))
+    return {name: "{{ " + name + " }}" for name in names} if names else None

@@ -20,7 +20,6 @@ import yaml
 import kbtools.sites.indexes as indexes
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
-from kbtools.content.pages import generated_pages
 from kbtools.sites.selection import Selection
 from kbtools.sites.site import Site, site_path
 
@@ -81,7 +80,7 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         _write_page(docs_dir / src, title, article.tags, article.body)
     for asset in selection.assets:
         _link(kb.root / asset, docs_dir / site_path(asset))
-    for page in generated_pages(kb):
+    for page in kb.kinds.generated_pages(kb):
         if site.public and page.audience != "public":
             continue
         title = _plain(page.title) if site.public else page.title

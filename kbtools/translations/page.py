@@ -5,15 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kbtools.content.pages import GeneratedPage
+from kbtools.translations.report import TranslationReport, TranslationStatus, translation_report
 from kbtools.translations.verdicts import STATUSES
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
-    from kbtools.translations.report import TranslationReport, TranslationStatus
 
 FOLDER = "reports/translations"
 _BADGE = {"current": "✅ current", "outdated": "⚠️ outdated", "missing": "➖ missing",
           "orphaned": "🗑️ orphaned", "untracked": "❔ untracked"}
+
+
+def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
+    """The internal site's translation status pages: one per language."""
+    return status_pages(kb, translation_report(kb))
 
 
 def status_pages(kb: KnowledgeBase, report: TranslationReport) -> list[GeneratedPage]:

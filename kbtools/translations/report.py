@@ -18,7 +18,6 @@ from kbtools.content import frontmatter
 from kbtools.content.corpus import CONTENT_ROOTS
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article, content_hash
-from kbtools.content.pages import GeneratedPage
 from kbtools.errors import NotFoundError, UsageError
 from kbtools.git import History, changed_lines, diff_to_worktree, load_history, read_blobs
 from kbtools.translations.verdicts import (
@@ -347,10 +346,3 @@ def mark_current(kb: KnowledgeBase, paths, history: History | None = None) -> li
     for file, text, _ in edits:
         write_text(file, text)
     return [pinned for *_, pinned in edits]
-
-
-def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
-    """The internal site's translation status pages: one per language."""
-    from kbtools.translations.page import status_pages
-
-    return status_pages(kb, translation_report(kb))
