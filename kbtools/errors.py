@@ -1,22 +1,45 @@
-"""The exceptions kbtools raises. Only front-ends turn them into exit codes or HTTP statuses."""
+"""The exceptions kbtools raises. Only front-ends turn them into exit codes or HTTP statuses.
+
+An error may carry ``findings`` (each problem at its ``path:line``): a settings file with three
+bad keys raises once, with all three.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from kbtools.diagnostics import Finding
+
 
 class KBError(Exception):
-    """Base class for every error kbtools raises on purpose."""
+    """Base class for every error kbtools raises on purpose.
+
+    ``message`` says what could not be done; ``findings`` (possibly empty) say why, each at its
+    location. ``str()`` gives both, one finding a line.
+    """
+
+    def __init__(self, message: str, findings: Iterable[Finding] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.findings: list[Finding] = list(findings or [])
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *(f.format() for f in self.findings)])
 
 
 class ConfigError(KBError):
-    """A settings file (kb.yml, owners.yml, macros data) cannot be used as it is."""
+    """A settings file (kb.yml, owners.yml, synonyms.yml, macros data) cannot be used as it is."""
+
+    @classmethod
+    def of(cls, path: str, findings: Iterable[Finding]) -> ConfigError:
+        """The error for settings file ``path`` with these problems (at least one)."""
+        findings = list(findings)
+        problems = "its problem is" if len(findings) == 1 else f"its {len(findings)} problems are"
+        return cls(f"{path} cannot be used until {problems} fixed", findings)
 
 
 class ContentError(KBError):
     """Content is too broken for the requested job (the findings say why)."""
-
-    def __init__(self, message: str, findings: list | None = None) -> None:
-        super().__init__(message)
-        self.findings = list(findings or [])
 
 
 class NotFoundError(KBError):

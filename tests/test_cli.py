@@ -53,11 +53,15 @@ def test_json_output(tmp_path):
         "message": "invalid date 'someday' for reviewed: expected YYYY-MM-DD"}]}
 
 
-def test_unusable_settings_exit_2_with_one_line(tmp_path):
+def test_unusable_settings_exit_2_with_the_finding_and_one_error_line(tmp_path):
     make_kb(tmp_path, {"kb.yml": "langauges: [en]\n"})
     result = run("--root", str(tmp_path), "check")
     assert result.exit_code == 2
-    assert result.stderr.startswith("kb: error: kb.yml:1: unknown setting 'langauges'")
+    # unified format: the finding at its line, then one `kb: error:` line
+    assert result.stderr.startswith("kb.yml:1: error: unknown setting 'langauges'")
+    assert result.stderr.splitlines()[-1] == (
+        "kb: error: kb.yml cannot be used until its problem is fixed")
+    assert len(result.stderr.splitlines()) == 2 and result.stdout == ""
     assert "Traceback" not in result.output
 
 

@@ -1,4 +1,5 @@
-"""Every kb command has --help and is documented in the README (sqlite-utils' test_docs)."""
+"""Every kb command has --help and is documented in the README, with its --format option
+(sqlite-utils' test_docs)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
+from kbtools.diagnostics import FORMATS
 from tests.support import REPO
 
 
@@ -39,3 +41,42 @@ def test_command_has_help(command):
 def test_command_is_documented_in_readme(command):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"kb {' '.join(command)}" in readme, f"README.md does not document `kb {' '.join(command)}`"
+
+
+def command_object(command: tuple[str, ...]) -> click.Command:
+    found: click.Command = main
+    for name in command:
+        found = found.get_command(click.Context(found), name)
+    return found
+
+
+def format_option(command: tuple[str, ...]) -> click.Option | None:
+    return next((p for p in command_object(command).params
+                 if isinstance(p, click.Option) and "--format" in p.opts), None)
+
+
+FORMAT_COMMANDS = [c for c in COMMANDS if format_option(c) is not None]
+FINDINGS_COMMANDS = [("check",), ("lint",), ("build",), ("path",), ("stale",)]
+
+
+@pytest.mark.parametrize("command", FINDINGS_COMMANDS, ids=" ".join)
+def test_commands_that_report_findings_take_the_one_format_option(command):
+    option = format_option(command)
+    assert option is not None, f"kb {' '.join(command)} has no --format"
+    assert tuple(option.type.choices) == FORMATS
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert "--format [text|json|github]" in result.output
+
+
+@pytest.mark.parametrize("command", FORMAT_COMMANDS, ids=" ".join)
+def test_format_option_is_documented_in_readme(command):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    name = f"kb {' '.join(command)}"
+    assert any(name in line and "--format" in line for line in readme.splitlines()), (
+        f"README.md shows no `{name} ... --format` example")
+    choices = tuple(format_option(command).type.choices)
+    if choices == FORMATS:
+        assert "--format text|json|github" in readme
+    else:
+        for choice in choices:
+            assert f"--format {choice}" in readme, f"README.md does not show {name} --format {choice}"

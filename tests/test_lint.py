@@ -100,13 +100,13 @@ def test_existence_english_and_russian(tmp_path):
     found = run_lint(tmp_path, {"docs/scripts/en.md": script(en),
                                 "docs/scripts/en.ru.md": ru("Здравствуйте.\n\nХа-ха, бывает.\n")})
     assert found == [
-        f"docs/scripts/en.md:11:1: no-jokes: No jokes when the customer is worried. "
-        f"(found 'Haha') [error, rule from {SRC}]",
-        f"docs/scripts/en.md:11:23: no-jokes: No jokes when the customer is worried. "
-        f"(found ':)') [error, rule from {SRC}]",
+        f"docs/scripts/en.md:11:1: error: No jokes when the customer is worried. "
+        f"(found 'Haha'; rule from {SRC}) [lint.no-jokes]",
+        f"docs/scripts/en.md:11:23: error: No jokes when the customer is worried. "
+        f"(found ':)'; rule from {SRC}) [lint.no-jokes]",
         # the translation has its source's situation, so the rule reaches it too
-        f"docs/scripts/en.ru.md:9:1: no-jokes: No jokes when the customer is worried. "
-        f"(found 'Ха-ха') [error, rule from {SRC}]",
+        f"docs/scripts/en.ru.md:9:1: error: No jokes when the customer is worried. "
+        f"(found 'Ха-ха'; rule from {SRC}) [lint.no-jokes]",
     ]
 
 
@@ -117,12 +117,13 @@ def test_substitution_english_and_russian(tmp_path):
         "docs/scripts/en.ru.md": ru("Здравствуйте.\n\nК сожалению, платёж\nне прошёл.\n"),
     })
     assert found == [
-        f"docs/scripts/en.md:11:10: filler: Remove filler words. "
-        f"(use 'we could not' instead of 'you failed to') [warning, rule from {SRC}]",
-        f"docs/scripts/en.md:12:1: filler: Remove filler words. (remove 'Just') "
-        f"[warning, rule from {SRC}]",
-        f"docs/scripts/en.ru.md:9:1: ru-unfortunately: Извиняйтесь от первого лица. "
-        f"(use 'мне жаль, но' instead of 'К сожалению') [warning, rule from {SRC}]",
+        f"docs/scripts/en.md:11:10: warning: Remove filler words. "
+        f"(use 'we could not' instead of 'you failed to'; rule from {SRC}) [lint.filler]",
+        f"docs/scripts/en.md:12:1: warning: Remove filler words. (remove 'Just'; "
+        f"rule from {SRC}) [lint.filler]",
+        f"docs/scripts/en.ru.md:9:1: warning: Извиняйтесь от первого лица. "
+        f"(use 'мне жаль, но' instead of 'К сожалению'; rule from {SRC}) "
+        f"[lint.ru-unfortunately]",
     ]
 
 
@@ -139,10 +140,10 @@ def test_occurrence_min_in_text_scope_english_and_russian(tmp_path):
         "docs/scripts/ok.ru.md": ru("Добрый день.\n"),
     })
     assert found == [
-        f"docs/scripts/en.md:9:1: greeting: Start with a greeting. (found 0, expected at "
-        f"least 1) [error, rule from {SRC}]",
-        f"docs/scripts/en.ru.md:7:1: greeting: Start with a greeting. (found 0, expected at "
-        f"least 1) [error, rule from {SRC}]",
+        f"docs/scripts/en.md:9:1: error: Start with a greeting. (found 0, expected at "
+        f"least 1; rule from {SRC}) [lint.greeting]",
+        f"docs/scripts/en.ru.md:7:1: error: Start with a greeting. (found 0, expected at "
+        f"least 1; rule from {SRC}) [lint.greeting]",
     ]
 
 
@@ -151,8 +152,8 @@ def test_occurrence_max_points_at_the_first_one_too_many(tmp_path):
     found = run_lint(tmp_path, {"docs/scripts/bang.md": script(body),
                                 "docs/scripts/chat.md": script(body, channel="chat")})
     # the channel filter leaves the chat script alone
-    assert found == [f"docs/scripts/bang.md:9:23: no-bang: No exclamation marks here. "
-                     f"(found 2, expected at most 0) [error, rule from {SRC}]"]
+    assert found == [f"docs/scripts/bang.md:9:23: error: No exclamation marks here. "
+                     f"(found 2, expected at most 0; rule from {SRC}) [lint.no-bang]"]
 
 
 def test_occurrence_sentence_scope_english_and_russian(tmp_path):
@@ -163,10 +164,10 @@ def test_occurrence_sentence_scope_english_and_russian(tmp_path):
     found = run_lint(tmp_path, {"docs/scripts/long.md": script(en, situation="long-talk"),
                                 "docs/scripts/long.ru.md": ru(ru_body)})
     assert found == [
-        f"docs/scripts/long.md:11:29: short-sentences: Keep sentences short. (found 8, "
-        f"expected at most 6) [warning, rule from {SRC}]",
-        f"docs/scripts/long.ru.md:9:31: short-sentences: Keep sentences short. (found 8, "
-        f"expected at most 6) [warning, rule from {SRC}]",
+        f"docs/scripts/long.md:11:29: warning: Keep sentences short. (found 8, "
+        f"expected at most 6; rule from {SRC}) [lint.short-sentences]",
+        f"docs/scripts/long.ru.md:9:31: warning: Keep sentences short. (found 8, "
+        f"expected at most 6; rule from {SRC}) [lint.short-sentences]",
     ]
 
 
@@ -176,8 +177,8 @@ def test_occurrence_line_scope_on_an_faq(tmp_path):
            "Эта строка содержит ровно десять слов и потому слишком длинная.\n")
     found = run_lint(tmp_path, {"docs/faq/why.md": faq})
     # FAQ entries have no situation: the situation-bound rules never apply to them
-    assert found == [f"docs/faq/why.md:8:56: short-lines: Keep lines short. (found 10, "
-                     f"expected at most 9) [warning, rule from {SRC}]"]
+    assert found == [f"docs/faq/why.md:8:56: warning: Keep lines short. (found 10, "
+                     f"expected at most 9; rule from {SRC}) [lint.short-lines]"]
 
 
 def test_prose_blanks_code_macros_links_and_admonition_markers():
@@ -219,10 +220,10 @@ def test_cli_output_json_and_exit_codes(tmp_path):
     result = runner.invoke(main, ["--root", str(tmp_path), "lint"])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        f"docs/scripts/bad.md:9:1: greeting: Start with a greeting. (found 0, expected at "
-        f"least 1) [error, rule from {SRC}]",
-        f"docs/scripts/warn.md:11:1: filler: Remove filler words. (remove 'Just') "
-        f"[warning, rule from {SRC}]",
+        f"docs/scripts/bad.md:9:1: error: Start with a greeting. (found 0, expected at "
+        f"least 1; rule from {SRC}) [lint.greeting]",
+        f"docs/scripts/warn.md:11:1: warning: Remove filler words. (remove 'Just'; "
+        f"rule from {SRC}) [lint.filler]",
     ]
     assert "1 error(s), 1 warning(s) in 2 article(s), 7 rule(s)" in result.stderr
     only_warning = runner.invoke(main, ["--root", str(tmp_path), "lint",
@@ -231,8 +232,8 @@ def test_cli_output_json_and_exit_codes(tmp_path):
     data = json.loads(runner.invoke(main, ["--root", str(tmp_path), "lint", "--json"]).stdout)
     assert data["errors"] == 1 and data["checked"] == 2
     assert data["findings"][0] == {
-        "path": "docs/scripts/bad.md", "line": 9, "col": 1, "code": "greeting",
-        "message": "Start with a greeting. (found 0, expected at least 1)",
+        "path": "docs/scripts/bad.md", "line": 9, "col": 1, "code": "lint.greeting",
+        "message": f"Start with a greeting. (found 0, expected at least 1; rule from {SRC})",
         "severity": "error", "source": SRC}
     missing = runner.invoke(main, ["--root", str(tmp_path), "lint", "docs/nope.md"])
     assert missing.exit_code == 2 and "no such article" in missing.stderr

@@ -6,7 +6,7 @@ import re
 
 from kbtools.content.check import check
 from kbtools.registry import open_kb
-from kbtools.scripts.lint import format_finding, lint
+from kbtools.scripts.lint import lint
 from kbtools.scripts.tone import Rule, rules_of
 from tests.support import make_kb
 
@@ -138,8 +138,8 @@ def test_lint_reports_bad_rules_too_and_keeps_the_good_ones(tmp_path):
         "docs/faq/f.md": "---\ntitle: F\nowner: ann\n---\nlol\n",
     })
     report = lint(open_kb(tmp_path))
-    lines = [format_finding(f) for f in report.findings]
+    lines = [f.format() for f in report.findings]
     assert report.errors == 1 and report.rules == 1
-    assert lines[0] == ("docs/faq/f.md:5:1: good: No lol. (found 'lol') "
-                        "[warning, rule from docs/tone/t.md]")
+    assert lines[0] == ("docs/faq/f.md:5:1: warning: No lol. (found 'lol'; rule from "
+                        "docs/tone/t.md) [lint.good]")
     assert lines[1].startswith("docs/tone/t.md:8: error: rule 'bad': bad regular expression")

@@ -11,7 +11,7 @@ from kbtools.content.config import load_config
 from kbtools.content.durations import Cadence
 from kbtools.content.model import content_hash
 from kbtools.errors import ConfigError
-from kbtools.registry import open_kb
+from kbtools.registry import DEFAULT, open_kb
 from tests.support import article, make_kb
 
 
@@ -197,8 +197,10 @@ def test_unknown_language_suffix_is_a_warning(tmp_path):
 
 def test_config_errors_name_file_and_line(tmp_path):
     make_kb(tmp_path, {"kb.yml": "languages: [en]\nreview_every:\n  faqs: 10d\n"})
-    with pytest.raises(ConfigError, match=r"kb.yml:3: unknown kind 'faqs'"):
-        load_config(tmp_path)
+    with pytest.raises(ConfigError, match=r"kb.yml:3: error: unknown kind 'faqs'") as caught:
+        load_config(tmp_path, DEFAULT.names)
+    assert [(f.path, f.line, f.code) for f in caught.value.findings] == [
+        ("kb.yml", 3, "config.unknown-kind")]
 
 
 def test_owners_file_problems_are_findings(tmp_path):

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.content.check import check
+from kbtools.content.frontmatter import EditError, set_front_matter
 from kbtools.content.model import content_hash
 from kbtools.registry import open_kb
 from kbtools.review.record import set_fields
@@ -68,6 +69,23 @@ def test_empty_value_and_bom_and_awkward_handles():
     # plain `no` would read back as false, so the handle is quoted
     assert result == ("\ufeff---\ntitle: A\nreviewed: 2026-11-23    # fill me\n"
                       "reviewed_by: \"no\"\nowner: ann\n---\n")
+
+
+def test_the_one_editor_sets_dotted_keys_in_block_and_flow_mappings():
+    """The editor kb review uses is the one translation pins use: nested keys, flow
+    mappings, empty parents and CRLF files keep every other byte."""
+    text = ("---\r\ntitle: A  # t\r\ntranslation: {machine: true}\r\nl10n:\r\nowner: ann\r\n"
+            "---\r\nBody\r\n")
+    result = set_front_matter(text, {"translation.source_hash": "abc123",
+                                     "translation.machine": False,
+                                     "l10n.sourceCommit": "0123abc", "extra.deep.key": "x y"})
+    assert result == ("---\r\ntitle: A  # t\r\ntranslation: {machine: false, source_hash: abc123}"
+                      "\r\nl10n:\r\n  sourceCommit: 0123abc\r\nowner: ann\r\nextra:\r\n"
+                      "  deep:\r\n    key: \"x y\"\r\n---\r\nBody\r\n")
+    with pytest.raises(EditError) as raised:
+        set_front_matter("---\ntitle: A\ntags: [a]\n---\n", {"tags.x": 1})
+    assert (raised.value.line, str(raised.value)) == (
+        3, "tags is not a mapping, so tags.x cannot be set; edit it by hand")
 
 
 def test_block_scalar_is_refused_with_its_line(tmp_path):

@@ -82,6 +82,24 @@ def test_links_from_docs_to_playbooks_follow_the_site_layout(tmp_path):
     assert "(playbooks/p.md#tiers)" in out and "(guide/g.md)" in out
 
 
+def test_strip_comments_hides_the_rest_after_an_unclosed_comment():
+    text = "Shown <!-- closed --> too\n\n```\n<!-- code\n```\n\nShown <!-- never closed\n\nsecret\n"
+    out = strip_comments(text)
+    assert out == "Shown  too\n\n```\n<!-- code\n```\n\nShown \n\n\n"
+
+
+def test_links_are_rewritten_where_their_targets_are_written(tmp_path):
+    body = ("[../playbooks/p.md](../playbooks/p.md) `[x](../playbooks/p.md)` [r][p]\n\n"
+            "[p]: ../playbooks/p.md#tiers\n")
+    root = make_kb(tmp_path, {"docs/index.md": article("Home", body),
+                              "playbooks/p.md": article("P", priority="P1")})
+    home = open_kb(root).corpus.get("docs/index.md")
+    staged = StagedSite(SITES["internal"], tmp_path, ("en",), {"index.md": home})
+    assert map_links(staged, home, "index.md", home.body) == (
+        "[../playbooks/p.md](playbooks/p.md) `[x](../playbooks/p.md)` [r][p]\n\n"
+        "[p]: playbooks/p.md#tiers\n")
+
+
 def test_copy_box_marks_the_reply_for_the_copy_button():
     assert copy_box("Hi there\n").startswith('<div class="kb-copy" data-kb-copy="" markdown="1">')
 

@@ -229,4 +229,4 @@ def test_credentials_in_kb_yml_are_refused(tmp_path):
                                  "  options:\n    api_key: abc\n"})
     result = run(tmp_path, "translations")
     assert result.exit_code == 2
-    assert "kb.yml:5: 'api_key' looks like a credential" in result.output
+    assert "kb.yml:5: error: 'api_key' looks like a credential" in result.output

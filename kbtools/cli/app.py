@@ -2,20 +2,28 @@
 
 Exit codes: 0 success, 1 the job ran and found problems (errors, or a --fail-on match),
 2 the job could not run (bad settings, bad options, missing files, a busy index).
+
+Findings are written by one emitter (:func:`kbtools.diagnostics.render`) in the format of the
+command's ``--format text|json|github``: a command's own findings on stdout with a count line
+on stderr; findings that stopped a command (an error's ``findings``) on stderr in text, on
+stdout as JSON or GitHub annotations, each time followed by ``kb: error: ...`` on stderr.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import pkgutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.diagnostics import FORMATS, Finding, github_annotation, render, summary
 from kbtools.errors import BusyError, ConfigError, KBError, NotFoundError, UsageError
 from kbtools.registry import open_kb
 
@@ -28,7 +36,8 @@ def _command_modules() -> list[str]:
 
 
 class KBGroup(click.Group):
-    """A group that turns kbtools errors into one clear line and an exit code.
+    """A group that turns kbtools errors into their findings (in the command's ``--format``),
+    one clear ``kb: error:`` line and an exit code.
 
     Commands load on demand: ``kb NAME`` imports only ``kbtools.cli.NAME`` (each command
     module is named after its command), so ``kb search`` does not pay for MkDocs' imports.
@@ -45,12 +54,12 @@ class KBGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (ConfigError, UsageError, NotFoundError, BusyError) as exc:
-            err_console().print(f"kb: error: {exc}", markup=False, highlight=False)
-            ctx.exit(EXIT_UNUSABLE)
         except KBError as exc:
-            err_console().print(f"kb: error: {exc}", markup=False, highlight=False)
-            ctx.exit(EXIT_PROBLEMS)
+            report_error(exc, getattr(ctx.obj, "format", "text"))
+            ctx.exit(EXIT_UNUSABLE if isinstance(exc, _UNUSABLE) else EXIT_PROBLEMS)
+
+
+_UNUSABLE = (ConfigError, UsageError, NotFoundError, BusyError)
 
 
 @click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -68,6 +77,8 @@ class State:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.format = "text"
+        """The running command's ``--format`` (errors are reported in it too)."""
         self._kb: KnowledgeBase | None = None
 
     def kb(self) -> KnowledgeBase:
@@ -102,3 +113,48 @@ def parse_list(value: str | None, allowed: tuple[str, ...], option: str) -> tupl
         raise UsageError(f"{option}: unknown value {', '.join(unknown)} "
                          f"(expected {', '.join(allowed)})")
     return items
+
+
+def output_format(*, what: str = "the findings"):
+    """Add ``--format text|json|github`` and ``--json`` (the same as ``--format json``) to a
+    command, which receives the choice as ``fmt``; errors it raises are reported in it too."""
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, fmt: str | None = None, as_json: bool = False, **kwargs):
+            if as_json and fmt not in (None, "json"):
+                raise UsageError(f"--json and --format {fmt} disagree: give one of them")
+            fmt = "json" if as_json else fmt or "text"
+            state = click.get_current_context().find_object(State)
+            if state is not None:
+                state.format = fmt
+            return func(*args, fmt=fmt, **kwargs)
+
+        wrapper = click.option(
+            "--format", "fmt", type=click.Choice(FORMATS), default=None,
+            help=f"Print {what} as text (default), JSON or GitHub Actions annotations.")(wrapper)
+        return click.option("--json", "as_json", is_flag=True,
+                            help="The same as --format json.")(wrapper)
+
+    return decorate
+
+
+def emit(findings: Iterable[Finding], fmt: str, *, report: dict | None = None,
+         scope: str = "", total: str | None = None) -> None:
+    """Write a command's findings in ``fmt`` on stdout (``report`` instead of the bare list
+    for JSON), and in text and github a count line on stderr: ``total`` if given, else
+    ``N error(s), M warning(s) in SCOPE``."""
+    findings = list(findings)
+    sys.stdout.write(render(findings, fmt, report=report))
+    if fmt != "json":
+        err_console().print(total or summary(findings, scope), highlight=False, markup=False)
+
+
+def report_error(exc: KBError, fmt: str) -> None:
+    """Say why a command stopped: the error's findings in ``fmt``, then ``kb: error: ...``."""
+    if fmt == "text":
+        sys.stderr.write(render(exc.findings, "text"))
+    elif exc.findings:
+        sys.stdout.write(render(exc.findings, fmt))
+    elif fmt == "github":
+        sys.stdout.write(github_annotation("error", exc.message, title="kb") + "\n")
+    err_console().print(f"kb: error: {exc.message}", markup=False, highlight=False)

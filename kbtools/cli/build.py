@@ -8,16 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from kbtools.cli.app import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    emit_json,
-    err_console,
-    main,
-    out_console,
-    pass_state,
-)
-from kbtools.errors import ContentError
+from kbtools.cli.app import EXIT_OK, emit_json, main, out_console, output_format, pass_state
 from kbtools.sites import SITES, build
 
 
@@ -25,32 +16,24 @@ from kbtools.sites import SITES, build
 @click.option("--only", type=click.Choice(list(SITES)), help="Build one site only.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to build into (default: the KB root, giving site/ and site-public/).")
-@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@output_format(what="the build report, or the problems that stopped it,")
 @pass_state
-def build_command(state, only: str | None, out: Path | None, as_json: bool) -> None:
+def build_command(state, only: str | None, out: Path | None, fmt: str) -> None:
     """Build the internal site (site/) and the public FAQ (site-public/) with MkDocs.
 
     The public site contains only `audience: public` articles. A site is not built (and its
     folder is left as it was) while `kb check` reports errors in its pages, a public page
-    links to an internal one, a macro fails, or MkDocs warns; each problem is printed as
-    PATH:LINE: SEVERITY: MESSAGE [CODE] and the exit code is 1.
+    links to an internal one, a macro fails, or MkDocs warns; each problem is printed once as
+    PATH:LINE: SEVERITY: MESSAGE [CODE] (or JSON, or GitHub annotations) and the exit code is 1.
     """
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # we print what it says
-    try:
-        report = build(state.kb(), (only,) if only else tuple(SITES), out=out)
-    except ContentError as exc:
-        for finding in exc.findings:
-            click.echo(finding.format())
-        for message in getattr(exc, "warnings", []):
-            click.echo(f"mkdocs: warning: {message}")
-        err_console().print(f"kb: error: {exc}", markup=False, highlight=False)
-        raise SystemExit(EXIT_PROBLEMS) from None
-    if as_json:
+    report = build(state.kb(), (only,) if only else tuple(SITES), out=out)
+    if fmt == "json":
         emit_json(report.to_dict())
-        raise SystemExit(EXIT_OK)
-    table = Table("site", "folder", "pages", "size", "seconds")
-    for site in report.sites:
-        table.add_row(site.site, str(site.out), str(site.pages), f"{site.bytes / 1e6:.1f} MB",
-                      f"{site.seconds:.1f}")
-    out_console().print(table)
+    elif fmt == "text":
+        table = Table("site", "folder", "pages", "size", "seconds")
+        for site in report.sites:
+            table.add_row(site.site, str(site.out), str(site.pages),
+                          f"{site.bytes / 1e6:.1f} MB", f"{site.seconds:.1f}")
+        out_console().print(table)
     raise SystemExit(EXIT_OK)

@@ -9,12 +9,14 @@ from rich.text import Text
 from kbtools.cli.app import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    emit,
     emit_json,
-    err_console,
     main,
     out_console,
+    output_format,
     pass_state,
 )
+from kbtools.errors import UsageError
 from kbtools.onboarding.kind import Quiz
 from kbtools.onboarding.page import format_minutes
 from kbtools.onboarding.views import LEVEL_TITLES, check_path, path_view, summaries
@@ -27,33 +29,32 @@ _FLAGS = {"overdue": "overdue for review", "outdated-translation": "outdated tra
 @click.argument("name", required=False)
 @click.option("--check", "check_only", is_flag=True,
               help="Report the path's problems (missing or stale steps, quizzes); exit 1 if any.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@output_format(what="the result (github: --check only)")
 @pass_state
-def path_command(state, name: str | None, check_only: bool, as_json: bool) -> None:
+def path_command(state, name: str | None, check_only: bool, fmt: str) -> None:
     """Show the onboarding path NAME (e.g. first-weeks): stages, steps, time, checkpoints.
 
     Without NAME, list every path by level. With --check, print each problem as
-    PATH:LINE: SEVERITY: MESSAGE [CODE] and exit 1 when there is any (stale steps included).
+    PATH:LINE: SEVERITY: MESSAGE [CODE] (or JSON, or GitHub annotations) and exit 1 when
+    there is any (stale steps included).
     """
+    if fmt == "github" and not (name and check_only):
+        raise UsageError("--format github reports problems: use it with NAME --check")
     kb = state.kb()
     if name is None:
         rows = summaries(kb)
-        if as_json:
+        if fmt == "json":
             emit_json([row.to_dict() for row in rows])
         else:
             _print_index(rows)
         raise SystemExit(EXIT_OK)
     if check_only:
         findings = check_path(kb, name)
-        if as_json:
-            emit_json({"findings": [f.to_dict() for f in findings]})
-        else:
-            for finding in findings:
-                click.echo(finding.format())
-            err_console().print(f"{len(findings)} problem(s) in {name}", highlight=False)
+        emit(findings, fmt, report={"findings": [f.to_dict() for f in findings]},
+             total=f"{len(findings)} problem(s) in {name}")
         raise SystemExit(EXIT_PROBLEMS if findings else EXIT_OK)
     view = path_view(kb, name)
-    if as_json:
+    if fmt == "json":
         emit_json(view.to_dict())
     else:
         _print_view(view)

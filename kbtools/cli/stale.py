@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.markup import escape
 from rich.table import Table
@@ -13,10 +15,12 @@ from kbtools.cli.app import (
     err_console,
     main,
     out_console,
+    output_format,
     parse_list,
     pass_state,
 )
 from kbtools.content.owners import Owners
+from kbtools.diagnostics import render
 from kbtools.review.linkcheck import ExternalSettings
 from kbtools.review.stale import REASONS, Entry, StaleReport, stale_report
 
@@ -26,30 +30,36 @@ from kbtools.review.stale import REASONS, Entry, StaleReport, stale_report
 @click.option("--owner", metavar="HANDLE", help="Only articles this person or team answers for.")
 @click.option("--kind", metavar="KIND", help="Only this kind (faq, script, playbook, ...).")
 @click.option("--lang", metavar="LANG", help="Only articles in this language.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@output_format(what="the report (github: one annotation per article and reason)")
 @click.option("--fail-on", metavar="CODES",
               help=f"Exit 1 if an article has one of these reasons ({', '.join(REASONS)}).")
 @click.option("--external", is_flag=True,
               help="Also check http(s) links over the network (cached under the state folder).")
 @pass_state
-def stale_command(state, as_of, owner, kind, lang, as_json, fail_on, external) -> None:
+def stale_command(state, as_of, owner, kind, lang, fmt, fail_on, external) -> None:
     """List overdue, unowned and broken content, grouped by owner.
 
     Each article is listed with stable reason codes: overdue, source-overdue, broken-link,
     unknown-macro, never-reviewed, no-owner, unknown-owner, due-soon, orphaned-asset.
+    With --format github, each reason is an annotation: an error for the --fail-on codes, a
+    notice for due-soon, a warning otherwise.
     """
     codes = parse_list(fail_on, REASONS, "--fail-on")
     kb = state.kb()
     report = stale_report(kb, as_of=as_of, owner=owner, kind=kind, lang=lang,
                           external=ExternalSettings() if external else None)
-    if as_json:
+    if fmt == "json":
         emit_json(report.to_dict())
+    elif fmt == "github":
+        sys.stdout.write(render(report.findings(codes), "github"))
+        _print_summary(report)
     else:
-        render(report, kb.owners)
+        _print_table(report, kb.owners)
+        _print_summary(report)
     raise SystemExit(EXIT_PROBLEMS if report.failing(codes) else EXIT_OK)
 
 
-def render(report: StaleReport, owners: Owners) -> None:
+def _print_table(report: StaleReport, owners: Owners) -> None:
     console = out_console()
     for owner, entries in report.by_owner():
         name = f"{owner} ({owners.display(owner)})" if owner else "nobody (no valid owner)"
@@ -60,6 +70,9 @@ def render(report: StaleReport, owners: Owners) -> None:
         for entry in entries:
             table.add_row(_path(entry), str(entry.due or "-"), _reasons(entry))
         console.print(table)
+
+
+def _print_summary(report: StaleReport) -> None:
     flagged = report.flagged
     counts = {code: sum(code in e.codes for e in flagged) for code in REASONS}
     summary = ", ".join(f"{n} {code}" for code, n in counts.items() if n)

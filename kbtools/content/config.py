@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 
 from kbtools.content import yamldoc
 from kbtools.content.durations import Cadence, parse_cadence
+from kbtools.diagnostics import Finding, error, sort_findings
 from kbtools.errors import ConfigError
 
 CONFIG_FILE = "kb.yml"
-KINDS = ("faq", "script", "tone", "path", "playbook", "article")
-
-_DEFAULT_CADENCE = {
-    "playbook": "90d", "script": "120d", "faq": "180d",
-    "tone": "365d", "path": "180d", "article": "180d",
-}
 
 
 @dataclass(frozen=True)
@@ -67,12 +63,9 @@ class Config:
     """Optional Python module with a ``define_env(env)`` that adds macro functions."""
     internal_facts: tuple[str, ...] = ("contacts",)
     """Fact namespaces that must never reach the public site."""
-    review_every: Mapping[str, Cadence] = field(
-        default_factory=lambda: MappingProxyType(
-            {k: parse_cadence(v) for k, v in _DEFAULT_CADENCE.items()}
-        )
-    )
-    """Default review cadence per kind."""
+    review_every: Mapping[str, Cadence] = field(default_factory=lambda: MappingProxyType({}))
+    """Review cadence per kind, where kb.yml overrides the kind's own default (see
+    ``KnowledgeBase.cadence``)."""
     due_soon: Cadence = field(default_factory=lambda: parse_cadence("14d"))
     """How long before its due date an article is flagged ``due-soon``."""
     translations: TranslationSettings = field(default_factory=TranslationSettings)
@@ -99,8 +92,13 @@ class Config:
 _SIMPLE = {"owners_file", "synonyms_file", "facts_dir", "macros_module", "state_dir"}
 
 
-def load_config(root: Path) -> Config:
-    """Read ``root/kb.yml`` (optional). Raises :class:`ConfigError` naming file and line."""
+def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:
+    """Read ``root/kb.yml`` (optional); ``kinds`` are the kind names ``review_every`` may
+    name (unchecked when None).
+
+    Raises :class:`ConfigError` when ``root`` is not a folder, or once with every problem of
+    ``kb.yml`` as a finding at its line (``ConfigError.findings``).
+    """
     root = Path(root).resolve()
     if not root.is_dir():
         raise ConfigError(f"{root}: not a folder; pass the knowledge base root with --root")
@@ -110,100 +108,133 @@ def load_config(root: Path) -> Config:
     try:
         doc = yamldoc.load(file.read_text(encoding="utf-8"))
     except yamldoc.YAMLSyntaxError as exc:
-        raise ConfigError(f"{CONFIG_FILE}:{exc.line}: {exc}") from None
+        raise ConfigError.of(CONFIG_FILE, [error(CONFIG_FILE, exc.line, "config.yaml",
+                                                 str(exc))]) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{CONFIG_FILE}: not UTF-8 text") from None
+        raise ConfigError.of(CONFIG_FILE, [error(CONFIG_FILE, 1, "config.encoding",
+                                                 "not UTF-8 text; save it as UTF-8")]) from None
     data = doc.data or {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{CONFIG_FILE}:1: expected a mapping of settings")
+        raise ConfigError.of(CONFIG_FILE, [error(
+            CONFIG_FILE, 1, "config.shape",
+            f"expected a mapping of settings such as languages: [en], got {data!r}")])
 
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"{CONFIG_FILE}:{doc.line_of(key, 1)}: {message}")
+    problems: list[Finding] = []
+
+    def fail(key: str, message: str, code: str = "config.value") -> None:
+        problems.append(error(CONFIG_FILE, doc.line_of(key, 1), code, message))
 
     kwargs: dict = {"root": root}
     known = {f for f in Config.__dataclass_fields__ if f != "root"}
     for key, value in data.items():
         if key not in known:
-            raise fail(key, f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
-        if key in _SIMPLE:
+            fail(key, f"unknown setting {key!r} (known: {', '.join(sorted(known))})",
+                 "config.unknown-setting")
+        elif key in _SIMPLE:
             if not isinstance(value, str) or not value:
-                raise fail(key, f"{key} must be a relative path, got {value!r}")
-            kwargs[key] = value
+                fail(key, f"{key} must be a relative path, got {value!r}")
+            else:
+                kwargs[key] = value
         elif key in ("languages", "internal_facts"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or (
                 key == "languages" and not value
             ):
-                raise fail(key, f"{key} must be a list of names, got {value!r}")
-            kwargs[key] = tuple(value)
+                fail(key, f"{key} must be a list of names, got {value!r}")
+            else:
+                kwargs[key] = tuple(value)
         elif key == "max_file_bytes":
             if not isinstance(value, int) or value <= 0:
-                raise fail(key, f"max_file_bytes must be a positive number, got {value!r}")
-            kwargs[key] = value
-        elif key == "due_soon":
-            kwargs[key] = _cadence(value, lambda m: fail("due_soon", m))
-        elif key == "review_every":
-            kwargs[key] = _review_every(value, lambda k, m: fail(f"review_every.{k}", m))
-        elif key == "translations":
-            kwargs[key] = _translations(value, lambda k, m: fail(f"translations.{k}", m))
-        elif key == "translate":
-            kwargs[key] = _translate(value, lambda k, m: fail(f"translate.{k}", m))
+                fail(key, f"max_file_bytes must be a positive number, got {value!r}")
+            else:
+                kwargs[key] = value
+        else:
+            check = _NESTED[key]
+            if key == "review_every":
+                check = partial(_review_every, kinds=None if kinds is None else tuple(kinds))
+            parsed = check(value, lambda k, m, c="config.value", p=key:
+                           fail(f"{p}.{k}" if k else p, m, c))
+            if parsed is not None:
+                kwargs[key] = parsed
+    if problems:
+        raise ConfigError.of(CONFIG_FILE, sort_findings(problems))
     return Config(**kwargs)
 
 
-def _cadence(value, fail) -> Cadence:
+def _cadence(value, fail) -> Cadence | None:
     try:
         return parse_cadence(value)
     except ValueError as exc:
-        raise fail(str(exc)) from None
+        fail(str(exc))
+        return None
 
 
-def _review_every(value, fail) -> Mapping[str, Cadence]:
+def _due_soon(value, fail) -> Cadence | None:
+    return _cadence(value, lambda m: fail("", m))
+
+
+def _review_every(value, fail, kinds: tuple[str, ...] | None = None
+                  ) -> Mapping[str, Cadence] | None:
     if not isinstance(value, dict):
-        raise fail("", f"review_every must map kinds to cadences, got {value!r}")
-    merged = {k: parse_cadence(v) for k, v in _DEFAULT_CADENCE.items()}
+        fail("", f"review_every must map kinds to cadences, got {value!r}")
+        return None
+    merged = {}
     for kind, cadence in value.items():
-        if kind not in KINDS:
-            raise fail(kind, f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
-        merged[kind] = _cadence(cadence, lambda m, k=kind: fail(k, m))
+        if kinds is not None and kind not in kinds:
+            fail(kind, f"unknown kind {kind!r} (expected one of {', '.join(kinds)})",
+                 "config.unknown-kind")
+            continue
+        parsed = _cadence(cadence, lambda m, k=kind: fail(k, m))
+        if parsed is not None:
+            merged[kind] = parsed
     return MappingProxyType(merged)
 
 
-def _translations(value, fail) -> TranslationSettings:
+def _translations(value, fail) -> TranslationSettings | None:
     if not isinstance(value, dict):
-        raise fail("", f"translations must be a mapping, got {value!r}")
+        fail("", f"translations must be a mapping, got {value!r}")
+        return None
     known = set(TranslationSettings.__dataclass_fields__)
+    good = {}
     for key, item in value.items():
         if key not in known:
-            raise fail(key, f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
-        if key == "layout" and item not in ("suffix", "folder"):
-            raise fail(key, f"layout must be suffix or folder, got {item!r}")
-        if key == "folders" and not (
+            fail(key, f"unknown setting {key!r} (known: {', '.join(sorted(known))})",
+                 "config.unknown-setting")
+        elif key == "layout" and item not in ("suffix", "folder"):
+            fail(key, f"layout must be suffix or folder, got {item!r}")
+        elif key == "folders" and not (
             isinstance(item, dict) and all(isinstance(v, str) for v in item.values())
         ):
-            raise fail(key, "folders must map languages to folders, e.g. {ru: docs/ru}")
-        if key.endswith("_key") and not (isinstance(item, str) and item):
-            raise fail(key, f"{key} must be a front-matter key such as l10n.sourceCommit")
-    return TranslationSettings(**value)
+            fail(key, f"folders must map languages to folders, e.g. {{ru: docs/ru}}, got {item!r}")
+        elif key.endswith("_key") and not (isinstance(item, str) and item):
+            fail(key, f"{key} must be a front-matter key such as l10n.sourceCommit, got {item!r}")
+        else:
+            good[key] = item
+    return TranslationSettings(**good)
 
 
 _SECRET_WORDS = ("key", "secret", "token", "password", "auth")
 
 
-def _translate(value, fail) -> TranslateSettings:
+def _translate(value, fail) -> TranslateSettings | None:
     if not isinstance(value, dict):
-        raise fail("", f"translate must be a mapping, got {value!r}")
-    unknown = set(value) - set(TranslateSettings.__dataclass_fields__)
-    if unknown:
-        key = sorted(unknown)[0]
-        raise fail(key, f"unknown setting {key!r} (known: options, provider)")
+        fail("", f"translate must be a mapping, got {value!r}")
+        return None
+    for key in sorted(set(value) - set(TranslateSettings.__dataclass_fields__), key=str):
+        fail(key, f"unknown setting {key!r} (known: options, provider)", "config.unknown-setting")
     provider = value.get("provider", TranslateSettings.provider)
     if not isinstance(provider, str) or not provider:
-        raise fail("provider", f"provider must be a name such as libretranslate, got {provider!r}")
+        fail("provider", f"provider must be a name such as libretranslate, got {provider!r}")
     options = value.get("options") or {}
     if not isinstance(options, dict):
-        raise fail("options", f"options must be a mapping, got {options!r}")
+        fail("options", f"options must be a mapping, got {options!r}")
+        options = {}
     for key in options:
         if any(word in str(key).lower() for word in _SECRET_WORDS):
-            raise fail(f"options.{key}", f"{key!r} looks like a credential; kb.yml is "
-                       "committed, so credentials come from environment variables only")
-    return TranslateSettings(provider, MappingProxyType(dict(options)))
+            fail(f"options.{key}", f"{key!r} looks like a credential; kb.yml is committed, so "
+                 "credentials come from environment variables only", "config.credential")
+    return TranslateSettings(provider if isinstance(provider, str) else TranslateSettings.provider,
+                             MappingProxyType(dict(options)))
+
+
+_NESTED = {"due_soon": _due_soon, "review_every": _review_every,
+           "translations": _translations, "translate": _translate}

@@ -128,32 +128,85 @@ def _support(facts: Facts, findings: list[Finding]):
     if not isinstance(data, dict):
         return None, {}, ()
     doc, path = facts.docs["support"], facts.files["support"]
-    hours = None
-    raw = data.get("hours")
-    if raw is not None:
-        try:
-            zone = str(data.get("timezone", "UTC"))
-            ZoneInfo(zone)
-            days = tuple(str(d).lower()[:3] for d in raw.get("days", DAYS[:5]))
-            if any(d not in DAYS for d in days):
-                raise ValueError(f"days must be among {', '.join(DAYS)}")
-            hours = SupportHours(zone, days, time.fromisoformat(str(raw["open"])),
-                                 time.fromisoformat(str(raw["close"])))
-        except (ZoneInfoNotFoundError, KeyError, ValueError, AttributeError, TypeError) as exc:
-            findings.append(error(path, doc.line_of("hours"), "facts.hours",
-                                  f"support hours unusable: {exc}; expected timezone and "
-                                  "hours: {days: [mon, ...], open: '08:00', close: '20:00'}"))
+
+    def fail(key: str, code: str, message: str) -> None:
+        findings.append(error(path, doc.line_of(key), code, message))
+
+    hours = _hours(data, fail) if data.get("hours") is not None else None
     levels = {}
-    for priority, info in (data.get("sla") or {}).items():
+    sla = data.get("sla") or {}
+    if not isinstance(sla, dict):
+        fail("sla", "facts.sla", "sla must map priorities to {name, first_response, resolution}, "
+             f"e.g. P1: {{name: Critical, first_response: 30m, resolution: 4h}}; got {sla!r}")
+        sla = {}
+    for priority, info in sla.items():
+        level = _service_level(str(priority), info, fail)
+        if level is not None:
+            levels[level.priority] = level
+    required = data.get("after_hours_required") or ()
+    if not isinstance(required, list):
+        fail("after_hours_required", "facts.sla",
+             f"after_hours_required must be a list of priorities such as [P1, P2], got {required!r}")
+        required = ()
+    return hours, levels, tuple(str(p) for p in required)
+
+
+def _hours(data: dict, fail) -> SupportHours | None:
+    """Business hours from ``timezone`` and ``hours``; each bad part is reported at its line."""
+    expected = "expected hours: {days: [mon, ...], open: '08:00', close: '20:00'}"
+    raw, ok = data["hours"], True
+    zone = str(data.get("timezone", "UTC"))
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail("timezone", "facts.hours", f"support hours unusable: unknown time zone {zone!r}; "
+             "expected a name such as Europe/Ljubljana")
+        ok = False
+    if not isinstance(raw, dict):
+        fail("hours", "facts.hours", f"support hours unusable: got {raw!r}; {expected}")
+        return None
+    days = raw.get("days", list(DAYS[:5]))
+    days = tuple(str(d).lower()[:3] for d in days) if isinstance(days, list) else None
+    if days is None or any(d not in DAYS for d in days):
+        fail("hours.days", "facts.hours", "support hours unusable: days must be among "
+             f"{', '.join(DAYS)}, got {raw.get('days')!r}")
+        ok = False
+    times = {}
+    for key in ("open", "close"):
         try:
-            levels[str(priority)] = ServiceLevel(
-                str(priority), str(info.get("name", priority)),
-                parse_duration(info["first_response"]), parse_duration(info["resolution"]))
-        except (KeyError, ValueError, AttributeError) as exc:
-            findings.append(error(path, doc.line_of(f"sla.{priority}"), "facts.sla",
-                                  f"service level {priority}: {exc}"))
-    required = tuple(str(p) for p in data.get("after_hours_required") or ())
-    return hours, levels, required
+            times[key] = time.fromisoformat(str(raw[key]))
+        except KeyError:
+            fail("hours", "facts.hours", f"support hours unusable: {key} is missing; {expected}")
+            ok = False
+        except ValueError:
+            fail(f"hours.{key}", "facts.hours", f"support hours unusable: {key} must be a time "
+                 f"such as '08:00', got {raw[key]!r}")
+            ok = False
+    if not ok:
+        return None
+    return SupportHours(zone, days, times["open"], times["close"])
+
+
+def _service_level(priority: str, info: object, fail) -> ServiceLevel | None:
+    key = f"sla.{priority}"
+    if not isinstance(info, dict):
+        fail(key, "facts.sla", f"service level {priority}: expected {{name, first_response, "
+             f"resolution}}, got {info!r}")
+        return None
+    limits = {}
+    for name in ("first_response", "resolution"):
+        if name not in info:
+            fail(key, "facts.sla", f"service level {priority}: {name} is missing "
+                 "(a duration such as 30m, 4h or 1d)")
+            continue
+        try:
+            limits[name] = parse_duration(info[name])
+        except ValueError as exc:
+            fail(f"{key}.{name}", "facts.sla", f"service level {priority}: {exc}")
+    if len(limits) < 2:
+        return None
+    return ServiceLevel(priority, str(info.get("name", priority)), limits["first_response"],
+                        limits["resolution"])
 
 
 def _contacts(facts: Facts, findings: list[Finding]) -> dict[str, Contact]:

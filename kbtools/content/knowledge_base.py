@@ -24,7 +24,6 @@ from kbtools.content.kinds import Registry
 from kbtools.content.macros import Macros, build_macros
 from kbtools.content.owners import Owners, load_owners
 from kbtools.diagnostics import Finding
-from kbtools.errors import ConfigError
 
 T = TypeVar("T")
 
@@ -117,11 +116,7 @@ def open_kb(root: Path | str, kinds: Registry, *, cache: bool = True) -> Knowled
     Raises :class:`~kbtools.errors.ConfigError` only when ``kb.yml`` itself is unusable;
     problems in content are findings.
     """
-    config = load_config(Path(root))
-    unknown = [k for k in config.review_every if k not in kinds]
-    if unknown:
-        raise ConfigError(f"kb.yml: review_every: unknown kind {unknown[0]!r} "
-                          f"(expected one of {', '.join(kinds.names)})")
+    config = load_config(Path(root), kinds.names)
     owners, owner_findings = load_owners(config.root, config.owners_file)
     facts, fact_findings = load_facts(config.root, config.facts_dir)
     corpus = load_corpus(config, kinds, cache=cache)

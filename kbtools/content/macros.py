@@ -8,7 +8,6 @@ statically (with their line) without rendering.
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,18 +82,14 @@ class Macros:
         """Find unknown macros and fact keys without rendering, each at its line."""
         if not has_macros(text):
             return []
+        try:
+            tree = self.env.parse(text)
+        except TemplateSyntaxError as exc:
+            return [error(path, first_line + (exc.lineno or 1) - 1, "macro.syntax",
+                          f"macro syntax error: {exc.message}")]
         known = set(self.env.globals) | set(extra_names)
-        simple = _simple_macros(text)
-        if simple is not None:  # only {{ name.key.key }}: no need for Jinja's parser
-            uses = [(text.count("\n", 0, start) + 1, names) for start, names in simple]
-        else:
-            try:
-                tree = self.env.parse(text)
-            except TemplateSyntaxError as exc:
-                return [error(path, first_line + (exc.lineno or 1) - 1, "macro.syntax",
-                              f"macro syntax error: {exc.message}")]
-            known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-            uses = _uses(tree)
+        known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        uses = _uses(tree)
         found: list[Finding] = []
         for line, names in uses:
             message = self._check_chain(names, known)
@@ -127,19 +122,6 @@ class Macros:
 
     def _data_names(self) -> list[str]:
         return [k for k, v in self.env.globals.items() if isinstance(v, Mapping)]
-
-
-_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
-
-
-def _simple_macros(text: str) -> list[tuple[int, list]] | None:
-    """``(offset, [name, key, ...])`` of each macro when every macro in ``text`` is a plain
-    ``{{ name.key }}``; None when anything else is there (then Jinja parses it)."""
-    if "{%" in text or "{##" in text:
-        return None
-    found = [(m.start(), m.group(1).split(".")) for m in _SIMPLE.finditer(text)]
-    rest = _SIMPLE.sub("", text)
-    return None if "{{" in rest or "}}" in rest else found
 
 
 def _uses(tree) -> list[tuple[int, list]]:

@@ -80,16 +80,18 @@ def load_owners(root: Path, relative: str) -> tuple[Owners, list[Finding]]:
                                   f"unknown section {key!r} (expected people or teams)"))
     people = {}
     for handle, info in _entries(data.get("people"), "people", relative, doc, findings):
-        extra = set(info) - {"name", "team", "active", "email"}
-        for key in sorted(extra):
-            findings.append(error(relative, doc.line_of(f"people.{handle}.{key}"),
-                                  "owners.unknown-field", f"unknown field {key!r} for {handle}"))
-        people[handle] = Person(handle, str(info.get("name", handle)), info.get("team"),
-                                info.get("active", True) is not False,
-                                doc.line_of(f"people.{handle}"))
+        _unknown_fields(info, _PERSON_FIELDS, f"people.{handle}", handle, relative, doc, findings)
+        team = _handle(info, "team", f"people.{handle}", relative, doc, findings)
+        active = info.get("active", True)
+        if not isinstance(active, bool):
+            findings.append(error(relative, doc.line_of(f"people.{handle}.active"), "owners.shape",
+                                  f"{handle}: active must be true or false, got {active!r}"))
+        people[handle] = Person(handle, str(info.get("name", handle)), team,
+                                active is not False, doc.line_of(f"people.{handle}"))
     teams = {}
     for handle, info in _entries(data.get("teams"), "teams", relative, doc, findings):
-        teams[handle] = Team(handle, str(info.get("name", handle)), info.get("fallback"),
+        fallback = _handle(info, "fallback", f"teams.{handle}", relative, doc, findings)
+        teams[handle] = Team(handle, str(info.get("name", handle)), fallback,
                              doc.line_of(f"teams.{handle}"))
     for person in people.values():
         if person.team and person.team not in teams:
@@ -102,6 +104,26 @@ def load_owners(root: Path, relative: str) -> tuple[Owners, list[Finding]]:
                                   "owners.fallback",
                                   f"{team.handle}: fallback {team.fallback!r} is not an active person"))
     return Owners(relative, people, teams), findings
+
+
+_PERSON_FIELDS = ("name", "team", "active", "email")
+
+
+def _unknown_fields(info, allowed, key, handle, relative, doc, findings) -> None:
+    for field_name in sorted(set(info) - set(allowed), key=str):
+        findings.append(error(relative, doc.line_of(f"{key}.{field_name}"), "owners.unknown-field",
+                              f"unknown field {field_name!r} for {handle} "
+                              f"(expected {', '.join(allowed)})"))
+
+
+def _handle(info, name, key, relative, doc, findings) -> str | None:
+    """``info[name]`` as a handle; anything else but a name is reported and ignored."""
+    value = info.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    findings.append(error(relative, doc.line_of(f"{key}.{name}"), "owners.shape",
+                          f"{key.partition('.')[2]}: {name} must be a handle, got {value!r}"))
+    return None
 
 
 def _entries(section, name, relative, doc, findings):

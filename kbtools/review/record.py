@@ -1,10 +1,10 @@
 """``kb review``: record that a person checked an article, editing only two front-matter fields.
 
-The file is edited in place, not re-serialised: ruamel.yaml parses the front matter to find
-where ``reviewed`` and ``reviewed_by`` are, and only those values are replaced (or, when
-missing, one line each is added). Comments, key order, quoting, flow lists, line endings and the
-body stay byte-for-byte as they were, so a translation's verdict (a hash of the body) and the
-git diff a reviewer sees are exactly the two changed fields.
+The file is edited in place, not re-serialised (:func:`kbtools.content.frontmatter.set_front_matter`):
+only the values of ``reviewed`` and ``reviewed_by`` are replaced (or, when missing, one line
+each is added). Comments, key order, quoting, flow lists, line endings and the body stay
+byte-for-byte as they were, so a translation's verdict (a hash of the body) and the git diff
+a reviewer sees are exactly the two changed fields.
 """
 
 from __future__ import annotations
@@ -14,12 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode
-
 from kbtools import atomic, clock
-from kbtools.content import frontmatter, yamldoc
+from kbtools.content import frontmatter
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.errors import ContentError, NotFoundError, UsageError
@@ -113,103 +109,11 @@ def _default_reviewer(kb: KnowledgeBase, article: Article) -> str:
 def set_fields(text: str, changes: Mapping[str, str], *, path: str) -> str:
     """Return ``text`` (a markdown file) with top-level front-matter ``changes`` applied.
 
-    Only the changed values (or one added line per missing key) differ from ``text``. Raises
-    :class:`ContentError` naming ``path`` and the line when the front matter cannot be edited
-    this way (unreadable, a flow mapping, or a field that is not a plain value).
+    Only the changed values (or one added line per missing key, ``reviewed`` after the owner,
+    ``reviewed_by`` after ``reviewed``) differ from ``text``. Raises :class:`ContentError`
+    naming ``path`` and the line when the front matter cannot be edited this way.
     """
-    bom = "\ufeff" if text.startswith("\ufeff") else ""
-    text = text[len(bom):]
-    parts = frontmatter.split(text)
-    if parts is None:
-        raise ContentError(f"{path}:1: no front matter to edit")
-    yaml_text, body, _ = parts
-    start = text.index("\n") + 1
-    root = _compose(yaml_text, path)
-    edits = _edits(yaml_text, root, changes, path)
-    new_yaml = yaml_text
-    for position, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
-        new_yaml = new_yaml[:position] + replacement + new_yaml[end:]
-    result = text[:start] + new_yaml + text[start + len(yaml_text):]
-    _verify(text, result, changes, path)
-    return bom + result
-
-
-def _compose(yaml_text: str, path: str) -> MappingNode:
     try:
-        root = YAML(typ="rt").compose(yaml_text)
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = 2 + (mark.line if mark else 0)
-        raise ContentError(f"{path}:{line}: cannot read the front matter: {exc}") from None
-    if not isinstance(root, MappingNode) or root.flow_style:
-        raise ContentError(f"{path}:2: the front matter must be a block mapping (key: value "
-                           "lines) for kb review to edit it")
-    return root
-
-
-def _edits(yaml_text: str, root: MappingNode, changes: Mapping[str, str],
-           path: str) -> list[tuple[int, int, str]]:
-    nodes = {key.value: (key, value) for key, value in root.value}  # the last duplicate wins
-    newline = "\r\n" if "\r\n" in yaml_text else "\n"
-    indent = " " * root.start_mark.column
-    edits: list[tuple[int, int, str]] = []
-    inserts: dict[int, str] = {}  # position -> added lines, in the order of ``changes``
-    placed: dict[str, int] = {}
-    for key, value in changes.items():
-        if key in nodes:
-            edits.extend(_replace_value(yaml_text, *nodes[key], value, path))
-            continue
-        position = _insertion_point(yaml_text, nodes, placed, key)
-        placed[key] = position
-        inserts[position] = (inserts.get(position, "")
-                             + f"{indent}{key}: {_plain_or_quoted(value)}{newline}")
-    return edits + [(position, position, lines) for position, lines in inserts.items()]
-
-
-def _replace_value(yaml_text: str, key: ScalarNode, node, value: str,
-                   path: str) -> list[tuple[int, int, str]]:
-    if not isinstance(node, ScalarNode) or node.style in ("|", ">"):
-        raise ContentError(f"{path}:{2 + key.start_mark.line}: {key.value} must be a single "
-                           f"value such as {value} for kb review to update it")
-    start, end = node.start_mark.index, node.end_mark.index
-    if start == end:  # `reviewed:` with no value: write it after the colon
-        colon = yaml_text.index(":", key.end_mark.index)
-        return [(colon + 1, colon + 1, " " + _plain_or_quoted(value))]
-    if node.value == value and node.tag != "tag:yaml.org,2002:null":
-        return []
-    quote = node.style if node.style in ("'", '"') else None
-    return [(start, end, f"{quote}{value}{quote}" if quote else _plain_or_quoted(value))]
-
-
-def _insertion_point(yaml_text: str, nodes: dict, placed: dict[str, int], key: str) -> int:
-    for anchor in _PLACE_AFTER.get(key, ()):
-        if anchor in placed:
-            return placed[anchor]
-        if anchor in nodes:
-            key_node, value = nodes[anchor]
-            if isinstance(value, ScalarNode) and value.style not in ("|", ">"):
-                # An empty value "ends" at the next line's start: count from its key instead.
-                end = value.end_mark.index if value.end_mark.index > value.start_mark.index \
-                    else key_node.end_mark.index
-                newline = yaml_text.find("\n", end)
-                return len(yaml_text) if newline == -1 else newline + 1
-    return len(yaml_text)
-
-
-def _plain_or_quoted(value: str) -> str:
-    """``value`` as a plain scalar when YAML reads it back as the same text, else quoted."""
-    try:
-        same = yamldoc.load(f"k: {value}\n").data == {"k": value}
-    except yamldoc.YAMLSyntaxError:
-        same = False
-    return value if same else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _verify(before: str, after: str, changes: Mapping[str, str], path: str) -> None:
-    """Guard: the edited file must read back as the old one with exactly ``changes``."""
-    old, new = frontmatter.parse(before), frontmatter.parse(after)
-    expected = {**old.meta.data, **changes}  # type: ignore[dict-item]
-    actual = {k: (str(v) if k in changes else v) for k, v in new.meta.data.items()}  # type: ignore[union-attr]
-    if actual != expected or old.body != new.body:
-        raise ContentError(f"{path}:2: kb review could not update the front matter without "
-                           "changing anything else; edit reviewed/reviewed_by by hand")
+        return frontmatter.set_front_matter(text, changes, after=_PLACE_AFTER)
+    except frontmatter.EditError as exc:
+        raise ContentError(f"{path}:{exc.line}: {exc}") from None

@@ -29,6 +29,7 @@ from kbtools.content.check import macro_problems
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import Link, links
 from kbtools.content.model import Article
+from kbtools.diagnostics import Finding, Severity
 from kbtools.errors import UsageError
 from kbtools.review.linkcheck import (
     ExternalSettings,
@@ -113,6 +114,19 @@ class StaleReport:
     @property
     def flagged(self) -> list[Entry]:
         return [e for e in self.entries if e.flagged]
+
+    def findings(self, failing: tuple[str, ...] = ()) -> list[Finding]:
+        """One finding per article and reason (code ``stale.REASON``): an error for the
+        ``failing`` codes, a notice for ``due-soon``, a warning otherwise."""
+        found = []
+        for entry in self.flagged:
+            owner = f" (owner: {entry.owner})" if entry.owner else ""
+            for reason in entry.reasons:
+                severity = (Severity.ERROR if reason.code in failing else
+                            Severity.NOTICE if reason.code == "due-soon" else Severity.WARNING)
+                found.append(Finding(entry.path, reason.line, f"stale.{reason.code}",
+                                     reason.message + owner, severity))
+        return found
 
     def by_owner(self) -> list[tuple[str | None, list[Entry]]]:
         """Flagged entries per responsible owner (handles sorted, nobody last)."""

@@ -6,9 +6,10 @@ alternative) and ``occurrence`` (a token must appear at least ``min`` / at most 
 per text, sentence or line). A rule applies to an article by kind, language and, for answer
 scripts, situation and channel (a translation has its source's).
 
-Rules see prose only: code, template expressions, link targets, HTML tags and admonition
-markers are blanked out first, keeping every other character where it was, so a finding's
-``line:col`` points into the file as written.
+Rules see prose only: what the Markdown reader (:mod:`kbtools.content.markdown`) marks as
+code, template expressions, comments, link targets, URLs, HTML tags, attribute lists and
+admonition markers is blanked out first, keeping every other character where it was, so a
+finding's ``line:col`` points into the file as written.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.markdown import read
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding, FindingCounts, sort_findings
 from kbtools.errors import NotFoundError, UsageError
@@ -41,12 +43,18 @@ class LintReport(FindingCounts):
                 "warnings": self.warnings, "findings": [f.to_dict() for f in self.findings]}
 
 
+def rule_finding(rule: Rule, path: str, line: int, col: int, detail: str) -> Finding:
+    """A rule's finding in the one format, its extras in the message and code:
+    ``path:line:col: level: message (detail; rule from guideline) [lint.rule-id]``;
+    ``source`` keeps the guideline for programs."""
+    return Finding(path, line, f"lint.{rule.id}",
+                   f"{rule.message} ({detail}; rule from {rule.source})", rule.severity,
+                   col=col, source=rule.source)
+
+
 def format_finding(finding: Finding) -> str:
-    """``path:line:col: rule-id: message (suggestion) [level, from guideline]``."""
-    if finding.source is None:
-        return finding.format()
-    return (f"{finding.path}:{finding.line}:{finding.col}: {finding.code}: {finding.message} "
-            f"[{finding.severity.value}, rule from {finding.source}]")
+    """The finding's one-line text (the same as :meth:`Finding.format`)."""
+    return finding.format()
 
 
 def lint(kb: KnowledgeBase, paths: Iterable[str | Path] = ()) -> LintReport:
@@ -115,8 +123,7 @@ def lint_article(kb: KnowledgeBase, article: Article, rules: Iterable[Rule]) -> 
     for rule in applicable:
         for offset, detail in _CHECKS[rule.kind](rule, text):
             line, col = where(offset)
-            found.append(Finding(article.path, line, rule.id, f"{rule.message} ({detail})",
-                                 rule.severity, col=col, source=rule.source))
+            found.append(rule_finding(rule, article.path, line, col, detail))
     return found
 
 
@@ -204,18 +211,10 @@ _UNITS = {"text": _text_span, "sentence": _sentence_spans, "line": _line_spans}
 
 # -- prose: the body with everything that is not prose blanked out ---------------------------
 
-_BLANK = [
-    re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.M | re.S),  # fenced code
-    re.compile(r"<!--.*?-->", re.S),                                  # HTML comments
-    re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S),                         # template statements
-    re.compile(r"`[^`\n]+`"),                                         # inline code
-    re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)"),              # link targets
-    re.compile(r"<https?://[^>\s]+>|https?://[^\s)>\]]+"),            # URLs
-    re.compile(r"</?[A-Za-z][^>\n]*>"),                               # HTML tags
-    re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*[\w-]+", re.M),        # admonition markers
-    re.compile(r"\{:?[ \t]*[.#][^}\n]*\}"),                           # attribute lists
-]
-_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.S)
+# What the Markdown reader marks that rules must not see; link brackets, emphasis and block
+# markers stay (sentences end before a list item or heading).
+_HIDDEN = frozenset({"code", "comment", "macro", "html", "url", "target", "attrs", "footnote",
+                     "task", "marker", "definition"})
 
 
 def prose(body: str) -> str:
@@ -224,10 +223,18 @@ def prose(body: str) -> str:
     A template expression such as ``{{ customer_name }}`` becomes underscores: one word to
     sentence-length rules, and nothing any phrase rule would match.
     """
-    text = _EXPRESSION.sub(lambda m: re.sub(r"[^\n]", "_", m.group()), body)
-    for pattern in _BLANK:
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
-    return text
+    out, at = [], 0
+    for span in read(body).markup:
+        if span.kind not in _HIDDEN:
+            continue
+        start = max(span.start + (span.kind == "target"), at)  # a target keeps its `]`
+        if span.end <= start:
+            continue
+        fill = "_" if span.kind == "macro" and body.startswith("{{", span.start) else " "
+        out.append(body[at:start])
+        out.append("\n".join(fill * len(part) for part in body[start:span.end].split("\n")))
+        at = span.end
+    return "".join(out) + body[at:]
 
 
 class _Locator:

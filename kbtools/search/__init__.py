@@ -121,7 +121,7 @@ def search_root(root: Path | str, registry: Registry, query: str, *, lang: str |
     all match, the query runs on the index at once (what makes ``kb search`` fast on a large
     KB). Otherwise the KB is loaded and the index updated first, as :func:`search` does.
     """
-    config = load_config(Path(root))
+    config = load_config(Path(root), registry.names)
     scope = _scope(config, registry, lang, kinds, public)
     limit = max(0, min(int(limit), MAX_LIMIT))
     files = snapshot.take(config)

@@ -22,7 +22,7 @@ from kbtools.errors import KBError
 from kbtools.search.ranking import Ranker, SharedScores
 from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word
 from kbtools.search.store import IndexStore
-from kbtools.search.synonyms import load_synonyms
+from kbtools.search.synonyms import SynonymsFile
 
 _OPEN_RETRIES = 3
 
@@ -69,6 +69,7 @@ class Engine:
         self.root = Path(root)
         self.store = IndexStore(self.root / state_dir)
         self.synonyms_file = synonyms_file
+        self._synonyms = SynonymsFile(root, synonyms_file)
         self._local = threading.local()
         self._shared: tuple[str, SharedScores] | None = None
         self._shared_lock = threading.Lock()
@@ -106,7 +107,7 @@ class Engine:
         """Run ``text`` within ``scope``. Raises :class:`~.query.QueryError` for bad text."""
         opened = self._open()
         languages = (scope.lang,) if scope.lang else scope.languages
-        synonyms = load_synonyms(self.root, self.synonyms_file)
+        synonyms = self._synonyms.current()
         vocabulary = opened.vocabulary(languages, scope.public)
         parsed = q.parse(text, synonyms, vocabulary)
         strict, loose = q.build(parsed, languages, opened.searcher.reader())

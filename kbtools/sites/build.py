@@ -18,16 +18,23 @@ from mkdocs.exceptions import MkDocsException
 from kbtools import atomic
 from kbtools.content.check import check
 from kbtools.content.knowledge_base import KnowledgeBase
-from kbtools.diagnostics import Finding
+from kbtools.diagnostics import Finding, error
 from kbtools.errors import ContentError, UsageError
 from kbtools.sites.context import SiteContext, prepare
-from kbtools.sites.mkconfig import MKDOCS_PLUGIN, load_site_config, read_raw, site_name
+from kbtools.sites.mkconfig import (
+    MKDOCS_PLUGIN,
+    config_file,
+    load_site_config,
+    read_raw,
+    site_name,
+)
 from kbtools.sites.site import SITES, Site
 
 
 class SiteBuildError(ContentError):
-    """MkDocs refused the site (warnings in strict mode, a broken page); ``warnings`` lists
-    what it said, with staged paths turned back into repo paths."""
+    """MkDocs refused the site (warnings in strict mode, a broken page). ``findings`` has one
+    ``site.mkdocs`` finding per thing it said (at the page it names, staged paths turned back
+    into repo paths); ``warnings`` the same messages as text."""
 
     def __init__(self, message: str, findings: list | None = None,
                  warnings: Iterable[str] = ()) -> None:
@@ -125,10 +132,11 @@ def _raise_failure(context: SiteContext, exc: Exception, messages: list[str]) ->
         raise ContentError(f"the {context.site.name} site was not built: "
                            f"{len(context.failures)} error(s) while rendering pages",
                            context.failures) from None
-    warnings = [_repo_paths(context, m) for m in messages]
-    detail = "; ".join(warnings) if warnings else str(exc)
-    raise SiteBuildError(f"the {context.site.name} site was not built: {detail}",
-                         warnings=warnings) from None
+    said = list(dict.fromkeys(messages)) or [str(exc)]  # i18n builds a page once per language
+    raise SiteBuildError(f"the {context.site.name} site was not built: MkDocs reported "
+                         f"{len(said)} problem(s) (strict mode)",
+                         [_mkdocs_finding(context, m) for m in said],
+                         warnings=[_repo_paths(context, m) for m in said]) from None
 
 
 _QUOTED = re.compile(r"'([^']+\.md)'")
@@ -141,6 +149,14 @@ def _repo_paths(context: SiteContext, message: str) -> str:
         return f"'{article.path}'" if article else match.group(0)
 
     return _QUOTED.sub(repl, message)
+
+
+def _mkdocs_finding(context: SiteContext, message: str) -> Finding:
+    """What MkDocs said, as a finding at the page it names (else at the MkDocs settings)."""
+    articles = (context.staged.article_at(m) for m in _QUOTED.findall(message))
+    article = next((a for a in articles if a is not None), None)
+    path = article.path if article is not None else config_file(context.kb).name
+    return error(path, 0, "site.mkdocs", f"MkDocs: {_repo_paths(context, message)}")
 
 
 def _measure(folder: Path) -> tuple[int, int]:

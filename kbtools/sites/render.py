@@ -8,18 +8,15 @@ MkDocs except the page URLs it is given.
 from __future__ import annotations
 
 import posixpath
-import re
 from datetime import date
 
 from kbtools.content.knowledge_base import KnowledgeBase
-from kbtools.content.links import links
+from kbtools.content.links import links_in
+from kbtools.content.markdown import read
 from kbtools.content.model import Article
 from kbtools.sites.banners import page_banners
 from kbtools.sites.site import site_path
 from kbtools.sites.staging import StagedSite
-
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
 
 
 def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
@@ -55,42 +52,25 @@ def copy_box(markdown: str, label: str = "") -> str:
 
 
 def strip_comments(text: str) -> str:
-    """Remove HTML comments outside code blocks, keeping the line count (so errors keep
-    their line numbers)."""
-    out: list[str] = []
-    prose: list[str] = []
-    fence = None
-
-    def flush() -> None:
-        if prose:
-            chunk = "\n".join(prose)
-            out.append(_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), chunk))
-            prose.clear()
-
-    for line in text.split("\n"):
-        match = _FENCE.match(line)
-        if fence:
-            out.append(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            flush()
-            fence = match.group(1)
-            out.append(line)
-            continue
-        prose.append(line)
-    flush()
-    return "\n".join(out)
+    """Remove HTML comments outside code (an unclosed one hides the rest, as in a browser),
+    keeping the line count (so errors keep their line numbers)."""
+    out, at = [], 0
+    for comment in read(text).comments:
+        out.append(text[at:comment.start])
+        out.append("\n" * text.count("\n", comment.start, comment.end))
+        at = comment.end
+    return "".join(out) + text[at:]
 
 
 def map_links(staged: StagedSite, article: Article, src_uri: str, text: str) -> str:
     """Rewrite links whose target moves in the site (``../playbooks/x.md`` from ``docs/`` is
-    ``playbooks/x.md`` in the site); other links are left exactly as written."""
-    lines = None
+    ``playbooks/x.md`` in the site); other links are left exactly as written. ``text`` is
+    ``article``'s body, perhaps with comments stripped."""
     base = posixpath.dirname(src_uri)
-    for link in links(article):
-        if link.external or link.path is None:
+    edits: dict[int, tuple[int, str]] = {}
+    for link in links_in(article.path, text, article.body_line):
+        if link.external or link.path is None or link.start in edits \
+                or text[link.start:link.end] != link.target:  # not written as read (entities)
             continue
         written = link.target.partition("#")[0].split("?")[0]
         target = posixpath.relpath(site_path(link.path), base or ".")
@@ -98,13 +78,11 @@ def map_links(staged: StagedSite, article: Article, src_uri: str, text: str) -> 
             target += "/"
         if target == written or written.startswith("/"):
             continue
-        if lines is None:
-            lines = text.split("\n")
-        index = link.line - article.body_line
-        if 0 <= index < len(lines):
-            new = target + (f"#{link.anchor}" if link.anchor else "")
-            lines[index] = lines[index].replace(link.target, new, 1)
-    return text if lines is None else "\n".join(lines)
+        edits[link.start] = (link.end, target + (f"#{link.anchor}" if link.anchor else ""))
+    for start in sorted(edits, reverse=True):
+        end, new = edits[start]
+        text = text[:start] + new + text[end:]
+    return text
 
 
 def _placeholders(kb: KnowledgeBase, article: Article) -> dict[str, str] | None:

@@ -16,7 +16,6 @@ import yaml
 
 from kbtools.atomic import write_text
 from kbtools.content import frontmatter
-from kbtools.content.frontmatter_edit import set_front_matter
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.errors import NotFoundError, ProviderError, UsageError
@@ -157,7 +156,7 @@ def draft_text(kb: KnowledgeBase, job: Job, provider: Provider, history: History
         head = _front_matter(kb.root / job.path)
     else:
         head = _new_front_matter(kb, job.source)
-    head = set_front_matter(head, values)
+    head = frontmatter.set_front_matter(head, values)
     return head + doc.render(done)
 
 

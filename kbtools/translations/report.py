@@ -322,8 +322,6 @@ def mark_current(kb: KnowledgeBase, paths, history: History | None = None) -> li
     Only the pin keys change (and a machine-draft flag is cleared: a person vouched for the
     text). All paths are checked before any file is written. Raises :class:`NotFoundError`.
     """
-    from kbtools.content.frontmatter_edit import EditError, set_front_matter
-
     translations = [_translation(kb, p) for p in paths]
     for t in translations:
         if kb.corpus.get(t.source) is None:
@@ -337,8 +335,8 @@ def mark_current(kb: KnowledgeBase, paths, history: History | None = None) -> li
                                   machine=False if machine else None)
         file = kb.root / t.path
         try:
-            text = set_front_matter(file.read_text(encoding="utf-8"), values)
-        except EditError as exc:
+            text = frontmatter.set_front_matter(file.read_text(encoding="utf-8"), values)
+        except frontmatter.EditError as exc:
             raise UsageError(f"{t.path}: {exc}") from None
         settings = kb.config.translations
         edits.append((file, text, Pinned(t.path, t.source, values.get(settings.source_commit_key),

@@ -1,13 +1,12 @@
 """Split a markdown body into what a translator may change (prose) and what it must not.
 
 :func:`segment` returns a :class:`Document`: literal text (code blocks, markup, blank lines)
-and :class:`Unit` objects, one per paragraph, list item, heading, table cell or admonition
-title. Inside a unit, inline code, URLs and e-mail addresses, macro calls (``{{ }}``,
-``{% %}``), link brackets and targets, HTML tags, attribute lists and emoji shortcodes are
-replaced by numbered placeholders (``⟦1⟧``) that :meth:`Unit.restore` puts back verbatim.
-
-Known limit: indented (4-space) code blocks are not recognised, because in MkDocs the same
-indentation holds admonition bodies and list continuations, which are prose; use fenced code.
+and :class:`Unit` objects, one per paragraph, list item, heading, table cell, admonition or
+tab title and definition term, as the Markdown reader (:mod:`kbtools.content.markdown`)
+finds them. Inside a unit, inline code, URLs and e-mail addresses, macros (``{{ }}``,
+``{% %}``), link brackets and targets, HTML tags and comments, attribute lists, footnote
+marks and emoji shortcodes are replaced by numbered placeholders (``⟦1⟧``) that
+:meth:`Unit.restore` puts back verbatim. A paragraph's lines become one line.
 """
 
 from __future__ import annotations
@@ -15,32 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kbtools.content.markdown import Prose, read, read_inline
+
 OPEN, CLOSE = "⟦", "⟧"
 _PLACEHOLDER = re.compile(r"⟦\s*(\d+)\s*⟧")
-
-_INLINE = re.compile(
-    r"(?P<code>(`+)(?:.+?)\2)"
-    r"|(?P<macro>\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})"
-    r"|(?P<target>\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\]\[[^\]]*\])"
-    r"|(?P<open>!?\[(?=[^\]]*\](?:\(|\[)))"
-    r"|(?P<footnote>\[\^[^\]]+\])"
-    r"|(?P<autolink><(?:https?|mailto):[^>\s]+>)"
-    r"|(?P<html></?[A-Za-z][^>]*>)"
-    r"|(?P<url>\b(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])"
-    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)"
-    r"|(?P<attrs>\{:?\s*[#.][^}]*\})"
-    r"|(?P<emoji>:[a-z0-9]+(?:[-_][a-z0-9]+)+:)"
-)
-
-_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-_HEADING = re.compile(r"^(\s{0,3}#{1,6}\s+)(.*?)(\s*#*\s*)$")
-_ADMONITION = re.compile(r'^(\s*(?:!!!|\?\?\?\+?)\s+[\w-]+(?:\s+[\w-]+)*\s+")(.*)("\s*)$')
-_ADMONITION_BARE = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s+")
-_MARKER = re.compile(r"^(\s*(?:(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?|>\s?)*)")
-_LITERAL_LINE = re.compile(
-    r"^\s*(?:$|<|\{%.*%\}\s*$|\[[^\]]+\]:\s|\*\*\*+\s*$|---+\s*$|___+\s*$|\|?\s*:?-{3,})")
-_TABLE = re.compile(r"^\s*\|")
+_EMOJI = re.compile(r":[a-z0-9]+(?:[-_][a-z0-9]+)+:")  # Material icon shortcodes
 _LETTER = re.compile(r"[^\W\d_]")
+# What a translation must keep as written; link brackets too, so a link stays a link.
+_PROTECTED = frozenset({"code", "comment", "macro", "html", "url", "target", "attrs",
+                        "footnote", "task", "open"})
 
 
 @dataclass
@@ -92,109 +74,51 @@ class Document:
         elif text:
             self.parts.append(text)
 
-    def add_prose(self, text: str) -> None:
-        """Add ``text``: leading/trailing spaces stay literal, the rest becomes a unit."""
-        stripped = text.strip()
-        if not _LETTER.search(_INLINE.sub("", stripped)):
-            self.add(text)
-            return
-        start = text.index(stripped)
-        self.add(text[:start])
-        self.parts.append(protect(stripped))
-        self.add(text[start + len(stripped):])
-
 
 def protect(text: str) -> Unit:
-    """A unit for ``text`` with every inline element that must survive as a placeholder."""
-    unit = Unit("")
-
-    def swap(match: re.Match) -> str:
-        unit.protected.append(match.group(0))
-        return f"{OPEN}{len(unit.protected)}{CLOSE}"
-
-    unit.text = _INLINE.sub(swap, text)
-    return unit
+    """A unit for ``text`` (one line of inline Markdown, such as a title) with every inline
+    element that must survive as a placeholder."""
+    return _unit(text, read_inline(text))
 
 
 def segment(body: str) -> Document:
     """Split a markdown ``body`` into literal parts and translatable units (see module doc)."""
-    doc = Document()
-    lines = body.splitlines(keepends=True)
-    at = 0
-    while at < len(lines):
-        line = lines[at]
-        fence = _FENCE.match(line)
-        if fence:
-            at = _skip_fence(doc, lines, at, fence.group(1))
+    doc, at = Document(), 0
+    for prose in read(body).prose:
+        if prose.kind == "html" or prose.start < at:
             continue
-        content, newline = _split_newline(line)
-        if _LITERAL_LINE.match(content) or _ADMONITION_BARE.match(content) and \
-                not _ADMONITION.match(content):
-            doc.add(line)
-        elif _TABLE.match(content):
-            _table_row(doc, content)
-            doc.add(newline)
-        elif (match := _ADMONITION.match(content) or _HEADING.match(content)):
-            doc.add(match.group(1))
-            doc.add_prose(match.group(2))
-            doc.add(match.group(3) + newline)
-        else:
-            at = _paragraph(doc, lines, at)
+        unit = _unit(body, prose)
+        if not _LETTER.search(_PLACEHOLDER.sub("", unit.text)):
             continue
-        at += 1
+        doc.add(body[at:prose.start])
+        doc.parts.append(unit)
+        at = prose.end
+    doc.add(body[at:])
     return doc
 
 
-def _split_newline(line: str) -> tuple[str, str]:
-    content = line.rstrip("\r\n")
-    return content, line[len(content):]
+def _unit(text: str, prose: Prose) -> Unit:
+    """``text[prose.start:prose.end]`` as a unit: protected pieces become placeholders,
+    line breaks spaces."""
+    unit, parts, at = Unit(""), [], prose.start
 
+    def keep(original: str) -> str:
+        unit.protected.append(original)
+        return f"{OPEN}{len(unit.protected)}{CLOSE}"
 
-def _skip_fence(doc: Document, lines: list[str], at: int, fence: str) -> int:
-    doc.add(lines[at])
-    at += 1
-    while at < len(lines):
-        doc.add(lines[at])
-        closing = _FENCE.match(lines[at])
-        at += 1
-        if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence) \
-                and not lines[at - 1].strip()[len(closing.group(1)):].strip():
-            break
-    return at
+    def plain(end: int) -> None:
+        if end > at:
+            parts.append(_EMOJI.sub(lambda m: keep(m.group()), text[at:end]))
 
-
-def _table_row(doc: Document, content: str) -> None:
-    cells = re.split(r"(?<!\\)(\|)", content)
-    for cell in cells:
-        if cell == "|":
-            doc.add(cell)
-        else:
-            doc.add_prose(cell)
-
-
-def _starts_block(content: str) -> bool:
-    return bool(_LITERAL_LINE.match(content) or _TABLE.match(content) or _FENCE.match(content)
-                or _HEADING.match(content) or _ADMONITION_BARE.match(content)
-                or _MARKER.match(content).group(0).strip())
-
-
-def _paragraph(doc: Document, lines: list[str], at: int) -> int:
-    """A paragraph or list item with its lazy continuation lines, as one unit on one line."""
-    content, newline = _split_newline(lines[at])
-    prefix = _MARKER.match(content).group(0)
-    texts = [content[len(prefix):]]
-    at += 1
-    while at < len(lines):
-        following, next_newline = _split_newline(lines[at])
-        if not following.strip() or _starts_block(following):
-            break
-        texts.append(following.strip())
-        newline = next_newline
-        at += 1
-    doc.add(prefix)
-    doc.add_prose(" ".join(t.strip() for t in texts) if len(texts) > 1 else texts[0])
-    doc.add(newline)
-    return at
+    for piece in prose.pieces:
+        if piece.start < at or piece.kind not in _PROTECTED and piece.kind != "break":
+            continue
+        plain(piece.start)
+        parts.append(" " if piece.kind == "break" else keep(text[piece.start:piece.end]))
+        at = piece.end
+    plain(prose.end)
+    unit.text = "".join(parts)
+    return unit
 
 
 def split_long(text: str, limit: int) -> list[str]:
