@@ -135,7 +135,7 @@ def matcher_tree_times(engine, scope, queries: list[str]) -> list[float]:
     times = []
     for text in queries:
         strict, loose = q.build(q.parse(text, synonyms, vocabulary), scope.languages,
-                                opened.searcher.reader())
+                                vocabulary)
 
         def run(strict=strict, loose=loose):
             found = strict is not None and opened.searcher.search(strict, limit=10,

@@ -1,9 +1,17 @@
-"""Atomic writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic writes: a reader sees the old file or the new one, never half of either.
+
+Files are written to a temporary name and renamed over the old one; folders are swapped in
+one step where Linux allows it (:func:`replace_dir`).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -32,17 +40,101 @@ def write_text(path: Path, text: str) -> None:
 
 
 def replace_dir(staged: Path, target: Path) -> None:
-    """Put the finished folder ``staged`` in place of ``target``.
+    """Put the finished folder ``staged`` in place of ``target`` (both on one file system);
+    ``staged`` is gone afterwards. Callers serialise calls for one ``target`` (a lock).
 
-    The old folder is moved aside first and removed only after the new one is in place, so a
-    crash leaves either the old or the new folder at ``target`` (plus a stale aside folder).
+    On Linux the two folders are swapped in one step (:func:`exchange`): at every instant
+    ``target`` is the complete old folder or the complete new one. The old one, now at
+    ``staged``, is deleted next; a crash before that leaves it at ``staged`` for the caller's
+    cleanup. Where the system cannot swap, the old folder is moved aside (to
+    ``.<name>.old`` beside ``target``) and the complete new one renamed in right after: a
+    crash between those two renames, a window of microseconds, leaves no ``target``, and
+    :func:`recover_dir` (run first by every call) puts the old folder back. Raises
+    ``OSError`` (``EXDEV`` when the two are on different file systems).
     """
     staged, target = Path(staged), Path(target)
-    aside = target.with_name(f".{target.name}.old")
-    if aside.exists():
-        shutil.rmtree(aside)
-    if target.exists():
-        os.replace(target, aside)
-    os.replace(staged, target)
-    if aside.exists():
-        shutil.rmtree(aside, ignore_errors=True)
+    recover_dir(target)
+    if not os.path.lexists(target):
+        os.rename(staged, target)
+    elif exchange(staged, target):
+        _remove(staged, quiet=True)
+    else:
+        aside = _aside(target)
+        _remove(aside)
+        os.rename(target, aside)
+        try:
+            os.rename(staged, target)
+        except OSError:
+            os.rename(aside, target)
+            raise
+        _remove(aside, quiet=True)
+
+
+def recover_dir(target: Path) -> None:
+    """Finish what a crash interrupted in :func:`replace_dir`'s two-rename fallback: put the
+    old folder back when ``target`` is missing, else drop the leftover old folder."""
+    target = Path(target)
+    aside = _aside(target)
+    if not os.path.lexists(aside):
+        return
+    if os.path.lexists(target):
+        _remove(aside, quiet=True)
+    else:
+        os.rename(aside, target)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap the existing paths ``first`` and ``second`` (one file system) in one step, with
+    Linux's ``renameat2(RENAME_EXCHANGE)``.
+
+    Returns False, changing nothing, where that cannot be done: not Linux, a C library without
+    ``renameat2`` (glibc before 2.28), or a file system that refuses (``EINVAL``, ``ENOSYS``,
+    ``ENOTSUP``). Raises ``OSError`` for any other failure.
+    """
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _CANNOT_EXCHANGE:
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(first), None, os.fspath(second))
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_CANNOT_EXCHANGE = frozenset({errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP})
+
+
+@functools.cache
+def _renameat2():
+    """libc's ``renameat2``, or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def _aside(target: Path) -> Path:
+    return target.with_name(f".{target.name}.old")
+
+
+def _remove(path: Path, *, quiet: bool = False) -> None:
+    """Delete the file or folder ``path`` if it exists; ``quiet`` ignores failures (for an
+    old folder whose replacement is already in place: the next call retries)."""
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
+    except OSError:
+        if not quiet:
+            raise

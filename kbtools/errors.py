@@ -6,7 +6,9 @@ bad keys raises once, with all three.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
+from pathlib import Path
 
 from kbtools.diagnostics import Finding
 
@@ -52,6 +54,42 @@ class UsageError(KBError):
 
 class BusyError(KBError):
     """Another process holds a resource that only one may hold (e.g. the index writer)."""
+
+
+class StateError(KBError):
+    """A file or folder kbtools writes (``.kb/``, the index, a site, the query log) could not be
+    written: ``path`` names it, the one-line message says the cause, how to fix it, and what
+    was kept as it was."""
+
+    def __init__(self, message: str, path: Path | str) -> None:
+        super().__init__(message)
+        self.path = str(path)
+
+    @classmethod
+    def of(cls, exc: OSError, path: Path | str, doing: str, kept: str = "") -> StateError:
+        """The error for ``exc``, met while ``doing`` (e.g. "update the search index") at
+        ``path``; the file the system names, if any, is named instead (for a copy or a
+        rename, the one written to)."""
+        where = exc.filename2 or exc.filename or path
+        name = errno.errorcode.get(exc.errno or 0)
+        cause = exc.strerror or str(exc) or type(exc).__name__
+        cause += f" [{name}]" if name else ""
+        hint = _HINTS.get(exc.errno or 0)
+        message = f"cannot {doing}: {where}: {cause}"
+        return cls(message + (f" ({hint})" if hint else "") + (f"; {kept}" if kept else ""),
+                   where)
+
+
+_HINTS = {
+    errno.EFBIG: "a file-size limit stopped the write: see `ulimit -f`",
+    errno.ENOSPC: "the disk is full: free some space",
+    errno.EDQUOT: "the disk quota is used up: free some space",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "no permission: make it writable for this user",
+    errno.EPERM: "not permitted: make it writable for this user",
+    errno.ENOTDIR: "a file is where a folder is expected: move it away",
+    errno.EEXIST: "a file is where a folder is expected: move it away",
+}
 
 
 class ProviderError(KBError):

@@ -18,10 +18,9 @@ sub-folder of the repository.
 from __future__ import annotations
 
 import difflib
-import os
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,21 +165,17 @@ def _run(args: list[str], cwd: Path, data: bytes | None = None) -> bytes:
     except FileNotFoundError:
         raise GitFailed("git is not installed (no 'git' on PATH)") from None
     if result.returncode != 0:
-        lines = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
-        raise GitFailed(f"git {args[0]}: {(fatal or lines or ['failed'])[0]}")
+        raise GitFailed(f"git {args[0]}: {_first_error(result.stderr)}")
     return result.stdout
 
 
-def load_history(root: Path | str, roots: Iterable[str] = (),
-                 workers: int | None = None) -> History:
+def load_history(root: Path | str, roots: Iterable[str] = ()) -> History:
     """Probe ``root`` and read its whole history in one ``git log`` pass.
 
     ``roots`` limits the uncommitted-changes scan to those folders (all of the KB if empty).
-    A long history is read by ``workers`` concurrent ``git log`` processes, each over one
-    slice of the same commit order (default: one per CPU, up to 4, from
-    :data:`PARALLEL_FROM` commits on). Never raises for a missing or broken repository: see
-    :attr:`History.problem`.
+    The log is parsed while git writes it, so git's tree diffs and our parsing use two cores
+    and the whole output is never held in memory. Never raises for a missing or broken
+    repository: see :attr:`History.problem`.
     """
     root = Path(root).resolve()
     history = History(root)
@@ -195,57 +190,55 @@ def load_history(root: Path | str, roots: Iterable[str] = (),
     history.prefix = probe[1] if len(probe) > 1 else ""
     history.shallow = len(probe) > 2 and probe[2] == "true"
     try:
-        log = _log(root, workers)
+        _parse_log(history, _log_records(root))
         status = _run(["status", "--porcelain", "-z", "--untracked-files=all", "--",
                        *(list(roots) or ["."])], root)
     except GitFailed as exc:
-        history.problem = ("the repository has no commits yet"
-                           if "'HEAD'" in str(exc) or "does not have any commits" in str(exc)
-                           else str(exc))
-        return history
-    _parse_log(history, log)
+        problem = ("the repository has no commits yet"
+                   if "'HEAD'" in str(exc) or "does not have any commits" in str(exc)
+                   else str(exc))
+        return History(root, problem=problem, shallow=history.shallow,
+                       toplevel=history.toplevel, prefix=history.prefix)
     history.dirty = _parse_status(status, history.prefix)
     return history
 
 
-PARALLEL_FROM = 5000
-"""Histories with at least this many commits are read by several ``git log`` processes."""
-_LOG = ["log", "-z", "--topo-order", "--format=%x01%H %P", "--name-status", "-M"]
+_LOG = ["log", "-z", "--topo-order", "--format=%x01%H %P", "--name-status", "-M", "HEAD"]
+_READ_SIZE = 1 << 20
 
 
-def _log(root: Path, workers: int | None) -> bytes:
-    """The whole history as one ``git log`` would print it, read in parallel slices: the
-    per-commit tree diffs are what costs, and each process diffs only its slice."""
-    count = int(_run(["rev-list", "--count", "HEAD"], root))
-    if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if count >= PARALLEL_FROM else 1
-    if workers <= 1:
-        return _run([*_LOG, "HEAD"], root)
-    chunk = -(-count // workers)
-    outputs, processes = [], []
-    try:
-        for n in range(workers):
-            out = tempfile.TemporaryFile()
-            outputs.append(out)
-            processes.append(subprocess.Popen(
-                ["git", *_LOG, f"--skip={n * chunk}", f"--max-count={chunk}", "HEAD"],
-                cwd=root, stdout=out, stderr=subprocess.PIPE))
-        for process in processes:
-            _, err = process.communicate()
-            if process.returncode != 0:
-                raise GitFailed(f"git log: {err.decode('utf-8', 'replace').strip()}")
-        data = []
-        for out in outputs:
-            out.seek(0)
-            data.append(out.read())
-        return b"".join(data)
-    finally:
-        for process in processes:
-            if process.poll() is None:
+def _log_records(root: Path) -> Iterator[bytes]:
+    """One ``git log`` process's output, one commit record at a time (newest first), as it
+    is written. Raises :class:`GitFailed` (after the last record) when git fails."""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: git never blocks on it
+        try:
+            process = subprocess.Popen(["git", *_LOG], cwd=root, stdout=subprocess.PIPE,
+                                       stderr=errors)
+        except FileNotFoundError:
+            raise GitFailed("git is not installed (no 'git' on PATH)") from None
+        try:
+            pending = b""
+            while block := process.stdout.read(_READ_SIZE):
+                records = (pending + block).split(b"\x01")
+                pending = records.pop()
+                yield from (r for r in records if r)
+            if pending:
+                yield pending
+            process.stdout.close()
+            if process.wait() != 0:
+                errors.seek(0)
+                raise GitFailed(f"git log: {_first_error(errors.read())}")
+        finally:
+            if process.poll() is None:  # the reader stopped early
                 process.kill()
                 process.wait()
-        for out in outputs:
-            out.close()
+            process.stdout.close()
+
+
+def _first_error(stderr: bytes) -> str:
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    fatal = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (fatal or lines or ["failed"])[0]
 
 
 def _relative(path: str, prefix: str) -> str | None:
@@ -254,10 +247,11 @@ def _relative(path: str, prefix: str) -> str | None:
     return path[len(prefix):] if path.startswith(prefix) else None
 
 
-def _parse_log(history: History, raw: bytes) -> None:
+def _parse_log(history: History, records: Iterable[bytes]) -> None:
+    """Fill ``history`` from ``git log`` records (``%H %P`` then the name-status list)."""
     prefix = history.prefix
     changes = history.changes
-    for index, chunk in enumerate(raw.split(b"\x01")[1:]):
+    for index, chunk in enumerate(records):
         head, _, rest = chunk.partition(b"\0")
         ids = head.decode().split()
         history.commits.append(ids[0])

@@ -36,8 +36,14 @@ tier1: {name: Tier 1 on shift, hours: business}
 duty-manager: {name: Duty manager, phone: "+1 555 0100", hours: always}
 """
 
+SITE_URL = "https://help.example.test/"
+# The package's default MkDocs settings plus the absolute site_url a public build needs.
+MKDOCS = ((REPO / "kbtools/sites/mkdocs.yml").read_text(encoding="utf-8")
+          + f"site_url: {SITE_URL}\n")
+
 BASE_FILES = {
     "kb.yml": "languages: [en, ru, fa]\n",
+    "mkdocs.yml": MKDOCS,
     "owners.yml": OWNERS,
     "macros/data/support.yml": SUPPORT,
     "macros/data/contacts.yml": CONTACTS,

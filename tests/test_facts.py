@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from kbtools.content.check import check
 from kbtools.registry import open_kb
-from tests.support import article, make_kb
+from tests.support import SUPPORT, article, make_kb
 
 
 def test_typed_support_facts(tmp_path):
@@ -57,3 +57,10 @@ def test_macros_module_functions_are_available(tmp_path):
     kb = open_kb(tmp_path)
     assert kb.macros.render("{{ shout(support.company) }}", path="x") == "EXAMPLE CO"
     assert check(kb).findings == ()
+
+
+def test_support_facts_without_after_hours_required_are_fine(tmp_path):
+    support = "\n".join(line for line in SUPPORT.splitlines()
+                        if not line.startswith("after_hours_required"))
+    kb = open_kb(make_kb(tmp_path, {"macros/data/support.yml": support + "\n"}))
+    assert [f.format() for f in kb.findings if f.code.startswith("facts.")] == []

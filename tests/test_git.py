@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
+import kbtools.git
 from kbtools.git import changed_lines, diff_to_worktree, load_history, read_blobs
 from tests.support import git, git_init
 
@@ -86,12 +90,26 @@ def test_changed_lines_counts_added_and_removed():
     assert changed_lines("same\n", "same\n") == 0
 
 
-def test_parallel_slices_read_the_same_history_as_one_log(tmp_path):
-    write(tmp_path, "docs/a.md", "0\n")
-    git_init(tmp_path)
+def test_one_git_log_process_read_as_it_streams_gives_the_whole_history(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    write(repo, "docs/a.md", "0\n" * 20)
+    git_init(repo)
     for n in range(1, 8):
-        write(tmp_path, f"docs/{'a' if n % 2 else 'b'}.md", f"{n}\n")
-        commit(tmp_path, f"c{n}")
-    one, three = load_history(tmp_path, workers=1), load_history(tmp_path, workers=3)
-    assert len(one.commits) == 8
-    assert (three.commits, three.parents, three.changes) == (one.commits, one.parents, one.changes)
+        write(repo, f"docs/{'a' if n % 2 else 'b'}.md", f"{n}\n" * 20)
+        commit(repo, f"c{n}")
+    git(repo, "mv", "docs/b.md", "docs/c.md")
+    renamed = commit(repo, "rename")
+    calls = tmp_path / "calls"
+    wrapper = tmp_path / "bin" / "git"  # records each git command, then runs the real git
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho "$1" >> {calls}\nexec {shutil.which("git")} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    whole = load_history(repo)
+    assert calls.read_text().split().count("log") == 1
+    assert len(whole.commits) == 9 and whole.commits[0] == renamed
+    assert whole.since("docs/c.md", whole.commits[-1])[1] == "docs/b.md"
+    monkeypatch.setattr(kbtools.git, "_READ_SIZE", 7)  # records cut across many reads
+    small = load_history(repo)
+    assert (small.commits, small.parents, small.changes) == \
+        (whole.commits, whole.parents, whole.changes)

@@ -9,7 +9,7 @@ import markdown
 import pytest
 from mkdocs.utils.yaml import yaml_load
 
-from kbtools.content.markdown import read, read_inline
+from kbtools.content.markdown import outline, read, read_inline
 from kbtools.content.plaintext import strip_markdown
 from kbtools.registry import open_kb
 from kbtools.review.stale import stale_report
@@ -83,6 +83,20 @@ def test_setext_and_admonition_headings_are_anchors_for_kb_stale(tmp_path):
         ("broken-link", 8, "link to docs/faq/target.md#missing: no such heading in "
                            "docs/faq/target.md")]
     assert not entries["docs/faq/target.md"].reasons
+
+
+def test_raw_html_ids_are_anchors_for_kb_stale_but_not_inside_code(tmp_path):
+    target = ('<a name="legacy"></a>\n\n<div id="box">\nText\n</div>\n\n'
+              '```html\n<p id="shown-only">\n```\n')
+    make_kb(tmp_path, {
+        "docs/faq/target.md": article("Target", target, owner="ann", reviewed="2026-11-01"),
+        "docs/faq/source.md": article(
+            "Source", "[a](target.md#legacy) [b](target.md#box) [c](target.md#shown-only)\n",
+            owner="ann", reviewed="2026-11-01"),
+    })
+    entries = {e.path: e for e in stale_report(open_kb(tmp_path), as_of="2026-11-23").entries}
+    assert [r.message for r in entries["docs/faq/source.md"].reasons] == [
+        "link to docs/faq/target.md#shown-only: no such heading in docs/faq/target.md"]
 
 
 LINKS = """\
@@ -197,3 +211,24 @@ def test_segment_keeps_every_byte_outside_prose():
     assert doc.render({id(u): u.restore(u.text) for u in doc.units}) == body
     assert [u.text for u in doc.units] == ["Title ⟦1⟧", "Read me", "Text with ⟦1⟧a link⟦2⟧.",
                                            "⟦1⟧ task item"]
+
+
+OUTLINED = {
+    **TRICKY_HEADINGS, "links": LINKS,
+    "unclosed": "Text <!-- open\n\n## Hidden\n\n[h](h.md)\n",
+    "closed later": "One <!-- hidden\n\nstill --> [shown](s.md)\n\n## After {#after}\n",
+    "cells": "| a | a [x](x.md) |\n|---|---|\n| `[c](c.md)` | [d](d.md#e) |\n",
+    "attributes": "Para {: #para-id }\n\nPlain text, no links.\n\n## Head {: .wide }\n",
+    "html": '<div id="d" name="n">\n<a href="a.md">a</a>\n</div>\n\nText <span id="s">x</span>\n',
+    "macros": "{{ x }} and {% if y %}[l](l.md){% endif %}\n\n## {{ title }}\n",
+    "containers": '!!! note "A [t](t.md)"\n    Body [b](b.md)\n\n=== "Tab"\n    ## In tab\n',
+    "footnotes": "Text[^1] and ^[inline [i](i.md)]\n\n[^1]: Note [n](n.md)\n",
+    "crlf": "# T\r\n\r\nText [l](l.md)\r\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(OUTLINED))
+def test_an_outline_is_what_read_finds(name):
+    body = OUTLINED[name]
+    for first_line in (1, 9):
+        assert outline(body, first_line) == read(body, first_line).outline

@@ -219,3 +219,15 @@ def test_cli_unknown_script(kb):
     result = run(kb.root, "script", "nope")
     assert result.exit_code == 2
     assert "no answer script 'nope'" in result.stderr
+
+
+def test_a_translated_script_uses_its_languages_shared_facts(tmp_path):
+    body = REFUND_RU.rstrip("\n") + "\nМы отвечаем {{ support.hours_text }}.\n"
+    make_kb(tmp_path, {"docs/scripts/refund-approved.md": REFUND,
+                       "docs/scripts/refund-approved.ru.md": body,
+                       "macros/data/support.ru.yml": "hours_text: с понедельника по пятницу\n"})
+    kb = open_kb(tmp_path)
+    russian = render_script(kb, "refund-approved", lang="ru", variables=FULL)
+    assert "Мы отвечаем с понедельника по пятницу." in russian.text
+    english = render_script(kb, "refund-approved", variables=FULL)
+    assert "We answer Monday to Friday, 08:00-20:00." in english.text

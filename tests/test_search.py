@@ -240,3 +240,33 @@ def test_a_word_in_most_articles_only_ranks_articles_that_match_a_rarer_one(tmp_
     assert found.total == 1
     only_common = search(open_kb(tmp_path), "customer")
     assert only_common.total == 9  # alone, a common word still finds everything
+
+
+def test_public_scope_statistics_come_from_public_articles_only(kb, tmp_path):
+    """Which words count, which are common, corrections and totals in the public scope are
+    those of a KB with the public articles alone: ``override refund`` (``override`` is an
+    internal word) and ``overridz refund`` answer exactly as ``refund`` does."""
+    # Internal notes make "refund" common and "override" rare in the whole index; neither
+    # may change what the public scope answers.
+    extra = {f"docs/guide/refund-note-{i}.md": article(
+        f"Refund note {i}", "Refund the customer by hand after the refund window.\n")
+        for i in range(12)}
+    extra.update({f"docs/guide/override-{i}.md": article(
+        f"Supervisor override {i}", "Supervisors override the policy.\n") for i in range(2)})
+    root = make_kb(tmp_path / "mixed", {**FILES, **extra})
+    mixed = open_kb(root)
+    public = {p: t for p, t in FILES.items()
+              if not p.endswith(".md") or "audience: public" in t
+              or (p.count(".") == 2 and "audience: public" in FILES.get(
+                  p.rsplit(".", 2)[0] + ".md", ""))}
+    alone = open_kb(make_kb(tmp_path / "alone", public))
+
+    def seen(item, text):
+        found = search(item, text, public=True, limit=50)
+        return found.total, sorted(h.path for h in found.results), found.suggestion
+
+    for text in ("refund", "override refund", "overridz refund", "refund window",
+                 "customer refund by hand"):
+        assert seen(mixed, text) == seen(alone, text), text
+    assert seen(mixed, "override refund")[:2] == seen(mixed, "refund")[:2]
+    assert seen(mixed, "overridz refund")[:2] == seen(mixed, "refund")[:2]

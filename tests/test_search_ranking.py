@@ -2,8 +2,9 @@
 
 The reference is Whoosh's own searcher run without a result limit (every document scored by its
 matcher tree). The index has several segments and deleted documents, and terms long enough to
-span several posting blocks, so every path of the bulk reader is exercised, and the public
-matcher path (``bulk=False``) must agree too.
+span several posting blocks, so the term-by-term BM25F path (postings and field lengths read
+through Whoosh's public API) is exercised everywhere, and the path that scores every term through
+Whoosh's own matchers (``bm25=None``) must agree too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from kbtools.registry import open_kb
 from kbtools.search import engine_for, scope_for, search, update_index
 from kbtools.search import query as q
 from kbtools.search.engine import _filter
-from kbtools.search.ranking import Ranker, SharedScores
+from kbtools.search.ranking import BM25, DEFAULT_BM25, DELETED, Ranker, SharedScores
 from kbtools.search.synonyms import load_synonyms
 
 
@@ -27,11 +28,11 @@ def indexed(tmp_path_factory):
     generate_kb(root, 400, languages=("ru",), seed=3, translate_share=0.3)
     update_index(open_kb(root), full=True)
     sources = sorted(root.glob("docs/**/*.md"))
-    for path in sources[:12]:
+    for path in sources[100:112]:  # in the middle of the first segment
         path.write_text(path.read_text(encoding="utf-8").replace(
             "\n\n", "\n\nThe invoice customer refund workspace changed again.\n\n", 1),
             encoding="utf-8")
-    for path in sources[12:20]:
+    for path in sources[200:208]:
         path.unlink()
     kb = open_kb(root)
     report = update_index(kb)
@@ -52,7 +53,7 @@ def _queries(kb, opened):
     built = []
     for text in texts:
         strict, loose = q.build(q.parse(text, synonyms, vocabulary), scope.languages,
-                                opened.searcher.reader())
+                                vocabulary)
         built.extend(query for query in (strict, loose) if query is not None)
     return built
 
@@ -62,10 +63,11 @@ def _exhaustive(searcher, query, filter_=None):
             for hit in searcher.search(query, limit=None, filter=filter_, optimize=False)}
 
 
-@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "matcher-api"])
-def test_scores_equal_whooshs_exhaustive_search(indexed, bulk):
+@pytest.mark.parametrize("bm25", [DEFAULT_BM25, None], ids=["term-by-term", "matchers"])
+def test_scores_equal_whooshs_exhaustive_search(indexed, bm25):
     kb, opened = indexed
-    ranker = Ranker(opened.searcher, SharedScores(), bulk=bulk)
+    ranker = Ranker(opened.searcher, SharedScores(), bm25=bm25)
+    assert ranker.bm25 == bm25
     queries = _queries(kb, opened)
     assert len(queries) > 60
     big = 0
@@ -77,6 +79,13 @@ def test_scores_equal_whooshs_exhaustive_search(indexed, bulk):
             assert got[doc] == pytest.approx(score, rel=1e-9), (query, doc)
         big += len(expected) > 128  # more than one posting block
     assert big > 10
+    if bm25 is not None:  # postings of a segment with deletions were read, deletions skipped
+        assert any(DELETED in lengths for lengths in ranker.shared.lengths.values())
+
+
+def test_a_searcher_weighted_otherwise_is_scored_by_its_own_matchers(indexed):
+    _, opened = indexed
+    assert Ranker(opened.searcher, SharedScores(), bm25=BM25(B=0.5)).bm25 is None
 
 
 def test_top_documents_and_total_follow_the_scores(indexed):
@@ -122,8 +131,8 @@ def test_search_total_is_exact_where_whooshs_top_n_collector_is_not(tmp_path):
     opened = engine_for(kb)._open()
     scope = scope_for(kb)
     synonyms = load_synonyms(engine_for(kb).root, engine_for(kb).synonyms_file)
-    parsed = q.parse("customer account invoice", synonyms, opened.vocabulary(scope.languages,
-                                                                              False))
-    strict, loose = q.build(parsed, scope.languages, opened.searcher.reader())
+    vocabulary = opened.vocabulary(scope.languages, False)
+    parsed = q.parse("customer account invoice", synonyms, vocabulary)
+    strict, loose = q.build(parsed, scope.languages, vocabulary)
     used = strict if results.total and len(_exhaustive(opened.searcher, strict)) >= 5 else loose
     assert results.total == len(_exhaustive(opened.searcher, used))

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 
 import httpx
 import pytest
 
+from kbtools import clock
 from kbtools.errors import UsageError
 from kbtools.registry import open_kb
 from kbtools.search import update_index
 from kbtools.server import Access, check_bind
+from kbtools.server.security import COOKIE, SESSION_SECONDS
 from tests.support import REPO, article, make_kb
 from tests.test_search import CANARY, FILES
 
@@ -31,10 +35,11 @@ SITE = {
 
 
 @contextlib.contextmanager
-def kb_serve(root: Path, *args: str, env: dict | None = None):
-    """Run ``kb serve --port 0`` and yield its base URL; stop it afterwards."""
+def kb_serve(root: Path, *args: str, env: dict | None = None, kb: Path = KB):
+    """Run ``kb serve --port 0`` (the ``kb`` executable given) and yield its base URL; stop
+    it afterwards. ``env`` is added to this process's environment."""
     process = subprocess.Popen(
-        [str(KB), "--root", str(root), "serve", "--port", "0", *args],
+        [str(kb), "--root", str(root), "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, **(env or {})})
     try:
@@ -111,9 +116,18 @@ def test_security_headers_on_every_response(open_server):
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
     page = httpx.get(open_server + "/")
     csp = page.headers["content-security-policy"]
-    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
-    assert "'sha256-" in csp  # the page's own inline script is allowed by hash
-    assert '<script src="/_kb/search.js" defer></script></head>' in page.text
+    scripts = csp.split("script-src")[1].split(";")[0]
+    assert "'unsafe-inline'" not in scripts and "'self'" not in scripts
+    nonce = scripts.split("'nonce-")[1].split("'")[0]
+    assert scripts.strip() == f"'nonce-{nonce}'" and len(nonce) >= 22
+    assert "base-uri 'none'" in csp
+    # The server's own script carries the nonce; the page's unknown inline script does not
+    # (the policy is learnt from the installed packages, never from the page).
+    assert f'<script nonce="{nonce}" src="/_kb/search.js" defer></script></head>' in page.text
+    assert "<script>var inline = 1;</script>" in page.text
+    assert page.text.count("nonce=") == 1
+    again = httpx.get(open_server + "/")
+    assert nonce not in again.text and nonce not in again.headers["content-security-policy"]
 
 
 def test_static_site_and_path_traversal(open_server):
@@ -174,8 +188,55 @@ def test_site_needs_the_token_and_login_sets_a_cookie(token_server):
         assert login.status_code == 303
         cookie = login.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=strict" in cookie
+        assert f"max-age={SESSION_SECONDS}" in cookie and "path=/" in cookie
+        assert "secure" not in cookie  # plain http on loopback; see test_server_hosts for https
+        assert TOKEN.lower() not in cookie  # a signed session, never the token itself
         assert client.get("/").status_code == 200
         assert client.get("/api/search", params={"q": CANARY}).json()["total"] == 1
+
+
+def session_from(server: str, token: str) -> str:
+    login = httpx.post(server + "/_kb/login", data={"token": token})
+    assert login.status_code == 303 and token not in login.headers["set-cookie"]
+    return login.cookies[COOKIE]
+
+
+def test_the_session_cookie_is_signed_with_the_token_and_expires(root, token_server):
+    session = session_from(token_server, TOKEN)
+    assert session.count(".") == 2 and TOKEN not in session
+
+    def agent(value: str) -> bool:
+        page = httpx.get(token_server + "/", cookies={COOKIE: value})
+        results = httpx.get(f"{token_server}/api/search", params={"q": CANARY},
+                            cookies={COOKIE: value}).json()
+        assert (page.status_code == 200) == (results["total"] == 1), value
+        return page.status_code == 200
+
+    assert agent(session)
+    ident, expires, signature = session.split(".")
+    assert not agent(TOKEN)  # the raw token is no session
+    assert not agent(f"{ident}.{int(expires) + 3600}.{signature}")  # a longer session
+    assert not agent(f"x{ident[1:]}.{expires}.{signature}")
+    assert not agent(f"{ident}.{expires}.{signature[:-2]}")
+    assert not agent("")
+    # Expired: a session made 13 hours ago by the same token.
+    past = clock.now() - datetime.timedelta(hours=SESSION_SECONDS / 3600 + 1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("KB_AS_OF", past.isoformat())
+        stale = Access(token=TOKEN).new_session()
+        assert Access(token=TOKEN).valid_session(stale)
+    assert not Access(token=TOKEN).valid_session(stale)
+    assert not agent(stale)
+    # A rotated token: sessions signed with the old one no longer count.
+    rotated = "rotated-token-0123456789abcdef"
+    with kb_serve(root, env={"KB_SERVE_TOKEN": rotated}) as new_server:
+        new_session = session_from(new_server, rotated)
+        assert httpx.get(new_server + "/", cookies={COOKIE: new_session}).status_code == 200
+        old = httpx.get(new_server + "/", cookies={COOKIE: session})
+        assert old.status_code == 303 and old.headers["location"] == "/_kb/login"
+        assert httpx.get(f"{new_server}/api/search", params={"q": CANARY},
+                         cookies={COOKIE: session}).json()["total"] == 0
+    assert not agent(new_session)
 
 
 def test_non_loopback_needs_a_token_or_the_proxy_flag(root):
@@ -190,6 +251,16 @@ def test_non_loopback_needs_a_token_or_the_proxy_flag(root):
     check_bind("10.1.2.3", Access(token=TOKEN))
     check_bind("10.1.2.3", Access(behind_proxy=True))
     check_bind("::1", Access())
+
+
+def test_a_busy_port_is_a_usage_error_naming_the_address(root, open_server):
+    port = urllib.parse.urlsplit(open_server).port
+    assert port and port != 8000  # --port 0 picked a free one and reported it
+    result = subprocess.run([str(KB), "--root", str(root), "serve", "--port", str(port)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert httpx.get(f"{open_server}/api/search", params={"q": "refund"}).status_code == 200
 
 
 def test_queries_are_logged_without_personal_data(root, open_server):
@@ -211,3 +282,59 @@ def test_server_picks_up_a_new_index_without_restart(tmp_path):
         (root / "docs/guide/b.md").write_text(article("B", "A platypus appears.\n"))
         update_index(open_kb(root))
         assert httpx.get(f"{url}/api/search", params={"q": "platypus"}).json()["total"] == 1
+
+
+HIDDEN_WORDS = ("zqclosedword", "zqinlineword", "zqheadingword", "zqunclosedword",
+                "zqafterword", "zqunclosedheadingword")
+
+
+def commented(topic: str) -> str:
+    """An article about ``topic`` whose hidden words sit in every kind of HTML comment."""
+    return (f"Agents can change the {topic} before dispatch.\n\n"
+            "<!-- zqclosedword: a note for editors -->\n\n"
+            f"Inline <!-- zqinlineword --> {topic} text.\n\n"
+            "<!--\n## Zqheadingword heading inside a comment\n\nzqheadingword again\n-->\n\n"
+            f"More about the {topic}.\n\n"
+            "<!-- zqunclosedword: this comment is never closed\n\n"
+            "## Zqunclosedheadingword\n\nzqafterword text after it\n")
+
+
+def test_text_in_html_comments_never_reaches_search(tmp_path):
+    root = make_kb(tmp_path, {
+        "docs/faq/delivery-address.md": article(
+            "Changing the delivery address", commented("delivery address"), audience="public",
+            owner="ann", reviewed="2026-11-01"),
+        "docs/guide/dispatch-window.md": article(
+            "The dispatch window", commented("dispatch window"), owner="ann",
+            reviewed="2026-11-01"),
+    })
+    update_index(open_kb(root))
+    agent = {"Authorization": f"Bearer {TOKEN}"}
+    with kb_serve(root, env={"KB_SERVE_TOKEN": TOKEN}) as url:
+        def search(text: str, headers: dict) -> dict:
+            response = httpx.get(f"{url}/api/search", params={"q": text, "n": 50},
+                                 headers=headers)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        # The visible text is found, in both scopes, and no snippet shows a hidden word.
+        public = search("delivery address", {})
+        assert [r["path"] for r in public["results"]] == ["docs/faq/delivery-address.md"]
+        internal = search("dispatch", agent)
+        assert {r["path"] for r in internal["results"]} == {
+            "docs/faq/delivery-address.md", "docs/guide/dispatch-window.md"}
+        for text in ("agents change", "inline text", "before dispatch"):
+            for headers in ({}, agent):
+                found = search(text, headers)
+                assert found["total"] >= 1, (text, headers)
+                shown = json.dumps([found["results"], found["suggestion"]]).lower()
+                assert "zq" not in shown, (text, shown)
+        # The hidden words find nothing, alone, together or by their heading, in either scope.
+        for text in (*HIDDEN_WORDS, " ".join(HIDDEN_WORDS), "heading inside a comment",
+                     "zqheadingwrd"):
+            for headers in ({}, agent):
+                found = search(text, headers)
+                shown = json.dumps([found["results"], found["suggestion"]]).lower()
+                assert "zq" not in shown, (text, headers, shown)
+                if text.startswith("zq"):
+                    assert found["total"] == 0, (text, headers)

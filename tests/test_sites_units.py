@@ -248,3 +248,24 @@ def test_pages_shown_in_english_under_another_language_leave_the_search_index():
                {"location": "ru/guide/b/#part", "title": "Part", "text": "y"}]
     drop_fallback_copies(entries, ["en", "ru"], {"ru/guide/b/"})
     assert [e["location"] for e in entries] == ["guide/b/"]
+
+
+def test_the_written_search_index_loses_its_fallback_copies_and_keeps_its_config(tmp_path):
+    import json
+
+    from kbtools.sites.search_entries import SEARCH_INDEX, prune_search_index
+
+    assert prune_search_index(tmp_path, ["en", "ru"]) is None  # no search plugin, no index
+    index = {"config": {"lang": ["en", "ru"], "separator": "[\\s\\-]+"},
+             "docs": [{"location": "guide/b/", "title": "B", "text": "x"},
+                      {"location": "ru/guide/b/", "title": "B", "text": "banner x"},
+                      {"location": "ru/faq/a/", "title": "А", "text": "Русский"}]}
+    (tmp_path / SEARCH_INDEX).parent.mkdir(parents=True)
+    (tmp_path / SEARCH_INDEX).write_text(json.dumps(index), encoding="utf-8")
+    assert prune_search_index(tmp_path, ["en", "ru"], {"ru/guide/b/"}) == 1
+    written = json.loads((tmp_path / SEARCH_INDEX).read_text(encoding="utf-8"))
+    assert written["config"] == index["config"]
+    assert [d["location"] for d in written["docs"]] == ["guide/b/", "ru/faq/a/"]
+    (tmp_path / SEARCH_INDEX).write_text('{"docs": 3}', encoding="utf-8")
+    with pytest.raises(ValueError, match="expected a search index"):
+        prune_search_index(tmp_path, ["en"])

@@ -1,7 +1,8 @@
 """The ``kb`` command group and what every command shares: --root, output, exit codes.
 
 Exit codes: 0 success, 1 the job ran and found problems (errors, or a --fail-on match),
-2 the job could not run (bad settings, bad options, missing files, a busy index).
+2 the job could not run (bad settings, bad options, missing files, a busy index or build,
+a state folder or output that cannot be written: one line naming the path and the cause).
 
 Findings are written by one emitter (:func:`kbtools.diagnostics.render`) in the format of the
 command's ``--format text|json|github``: a command's own findings on stdout with a count line
@@ -24,7 +25,7 @@ from rich.console import Console
 
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import FORMATS, Finding, github_annotation, render, summary
-from kbtools.errors import BusyError, ConfigError, KBError, NotFoundError, UsageError
+from kbtools.errors import BusyError, ConfigError, KBError, NotFoundError, StateError, UsageError
 from kbtools.registry import open_kb
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -57,9 +58,12 @@ class KBGroup(click.Group):
         except KBError as exc:
             report_error(exc, getattr(ctx.obj, "format", "text"))
             ctx.exit(EXIT_UNUSABLE if isinstance(exc, _UNUSABLE) else EXIT_PROBLEMS)
+        finally:  # what the command derived is kept for the next run (never fails)
+            if isinstance(ctx.obj, State) and ctx.obj._kb is not None:
+                ctx.obj._kb.save_caches()
 
 
-_UNUSABLE = (ConfigError, UsageError, NotFoundError, BusyError)
+_UNUSABLE = (ConfigError, UsageError, NotFoundError, BusyError, StateError)
 
 
 @click.group(cls=KBGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -25,6 +25,9 @@ def build_command(state, only: str | None, out: Path | None, fmt: str) -> None:
     folder is left as it was) while `kb check` reports errors in its pages, a public page
     links to an internal one, a macro fails, or MkDocs warns; each problem is printed once as
     PATH:LINE: SEVERITY: MESSAGE [CODE] (or JSON, or GitHub annotations) and the exit code is 1.
+
+    One build of a knowledge base runs at a time: a second one stops at once with exit code
+    2, as does a build whose output or .kb/ folder cannot be written (the old site stays).
     """
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # we print what it says
     report = build(state.kb(), (only,) if only else tuple(SITES), out=out)

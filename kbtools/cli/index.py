@@ -51,6 +51,9 @@ def index_command(state, full: bool, as_json: bool) -> None:
         emit_json({**report.to_dict(), "seconds": round(seconds, 3)})
         raise SystemExit(EXIT_OK)
     console = err_console()
+    for finding in kb.findings:  # files the index left out, and why (kb check says all)
+        if finding.code.startswith("file."):
+            console.print(finding.format(), markup=False, highlight=False)
     for problem in report.problems:
         console.print(f"{problem} (indexed without its macros)", markup=False, highlight=False)
     if report.mode == "current":

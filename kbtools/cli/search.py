@@ -47,8 +47,11 @@ def search_command(state, query: str, lang: str | None, kinds: str | None, publi
                               kinds=parse_list(kinds, DEFAULT.names, "--kind"), public=public,
                               limit=limit, progress=progress)
     config = load_config(state.root)
-    querylog.record(config.root / config.state_dir, query=query, lang=lang,
-                    results=results.total, scope="public" if public else "internal", via="cli")
+    unlogged = querylog.record(config.root / config.state_dir, query=query, lang=lang,
+                               results=results.total, scope="public" if public else "internal",
+                               via="cli")
+    if unlogged is not None:  # the answer matters more than the log: warn, never fail
+        err_console().print(f"kb: warning: {unlogged.message}", markup=False, highlight=False)
     if as_json:
         emit_json(results.to_dict())
         raise SystemExit(EXIT_OK)

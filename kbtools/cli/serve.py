@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from kbtools.cli.app import err_console, main, pass_state
-from kbtools.errors import UsageError
-from kbtools.server import Access, ServerSettings, serve
+from kbtools.server import ServerSettings, serve
+from kbtools.server.security import access_settings
 
 
 @main.command("serve")
@@ -23,23 +23,26 @@ from kbtools.server import Access, ServerSettings, serve
               default=None, help="File holding the agents' access token (or set KB_SERVE_TOKEN).")
 @click.option("--behind-proxy", is_flag=True,
               help="Trust the company's single-sign-on proxy in front to authenticate every "
-                   "request; allows a non-loopback --host without a token.")
+                   "request; allows a non-loopback --host without a token. Needs --allow-host.")
+@click.option("--allow-host", "allowed_hosts", multiple=True, metavar="NAME[:PORT]",
+              help="Also answer requests for this host name (repeatable); by default only the "
+                   "address listened on (127.0.0.1, localhost, [::1] on loopback) is answered.")
 @pass_state
 def serve_command(state, host: str, port: int, site_dir: Path | None, token_file: Path | None,
-                  behind_proxy: bool) -> None:
+                  behind_proxy: bool, allowed_hosts: tuple[str, ...]) -> None:
     """Serve the internal site and GET /api/search until interrupted.
 
     The site's search box uses the API, so agents get the same ranking as `kb search`. The
-    server picks up a new index from `kb index` without a restart.
+    server picks up a new index from `kb index` without a restart. Requests naming a host
+    other than the server's address or an --allow-host name are refused (421).
     """
     kb = state.kb()
     token = os.environ.get("KB_SERVE_TOKEN") or None
     if token_file is not None:
         token = token_file.read_text(encoding="utf-8").strip() or None
-    if token is not None and len(token) < 16:
-        raise UsageError("the access token must be at least 16 characters long")
+    access = access_settings(token, behind_proxy=behind_proxy, allowed_hosts=allowed_hosts)
     site = site_dir if site_dir is not None else kb.root / "site"
-    settings = ServerSettings(site_dir=site, access=Access(token=token, behind_proxy=behind_proxy))
+    settings = ServerSettings(site_dir=site, access=access)
     console = err_console()
     if not site.is_dir():
         console.print(f"note: no built site at {site}; serving the search API only "

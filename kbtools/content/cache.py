@@ -5,20 +5,32 @@ inode are those recorded, and its mtime is older than the cache itself by a safe
 edit in the same instant as the cache write is re-read, never trusted). The whole cache is
 dropped when ``kb.yml`` or the kbtools code changes. It lives in the git-ignored state folder
 (``.kb/cache/``); a missing, corrupt or unwritable cache only costs time.
+
+Beside it, :class:`BodyCache` keeps what is derived from each body and costs a parse (links,
+headings and ids; macro scans), keyed by a hash of the body, for the use cases that read
+every body on every run (``kb stale``, ``kb check``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import pickle
 import sys
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kbtools import atomic
 from kbtools.content.config import CONFIG_FILE, Config
 from kbtools.content.kinds import Registry
+from kbtools.content.macros import ENGINE as MACROS_ENGINE
+from kbtools.content.macros import Macros, MacroScan
+from kbtools.content.markdown import ENGINE as MARKDOWN_ENGINE
+from kbtools.content.markdown import Heading, Link, Outline, outline
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding
 
@@ -112,3 +124,189 @@ def _now_ns(config: Config) -> int:
         return probe.stat().st_mtime_ns
     except OSError:
         return 0
+
+
+# -- per-body data: outlines and macro scans ------------------------------------------------
+
+BODY_FORMAT = 1
+BODIES_FILE = "bodies.pickle"
+_OUTLINE = "outline"
+
+
+def body_digest(body: str) -> bytes:
+    """The key of a body's entries: a hash of its exact text."""
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest()[:16]
+
+
+def body_cache_file(config: Config) -> Path:
+    """Where a knowledge base's :class:`BodyCache` is kept."""
+    return config.root / config.state_dir / "cache" / BODIES_FILE
+
+
+class BodyCache:
+    """What is derived from one body and costs a parse, kept between runs: its
+    :class:`~kbtools.content.markdown.Outline` (links, headings, ids) and its
+    :class:`~kbtools.content.macros.MacroScan`.
+
+    Entries are keyed by a hash of the body (and its first line, which an outline's lines
+    count from): an edited body has a new key, so an entry is never out of date, only
+    unused. The file ``file`` (None: nothing is read or kept) is read on first use; it is
+    ignored when it is corrupt or was written by other code or libraries. :meth:`save`
+    rewrites it atomically when this run added entries or bodies are gone, and keeps quiet
+    when it cannot. Safe to share between threads.
+
+    Entries are kept packed (plain values, marshalled) and unpacked on each use, never
+    kept unpacked: the file loads fast, and a run that reads every body leaves no
+    long-lived objects for the garbage collector to walk again and again.
+    """
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self._lock = threading.Lock()
+        self._stored: dict[Any, dict[bytes, bytes]] | None = None  # part -> key -> packed
+        self._fingerprint = ""
+        self._added = 0
+        self._digests: dict[str, bytes] = {}  # this run's bodies
+
+    # -- what callers ask for
+
+    def outline(self, body: str, first_line: int = 1) -> Outline:
+        """``markdown.outline(body, first_line)``, from the cache when it has it."""
+        packed = self._packed(_OUTLINE, body, first_line)
+        return self._read_outline(body, first_line) if packed is None else _unpack_outline(packed)
+
+    def links(self, body: str, first_line: int = 1) -> tuple[Link, ...]:
+        """``self.outline(body, first_line).links`` (the rest is not unpacked)."""
+        packed = self._packed(_OUTLINE, body, first_line)
+        if packed is None:
+            return self._read_outline(body, first_line).links
+        return tuple(Link(*link) for link in packed[1])
+
+    def ids(self, body: str, first_line: int = 1) -> frozenset[str]:
+        """``self.outline(body, first_line).ids`` (the rest is not unpacked)."""
+        packed = self._packed(_OUTLINE, body, first_line)
+        return self._read_outline(body, first_line).ids if packed is None else frozenset(packed[2])
+
+    def macro_scan(self, macros: Macros, body: str) -> MacroScan:
+        """``macros.scan(body)``, from the cache when it has it (scans depend only on the
+        sandbox's syntax, so every sandbox of a knowledge base shares them)."""
+        part = ("macros", macros.syntax)
+        packed = self._packed(part, body, 0)  # 0: a scan's lines count from the body's first
+        if packed is not None:
+            error, stored, uses = packed
+            return MacroScan(error, frozenset(stored), uses)
+        scan = macros.scan(body)
+        self._store(part, body, 0, (scan.error, tuple(scan.stored), scan.uses))
+        return scan
+
+    def _read_outline(self, body: str, first_line: int) -> Outline:
+        found = outline(body, first_line)
+        self._store(_OUTLINE, body, first_line, (
+            tuple((h.line, h.level, h.text, h.id) for h in found.headings),
+            tuple((link.line, link.target, link.image, link.kind, link.start, link.end)
+                  for link in found.links),
+            tuple(found.ids)))
+        return found
+
+    # -- the store: by part, ``{key of (body, first line): marshalled plain values}``
+
+    def _packed(self, part: Any, body: str, first_line: int) -> Any:
+        """The plain values kept for ``body`` in ``part``, or None."""
+        entries = self._load().get(part)
+        packed = None if entries is None else entries.get(self._key(body, first_line))
+        if packed is None:
+            return None
+        try:
+            return marshal.loads(packed)
+        except (EOFError, TypeError, ValueError):  # a damaged entry: read the body again
+            return None
+
+    def _store(self, part: Any, body: str, first_line: int, values: tuple) -> None:
+        if self.file is None:
+            return  # nothing is kept: nothing to pack
+        try:
+            packed = marshal.dumps(values)
+        except ValueError:  # a value marshal cannot write (an odd macro key): not kept
+            return
+        stored = self._load()
+        with self._lock:
+            stored.setdefault(part, {})[self._key(body, first_line)] = packed
+            self._added += 1
+
+    def _key(self, body: str, first_line: int) -> bytes:
+        digest = self._digests.get(body)
+        if digest is None:
+            digest = self._digests[body] = body_digest(body)
+        return digest + first_line.to_bytes(8, "little", signed=True)
+
+    def _load(self) -> dict[Any, dict[bytes, bytes]]:
+        stored = self._stored
+        if stored is not None:
+            return stored
+        with self._lock:
+            if self._stored is None:
+                self._stored = self._read()
+            return self._stored
+
+    def _read(self) -> dict[Any, dict[bytes, bytes]]:
+        if self.file is None:
+            return {}
+        self._fingerprint = _body_fingerprint()
+        try:
+            with open(self.file, "rb") as handle:
+                stored = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+                IndexError, KeyError, TypeError, ValueError, OverflowError):
+            return {}  # a cache is disposable: a damaged one is rebuilt, never trusted
+        if (not isinstance(stored, dict) or stored.get("fingerprint") != self._fingerprint
+                or not isinstance(stored.get("parts"), dict)):
+            return {}
+        parts = stored["parts"]
+        if not all(isinstance(entries, dict) for entries in parts.values()):
+            return {}
+        return parts
+
+    def save(self, bodies: Iterable[tuple[str, int]]) -> None:
+        """Write the entries of ``bodies`` (``(body, first line)`` of each article of the
+        knowledge base now; entries of any other body are dropped) if this run added or
+        dropped any. An unwritable state folder (a read-only checkout) is skipped: the next
+        run reads again, nothing is lost."""
+        if self.file is None or self._stored is None:
+            return  # never used in this run
+        with self._lock:
+            present = set()
+            for body, first_line in bodies:  # 0: macro scans
+                present.update((self._key(body, first_line), self._key(body, 0)))
+            parts = {part: {key: value for key, value in entries.items() if key in present}
+                     for part, entries in self._stored.items()}
+            kept = sum(map(len, parts.values()))
+            if not self._added and kept == sum(map(len, self._stored.values())):
+                return
+            data = pickle.dumps({"fingerprint": self._fingerprint, "parts": parts},
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            try:
+                atomic.write_bytes(self.file, data)
+            except OSError:
+                return
+            self._stored, self._added = parts, 0
+
+
+def _unpack_outline(packed: tuple) -> Outline:
+    headings, links, ids = packed
+    return Outline(tuple(Heading(*h) for h in headings), tuple(Link(*link) for link in links),
+                   frozenset(ids))
+
+
+def _code_digest() -> str:
+    """A digest of the kbtools code (paths, sizes, mtimes): derived data is dropped when
+    the code that derived it may have changed."""
+    digest = hashlib.sha256()
+    for source in sorted(_CODE.rglob("*.py")):
+        stat = source.stat()
+        digest.update(f"{source} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def _body_fingerprint() -> str:
+    text = f"{BODY_FORMAT} {sys.version} {MARKDOWN_ENGINE} {MACROS_ENGINE} {_code_digest()}"
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kbtools import clock
 from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.macros import has_macros
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding, FindingCounts, error, sort_findings, warning
 
@@ -56,11 +57,14 @@ def check_macros(kb: KnowledgeBase) -> Iterator[Finding]:
 def macro_problems(kb: KnowledgeBase, article: Article) -> list[Finding]:
     """The macro findings of one article, checked in the sandbox its page renders in (its
     language; public pages without internal facts). Names the article's kind declares (a
-    script's placeholders) are known names."""
+    script's placeholders) are known names. The macros are parsed once per body (and kept
+    between runs, see ``kb.bodies``)."""
     extra = kb.kinds.macro_names(article)
     macros = kb.macros_for(article.lang, public=article.is_public)
-    return macros.problems(article.body, path=article.path, first_line=article.body_line,
-                           extra_names=extra)
+    body = article.body
+    scan = kb.bodies.macro_scan(macros, body) if has_macros(body) else None
+    return macros.problems(body, path=article.path, first_line=article.body_line,
+                           extra_names=extra, scan=scan)
 
 
 def check_dates(kb: KnowledgeBase) -> Iterator[Finding]:

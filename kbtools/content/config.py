@@ -106,10 +106,10 @@ def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:
     if not file.exists():
         return Config(root=root)
     try:
-        doc = yamldoc.load(file.read_text(encoding="utf-8"))
+        doc = yamldoc.load_file(file)
     except yamldoc.YAMLSyntaxError as exc:
-        raise ConfigError.of(CONFIG_FILE, [error(CONFIG_FILE, exc.line, "config.yaml",
-                                                 str(exc))]) from None
+        raise ConfigError.of(CONFIG_FILE, [error(CONFIG_FILE, exc.line,
+                                                 exc.code or "config.yaml", str(exc))]) from None
     except UnicodeDecodeError:
         raise ConfigError.of(CONFIG_FILE, [error(CONFIG_FILE, 1, "config.encoding",
                                                  "not UTF-8 text; save it as UTF-8")]) from None

@@ -20,6 +20,7 @@ from kbtools.content import frontmatter
 from kbtools.content.cache import CorpusCache, Entry, stat_key
 from kbtools.content.config import Config
 from kbtools.content.durations import parse_cadence
+from kbtools.content.files import scan_tree
 from kbtools.content.kinds import ParseContext, Registry
 from kbtools.content.model import (
     AUDIENCES,
@@ -29,7 +30,6 @@ from kbtools.content.model import (
     TranslationPin,
     content_hash,
 )
-from kbtools.content.parallel import map_halves
 from kbtools.content.yamldoc import YAMLDoc
 from kbtools.diagnostics import Finding, error, warning
 
@@ -68,41 +68,29 @@ class Corpus:
         return len(self.articles)
 
 
-def scan_markdown(root: Path) -> list[tuple[str, os.stat_result]]:
-    """``(repo-relative path, stat)`` of every ``.md`` file under the content roots, sorted."""
-    found: list[tuple[str, os.stat_result]] = []
-    stack = [(root / top, top) for top in reversed(CONTENT_ROOTS)]
-    while stack:
-        folder, rel = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        subfolders = []
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                subfolders.append((Path(entry.path), f"{rel}/{entry.name}"))
-            elif entry.name.endswith(".md") and entry.is_file():
-                found.append((f"{rel}/{entry.name}", entry.stat()))
-        stack.extend(reversed(subfolders))
-    found.sort(key=lambda item: item[0])
-    return found
+def scan_markdown(root: Path, findings: list[Finding] | None = None,
+                  ) -> list[tuple[str, os.stat_result]]:
+    """``(repo-relative path, stat)`` of every ``.md`` file under the content roots, sorted.
+
+    Only the repository's own regular files count: no symbolic link is followed (see
+    :mod:`kbtools.content.files`); the finding for each link met is added to ``findings``.
+    """
+    tree = scan_tree(root, CONTENT_ROOTS, with_stat=(".md",))
+    if findings is not None:
+        findings.extend(tree.findings)
+    return [(path, tree.stats[path]) for path in tree.files if path in tree.stats]
 
 
-def load_corpus(config: Config, kinds: Registry, *, cache: bool = True,
-                parallel: bool | None = None) -> Corpus:
+def load_corpus(config: Config, kinds: Registry, *, cache: bool = True) -> Corpus:
     """Read and validate every article under ``config.root``, each of its kind in
     ``kinds``; never raises for bad content.
 
     With ``cache``, files unchanged since the last run come from the parse cache in the state
-    folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again. Many files to
-    parse are split over two processes (``parallel``: None decides by count, see
-    :func:`kbtools.parallel.map_halves`).
+    folder (see :mod:`kbtools.corpus_cache`) instead of being parsed again.
     """
     store = CorpusCache(config, kinds) if cache else None
-    files = scan_markdown(config.root)
+    symlinks: list[Finding] = []
+    files = scan_markdown(config.root, symlinks)
     parsed: dict[str, tuple[Article | None, tuple[Finding, ...]]] = {}
     misses = []
     for relative, stat in files:
@@ -113,12 +101,12 @@ def load_corpus(config: Config, kinds: Registry, *, cache: bool = True,
         else:
             parsed[relative] = (entry.article, entry.findings)
     for (relative, _, key), (article, findings) in zip(
-            misses, map_halves(lambda items: _parse_files(config, kinds, items), misses,
-                               parallel=parallel), strict=True):
+            misses, _parse_files(config, kinds, misses), strict=True):
         parsed[relative] = (article, findings)
         if store:
             store.put(relative, Entry(key, article, findings))
     loader = _Loader(config, kinds)
+    loader.findings.extend(symlinks)  # never followed; each one is a finding
     for relative, _ in files:
         article, findings = parsed[relative]
         if article is not None:

@@ -100,9 +100,12 @@ def load_facts(root: Path, facts_dir: str) -> tuple[Facts, list[Finding]]:
     for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         relative = f"{facts_dir}/{file.name}"
         try:
-            doc = yamldoc.load(file.read_text(encoding="utf-8"))
-        except (yamldoc.YAMLSyntaxError, UnicodeDecodeError) as exc:
-            findings.append(error(relative, getattr(exc, "line", 1), "facts.yaml", str(exc)))
+            doc = yamldoc.load_file(file)
+        except yamldoc.YAMLSyntaxError as exc:
+            findings.append(error(relative, exc.line, exc.code or "facts.yaml", str(exc)))
+            continue
+        except UnicodeDecodeError as exc:
+            findings.append(error(relative, 1, "facts.yaml", str(exc)))
             continue
         name, _, lang = file.stem.partition(".")
         if lang:  # support.ru.yml: Russian wording over support.yml
@@ -143,7 +146,7 @@ def _support(facts: Facts, findings: list[Finding]):
         level = _service_level(str(priority), info, fail)
         if level is not None:
             levels[level.priority] = level
-    required = data.get("after_hours_required") or ()
+    required = data.get("after_hours_required") or []
     if not isinstance(required, list):
         fail("after_hours_required", "facts.sla",
              f"after_hours_required must be a list of priorities such as [P1, P2], got {required!r}")

@@ -70,7 +70,7 @@ def parse(text: str) -> Parsed:
     try:
         meta = yamldoc.load(yaml_text, first_line=2)
     except yamldoc.YAMLSyntaxError as exc:
-        raise FrontMatterError(exc.line, "meta.yaml", str(exc)) from None
+        raise FrontMatterError(exc.line, exc.code or "meta.yaml", str(exc)) from None
     if meta.data is None:
         meta = yamldoc.YAMLDoc({}, {}, ())
     elif not isinstance(meta.data, dict):

@@ -4,7 +4,10 @@ Every use case (check, build, index, stale, translations, ...) takes a
 :class:`KnowledgeBase`, so the files are read and parsed once per run. What a use case derives
 from the loaded content and wants to keep for the rest of the run (a macro sandbox per
 language, the search engine, playbook lookups) is kept in :attr:`KnowledgeBase.memo`, never in
-a module global: it lives and dies with the content it was derived from.
+a module global: it lives and dies with the content it was derived from. What is derived from
+each body and costs a parse (links, headings and ids; macro scans) is also kept between runs
+(:attr:`KnowledgeBase.bodies`); the front-end calls :meth:`KnowledgeBase.save_caches` once a
+command is done.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kbtools.content.cache import BodyCache, body_cache_file
 from kbtools.content.config import Config, load_config
 from kbtools.content.corpus import Corpus, load_corpus
 from kbtools.content.durations import Cadence
@@ -26,6 +30,7 @@ from kbtools.content.owners import Owners, load_owners
 from kbtools.diagnostics import Finding
 
 T = TypeVar("T")
+_BODIES = "kb.bodies"  # memo key of the body cache
 
 
 class Memo:
@@ -64,6 +69,8 @@ class KnowledgeBase:
     setting_findings: tuple[Finding, ...] = ()
     memo: Memo = field(default_factory=Memo, compare=False, repr=False)
     """Derived values kept for this run (see the module docstring)."""
+    cache: bool = True
+    """Whether derived data may be read from and kept in the state folder."""
 
     @property
     def root(self) -> Path:
@@ -101,6 +108,20 @@ class KnowledgeBase:
         return self.memo.get(("macros", lang, public), make)
 
     @property
+    def bodies(self) -> BodyCache:
+        """Outlines and macro scans of bodies (:class:`BodyCache`), read from the state
+        folder on first use, kept there by :meth:`save_caches`."""
+        return self.memo.get(_BODIES, lambda: BodyCache(
+            body_cache_file(self.config) if self.cache else None))
+
+    def save_caches(self) -> None:
+        """Keep what this run derived for the next run (once the run is done). Never fails:
+        a state folder that cannot be written is skipped."""
+        bodies = self.memo.peek(_BODIES)
+        if bodies is not None:
+            bodies.save((article.body, article.body_line) for article in self.corpus.articles)
+
+    @property
     def findings(self) -> tuple[Finding, ...]:
         """Findings met while loading (settings files and articles)."""
         return self.setting_findings + self.corpus.findings
@@ -121,4 +142,4 @@ def open_kb(root: Path | str, kinds: Registry, *, cache: bool = True) -> Knowled
     facts, fact_findings = load_facts(config.root, config.facts_dir)
     corpus = load_corpus(config, kinds, cache=cache)
     return KnowledgeBase(config, kinds, owners, facts, corpus,
-                         tuple(owner_findings + fact_findings))
+                         tuple(owner_findings + fact_findings), cache=cache)

@@ -3,7 +3,9 @@
 Shared by the stale report (broken links), the public site (no public page may link to an
 internal one, links rewritten to the site's layout) and search (headings). Everything comes
 from the one Markdown reader (:mod:`kbtools.content.markdown`): a link shown inside code is
-not a link, and anchors are the ids the site renders.
+not a link, and anchors are the ids the site renders. Each function takes the knowledge
+base's :class:`~kbtools.content.cache.BodyCache` (``kb.bodies``) when the caller has one:
+bodies read in an earlier run are then not read again.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kbtools.content.markdown import read
+from kbtools.content.cache import BodyCache
+from kbtools.content.markdown import outline
 from kbtools.content.model import Article
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -38,32 +41,37 @@ class Link:
     end: int = 0
 
 
-def links(article: Article) -> list[Link]:
+def links(article: Article, bodies: BodyCache | None = None) -> list[Link]:
     """Every link and image in ``article``'s body, in order."""
-    return links_in(article.path, article.body, article.body_line)
+    return links_in(article.path, article.body, article.body_line, bodies)
 
 
-def links_in(path: str, text: str, first_line: int = 1) -> list[Link]:
+def links_in(path: str, text: str, first_line: int = 1,
+             bodies: BodyCache | None = None) -> list[Link]:
     """Every link and image in ``text``, the body of the file at repo path ``path`` whose
     first line is file line ``first_line``."""
     base_dir = posixpath.dirname(path)
+    written = outline(text, first_line).links if bodies is None else bodies.links(text, first_line)
     found = []
-    for link in read(text, first_line).links:
+    for link in written:
         resolved, anchor, external = _resolve(base_dir, link.target)
         found.append(Link(link.line, link.target, resolved, anchor, link.image, external,
                           link.start, link.end))
     return found
 
 
-def headings(article: Article) -> list[tuple[int, int, str, str]]:
+def headings(article: Article,
+             bodies: BodyCache | None = None) -> list[tuple[int, int, str, str]]:
     """``(line, level, text, anchor)`` for each heading, anchors as the site makes them."""
-    return [(h.line, h.level, h.text, h.id)
-            for h in read(article.body, article.body_line).headings]
+    found = (outline if bodies is None else bodies.outline)(article.body, article.body_line)
+    return [(h.line, h.level, h.text, h.id) for h in found.headings]
 
 
-def anchors(article: Article) -> frozenset[str]:
+def anchors(article: Article, bodies: BodyCache | None = None) -> frozenset[str]:
     """Every id on ``article``'s page a ``#fragment`` can point to."""
-    return read(article.body, article.body_line).ids
+    if bodies is None:
+        return outline(article.body, article.body_line).ids
+    return bodies.ids(article.body, article.body_line)
 
 
 @lru_cache(maxsize=4096)

@@ -2,31 +2,46 @@
 
 One engine for every tool: the site renders pages with it, the search index indexes the
 rendered text, ``kb script`` fills answer scripts, and ``kb check`` finds unknown macros
-statically (with their line) without rendering.
+statically (with their line) without rendering. Every render is bounded in steps, time and
+size (:mod:`kbtools.content.sandbox`): a page that breaks a bound is a ``macro.limit`` error
+at its line, never a hang.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
+from kbtools.content.sandbox import (
+    BoundedEnvironment,
+    LimitExceeded,
+    Limits,
+    budget,
+    only_lookups,
+)
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ConfigError
 
-_MARKERS = ("{{", "{%", "{##")
+_MARKERS = re.compile(r"\{(?:\{|%|##)")  # {{ }}, {% %} and {## ##} (not {#id})
+
+ENGINE = f"Jinja2 {jinja2.__version__}"
+"""The library a :class:`MacroScan` depends on (caches of scans are dropped when it changes)."""
 
 
 class MacroError(ValueError):
-    """A macro failed to render; ``line`` is the file line."""
+    """A macro failed to render; ``line`` is the file line. ``code`` is ``macro.limit`` when
+    the page broke one of the sandbox's limits, ``macro.render`` otherwise."""
 
-    def __init__(self, path: str, line: int, message: str) -> None:
+    def __init__(self, path: str, line: int, message: str, code: str = "macro.render") -> None:
         super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line, self.message = path, line, message
+        self.path, self.line, self.message, self.code = path, line, message, code
 
 
 class _DefineEnv:
@@ -46,11 +61,22 @@ class _DefineEnv:
         return fn
 
 
+@dataclass(frozen=True, slots=True)
+class MacroScan:
+    """What parsing a text's macros finds, before any sandbox judges it: a syntax ``error``
+    (its line in the text and its message), or the names the text sets (``stored``) and the
+    chains of names and keys it reads (``uses``: ``(line, (name, key, ...))``)."""
+
+    error: tuple[int, str] | None = None
+    stored: frozenset[str] = frozenset()
+    uses: tuple[tuple[int, tuple], ...] = ()
+
+
 @dataclass(frozen=True)
 class Macros:
     """A ready sandbox: ``env`` with the facts (and macro functions) as globals."""
 
-    env: ImmutableSandboxedEnvironment
+    env: BoundedEnvironment
     hidden: frozenset[str] = frozenset()
     """Fact namespaces withheld from this sandbox (internal facts on the public site)."""
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
@@ -61,44 +87,97 @@ class Macros:
 
     def render(self, text: str, *, path: str, first_line: int = 1,
                variables: Mapping[str, object] | None = None) -> str:
-        """Render ``text``. Raises :class:`MacroError` with the file line."""
+        """Render ``text`` within the sandbox's limits. Raises :class:`MacroError` with the
+        file line (code ``macro.limit`` when a limit was broken)."""
         if not has_macros(text):
             return text
+        limits = self.env.limits
         try:
-            template = self._compiled.get(text)
-            if template is None:
-                if len(self._compiled) > 4096:
-                    self._compiled.clear()
-                template = self._compiled[text] = self.env.from_string(text)
-            return template.render(**(variables or {}))
+            with budget(limits):
+                return _stream(self._template(text), variables or {}, limits)
         except TemplateSyntaxError as exc:
             raise MacroError(path, first_line + (exc.lineno or 1) - 1, exc.message or str(exc)) from None
+        except LimitExceeded as exc:
+            line = _traceback_line(exc) or 1
+            raise MacroError(path, first_line + line - 1, f"over a macro limit: {exc}",
+                             "macro.limit") from None
+        except (RecursionError, MemoryError) as exc:
+            line = _traceback_line(exc) or 1
+            what = ("macros nest or call themselves too deeply" if isinstance(exc, RecursionError)
+                    else "rendering ran out of memory")
+            raise MacroError(path, first_line + line - 1, f"over a macro limit: {what}",
+                             "macro.limit") from None
         except (TemplateError, SecurityError, ArithmeticError, TypeError, ValueError) as exc:
             line = _traceback_line(exc) or _line_of_name(text, exc)
             raise MacroError(path, first_line + line - 1, f"macro failed: {exc}") from None
 
-    def problems(self, text: str, *, path: str, first_line: int = 1,
-                 extra_names: Iterable[str] = ()) -> list[Finding]:
-        """Find unknown macros and fact keys without rendering, each at its line."""
-        if not has_macros(text):
+    def limit_problems(self, text: str, *, path: str, first_line: int = 1,
+                       extra_names: Iterable[str] = ()) -> list[Finding]:
+        """Render ``text`` once within the limits: a broken limit is a ``macro.limit`` finding
+        at its line. Other render failures are not reported here (:meth:`problems` finds
+        unknown names statically; the builds report the rest). ``extra_names`` (a kind's
+        placeholders) render as themselves. A page whose macros only look values up cannot
+        break a limit that :meth:`render` would not also find in the builds: it is skipped."""
+        if only_lookups(text):
             return []
+        try:
+            self.render(text, path=path, first_line=first_line,
+                        variables={name: name for name in extra_names})
+        except MacroError as exc:
+            if exc.code == "macro.limit":
+                return [error(path, exc.line, exc.code, exc.message)]
+        return []
+
+    def _template(self, text: str):
+        template = self._compiled.get(text)
+        if template is None:
+            if len(self._compiled) > 4096:
+                self._compiled.clear()
+            template = self._compiled[text] = self.env.compile_page(text)
+        return template
+
+    @property
+    def syntax(self) -> tuple:
+        """The settings a parse depends on: texts scanned with the same syntax scan alike."""
+        env = self.env
+        return (env.block_start_string, env.block_end_string, env.variable_start_string,
+                env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+                env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+                tuple(sorted(env.extensions)))
+
+    def scan(self, text: str) -> MacroScan:
+        """Parse the macros of ``text`` (no rendering): see :class:`MacroScan`."""
         try:
             tree = self.env.parse(text)
         except TemplateSyntaxError as exc:
-            return [error(path, first_line + (exc.lineno or 1) - 1, "macro.syntax",
-                          f"macro syntax error: {exc.message}")]
-        known = set(self.env.globals) | set(extra_names)
-        known |= {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-        uses = _uses(tree)
+            return MacroScan(error=(exc.lineno or 1, f"macro syntax error: {exc.message}"))
+        stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        return MacroScan(None, frozenset(stored), tuple(_uses(tree)))
+
+    def problems(self, text: str, *, path: str, first_line: int = 1,
+                 extra_names: Iterable[str] = (), scan: MacroScan | None = None) -> list[Finding]:
+        """Find unknown macros and fact keys without rendering, each at its line.
+
+        ``scan`` is ``self.scan(text)`` when the caller already has it (a cache of scans).
+        """
+        if not has_macros(text):
+            return []
+        if scan is None:
+            scan = self.scan(text)
+        if scan.error is not None:
+            line, message = scan.error
+            return [error(path, first_line + line - 1, "macro.syntax", message)]
+        known = set(self.env.globals) | set(extra_names) | scan.stored
         found: list[Finding] = []
-        for line, names in uses:
+        for line, names in scan.uses:
             message = self._check_chain(names, known)
             if message:
                 code = "macro.internal" if message.startswith("public page") else "macro.unknown"
                 found.append(error(path, first_line + line - 1, code, message))
         return found
 
-    def _check_chain(self, names: list, known: set[str]) -> str | None:
+    def _check_chain(self, names: tuple, known: set[str]) -> str | None:
         """Check ``name.key.key``: the name is known, and each key exists in the facts."""
         base = names[0]
         if base in self.hidden:
@@ -124,7 +203,7 @@ class Macros:
         return [k for k, v in self.env.globals.items() if isinstance(v, Mapping)]
 
 
-def _uses(tree) -> list[tuple[int, list]]:
+def _uses(tree) -> list[tuple[int, tuple]]:
     """``(line, [name, key, ...])`` for every name read in a parsed template; chains with a
     computed key stop before it. Inner links of a chain are not reported twice."""
     uses, inner = [], set()
@@ -142,24 +221,40 @@ def _uses(tree) -> list[tuple[int, list]]:
             current = current.node
             inner.add(id(current))
         if isinstance(current, nodes.Name) and current.ctx == "load":
-            uses.append((node.lineno, [current.name, *reversed(chain)]))
+            uses.append((node.lineno, (current.name, *reversed(chain))))
     return uses
 
 
 def has_macros(text: str) -> bool:
-    return any(marker in text for marker in _MARKERS)
+    """Whether ``text`` holds a macro marker (``{{``, ``{%`` or ``{##``)."""
+    return "{" in text and _MARKERS.search(text) is not None
+
+
+def _stream(template, variables: Mapping[str, object], limits: Limits) -> str:
+    """Render chunk by chunk; a page growing past ``limits.max_chars`` is stopped where it
+    stands (the error is thrown into the template, so its traceback has the line)."""
+    parts, size = [], 0
+    chunks = template.generate(**variables)
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limits.max_chars:
+            chunks.throw(LimitExceeded(f"the page would be over {limits.max_chars:,} "
+                                       "characters"))
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def build_macros(root: Path, namespaces: Mapping[str, object], module: str | None,
-                 hidden: Iterable[str] = ()) -> Macros:
-    """Make the sandbox for ``namespaces`` plus the functions of the macros module (if any).
+                 hidden: Iterable[str] = (), limits: Limits | None = None) -> Macros:
+    """Make the sandbox for ``namespaces`` plus the functions of the macros module (if any),
+    rendering each page within ``limits`` (the defaults of :class:`Limits` when None).
 
     Raises :class:`ConfigError` when the module cannot be loaded.
     """
     # Jinja comments are {## ... ##}, so Markdown's heading ids ({#anchor}) stay text.
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False,
-        comment_start_string="{##", comment_end_string="##}",
+        comment_start_string="{##", comment_end_string="##}", limits=limits,
     )
     variables = dict(namespaces)
     shim = _DefineEnv(variables)
@@ -169,7 +264,7 @@ def build_macros(root: Path, namespaces: Mapping[str, object], module: str | Non
             _run_define_env(file, module, shim)
     env.globals.update(shim.variables)
     env.globals.update(shim.macros)
-    env.filters.update(shim.filters)
+    env.add_filters(shim.filters)
     return Macros(env, frozenset(hidden))
 
 

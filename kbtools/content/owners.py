@@ -68,9 +68,11 @@ def load_owners(root: Path, relative: str) -> tuple[Owners, list[Finding]]:
     if not file.exists():
         return Owners(relative), findings
     try:
-        doc = yamldoc.load(file.read_text(encoding="utf-8"))
-    except (yamldoc.YAMLSyntaxError, UnicodeDecodeError) as exc:
-        return Owners(relative), [error(relative, getattr(exc, "line", 1), "owners.yaml", str(exc))]
+        doc = yamldoc.load_file(file)
+    except yamldoc.YAMLSyntaxError as exc:
+        return Owners(relative), [error(relative, exc.line, exc.code or "owners.yaml", str(exc))]
+    except UnicodeDecodeError as exc:
+        return Owners(relative), [error(relative, 1, "owners.yaml", str(exc))]
     data = doc.data or {}
     if not isinstance(data, dict):
         return Owners(relative), [error(relative, 1, "owners.shape", "expected people: and teams:")]

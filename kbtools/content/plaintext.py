@@ -34,12 +34,13 @@ class PlainText:
 
 
 def plain_text(kb: KnowledgeBase, article: Article, *, public: bool = False) -> PlainText:
-    """``article``'s body as plain text, macros expanded with the internal (or public) sandbox.
+    """``article``'s body as plain text, macros expanded with the internal (or public) sandbox
+    of the article's language (its translated facts, as its page shows them).
 
     Never raises for bad content: a macro that fails is dropped from the text and reported in
     :attr:`PlainText.problems`.
     """
-    macros = kb.public_macros if public else kb.macros
+    macros = kb.macros_for(article.lang, public=public)
     body, problems = _expand(macros, article)
     heads = tuple(h.text for h in read(article.body, article.body_line).headings)
     return PlainText(strip_markdown(body), tuple(h for h in heads if h), problems)

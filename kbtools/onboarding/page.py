@@ -65,10 +65,17 @@ def _asset(name: str) -> str:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
+def script_body() -> str:
+    """The body of the inline ``<script>`` onboarding pages carry: the one script kbtools puts
+    into page content. The internal site's sanitizer keeps exactly this body, and ``kb serve``
+    lets exactly this body run (see :mod:`kbtools.sites.sanitize`)."""
+    return f"\n{_asset('kb-onboarding.js')}\n"
+
+
 def assets_html() -> str:
     """The inline style and script every onboarding page carries."""
     return (f'<style>\n{_asset("kb-onboarding.css")}\n</style>\n'
-            f'<script>\n{_asset("kb-onboarding.js")}\n</script>')
+            f"<script>{script_body()}</script>")
 
 
 # -- the path page --------------------------------------------------------------------------
@@ -196,7 +203,7 @@ def index_markdown(groups: list[tuple[str, list[PathSummary]]]) -> str:
                 f"data-kb-path=\"{_attr(row.path)}\" data-kb-items=\"{items}\">not started"
                 "</span> |")
         lines.append("")
-    lines.append(f'<script>\n{_asset("kb-onboarding.js")}\n</script>')
+    lines.append(f"<script>{script_body()}</script>")
     return "\n".join(lines) + "\n"
 
 

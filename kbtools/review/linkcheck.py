@@ -9,8 +9,6 @@ answers in ``<state_dir>/linkcheck.json`` so the next run asks again only when a
 from __future__ import annotations
 
 import json
-import os
-import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
@@ -21,12 +19,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kbtools import atomic
+from kbtools.content.cache import BodyCache
 from kbtools.content.corpus import CONTENT_ROOTS, Corpus
+from kbtools.content.files import scan_tree
 from kbtools.content.links import Link, anchors
 from kbtools.content.model import Article
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp")
-_HTML_ID = re.compile(r"""\b(?:id|name)=["']([^"']+)["']""")
 
 
 # -- internal links -----------------------------------------------------------------------
@@ -45,13 +44,17 @@ class InternalLinks:
 
     A link from a translation to ``page.md`` means the same-language translation when there is
     one, else the source (as the i18n site serves it); its ``#anchor`` must be a heading of the
-    page actually served. Non-markdown targets (images, PDFs) must exist on disk.
+    page actually served. Non-markdown targets (images, PDFs) must exist on disk. Anchors
+    are the ids the Markdown reader finds (headings, attribute lists, raw HTML ``id`` and
+    ``name``), read through ``bodies`` (the knowledge base's cache) when given.
     """
 
-    def __init__(self, root: Path, corpus: Corpus, folders: Mapping[str, str] | None = None) -> None:
+    def __init__(self, root: Path, corpus: Corpus, folders: Mapping[str, str] | None = None,
+                 bodies: BodyCache | None = None) -> None:
         self.corpus = corpus
         self.files, self.dirs = content_files(root)
         self.folders = dict(folders or {})  # folder layout: lang -> "docs/ru/"
+        self.bodies = bodies
         self._anchors: dict[str, frozenset[str]] = {}
 
     def target_of(self, article: Article, path: str) -> Article | None:
@@ -70,10 +73,7 @@ class InternalLinks:
     def anchors_of(self, article: Article) -> frozenset[str]:
         found = self._anchors.get(article.path)
         if found is None:
-            found = anchors(article)
-            if "id=" in article.body or "name=" in article.body:
-                found = found | frozenset(_HTML_ID.findall(article.body))
-            self._anchors[article.path] = found
+            found = self._anchors[article.path] = anchors(article, self.bodies)
         return found
 
     def broken(self, article: Article, link: Link) -> BrokenLink | None:
@@ -105,19 +105,13 @@ class InternalLinks:
 
 
 def content_files(root: Path) -> tuple[frozenset[str], frozenset[str]]:
-    """Repo-relative paths of every file and folder under the content roots (one walk)."""
-    files: list[str] = []
-    dirs: list[str] = []
-    for top in CONTENT_ROOTS:
-        base = Path(root) / top
-        if not base.is_dir():
-            continue
-        for folder, subdirs, names in os.walk(base):
-            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-            rel = Path(folder).relative_to(root).as_posix()
-            dirs.append(rel)
-            files.extend(f"{rel}/{name}" for name in names)
-    return frozenset(files), frozenset(dirs)
+    """Repo-relative paths of every file and folder under the content roots (one walk).
+
+    Only the repository's own regular files and folders: the walk is the loader's
+    (:func:`kbtools.content.files.scan_tree`), so a symbolic link is never a link target.
+    """
+    tree = scan_tree(Path(root), CONTENT_ROOTS)
+    return frozenset(tree.files), tree.folders
 
 
 def assets(files: Iterable[str]) -> list[str]:

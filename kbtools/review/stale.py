@@ -169,13 +169,15 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
     query = _query(kb, owner, kind, lang)
     corpus = kb.corpus
     states = {a.path: review_state(a, kb, today) for a in corpus.articles}
-    checker = InternalLinks(kb.root, corpus, _folders(kb))
+    bodies = kb.bodies  # every body's links and anchors: read once, kept for the next run
+    checker = InternalLinks(kb.root, corpus, _folders(kb), bodies)
     linked: set[str] = set()
     found_links: dict[str, list[Link]] = {}
     entries = []
     for article in corpus.articles:
-        article_links = links(article)
-        found_links[article.path] = article_links
+        article_links = links(article, bodies)
+        if external is not None:  # kept for the external check only: few objects to keep
+            found_links[article.path] = article_links
         linked.update(link.path for link in article_links if link.path)
         reasons = list(_review_reasons(article, states, today))
         for link in article_links:

@@ -102,7 +102,7 @@ def _languages_with_scripts(kb: KnowledgeBase) -> list[str]:
 def _reply(kb: KnowledgeBase, info: ScriptInfo, values: Mapping[str, str]) -> str:
     article = info.article
     try:
-        text = kb.macros.render(article.body, path=article.path,
+        text = kb.macros_for(article.lang).render(article.body, path=article.path,
                                 first_line=article.body_line, variables=values)
     except MacroError as exc:
         raise ContentError(f"cannot export {article.path}: {exc}") from None

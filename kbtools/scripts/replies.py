@@ -118,8 +118,8 @@ def render_script(kb: KnowledgeBase, name: str, *, lang: str | None = None,
         raise UsageError(_variable_problems(article, declared, missing, unknown))
     values = {n: given[n] if n in given else p.fallback for n, p in declared.items()}
     try:
-        text = kb.macros.render(article.body, path=article.path, first_line=article.body_line,
-                                variables=values)
+        text = kb.macros_for(article.lang).render(
+            article.body, path=article.path, first_line=article.body_line, variables=values)
     except MacroError as exc:
         raise ContentError(str(exc)) from None
     fallbacks = tuple(n for n in declared if n not in given)
@@ -162,8 +162,8 @@ def render_page(kb: KnowledgeBase, article: Article, body: str) -> str:
     """
     info = script_info(kb, article)
     marks = {n: _MARK.format(n) for n in info.placeholders}
-    text = kb.macros.render(article.body, path=article.path, first_line=article.body_line,
-                            variables=marks).strip()
+    text = kb.macros_for(article.lang).render(
+        article.body, path=article.path, first_line=article.body_line, variables=marks).strip()
     shown = html.escape(text, quote=False)
     for name, mark in marks.items():
         title = html.escape(info.placeholders[name].description or name)

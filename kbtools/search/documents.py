@@ -75,11 +75,12 @@ def fingerprint(kb: KnowledgeBase, article: Article, today: date | None = None) 
 
 
 def global_fingerprint(kb: KnowledgeBase) -> str:
-    """Hash of what every document depends on: schema, languages, facts, macros module."""
+    """Hash of what every document depends on: schema, languages, facts (translated ones
+    too), macros module."""
     macros_file = kb.config.path(kb.config.macros_module)
     module = macros_file.read_bytes() if macros_file.is_file() else b""
     raw = json.dumps([schema_key(kb.config.languages), kb.config.default_language,
-                      kb.facts.namespaces, hashlib.sha1(module).hexdigest()],
+                      kb.facts.namespaces, kb.facts.overrides, hashlib.sha1(module).hexdigest()],
                      sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 

@@ -19,7 +19,7 @@ from whoosh.query import And, Or, Term
 
 import kbtools.search.query as q
 from kbtools.errors import KBError
-from kbtools.search.ranking import Ranker, SharedScores
+from kbtools.search.ranking import DEFAULT_BM25, Ranker, SharedScores
 from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word
 from kbtools.search.store import IndexStore
 from kbtools.search.synonyms import SynonymsFile
@@ -45,8 +45,8 @@ class _Open:
     def __init__(self, name: str, path: Path, shared: SharedScores) -> None:
         self.name = name
         self.index = whoosh_index.open_dir(str(path))
-        self.searcher = self.index.searcher()
-        self.ranker = Ranker(self.searcher, shared)
+        self.searcher = self.index.searcher(weighting=DEFAULT_BM25.weighting())
+        self.ranker = Ranker(self.searcher, shared, bm25=DEFAULT_BM25)
         self.vocabularies: dict[tuple[tuple[str, ...], bool], q.Vocabulary] = {}
 
     def vocabulary(self, languages: tuple[str, ...], public: bool) -> q.Vocabulary:
@@ -110,7 +110,7 @@ class Engine:
         synonyms = self._synonyms.current()
         vocabulary = opened.vocabulary(languages, scope.public)
         parsed = q.parse(text, synonyms, vocabulary)
-        strict, loose = q.build(parsed, languages, opened.searcher.reader())
+        strict, loose = q.build(parsed, languages, vocabulary)
         if loose is None or limit <= 0:
             return SearchResults(text, 0, [], parsed.suggestion)
         ranker = opened.ranker

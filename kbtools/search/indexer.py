@@ -7,6 +7,7 @@ until the swap. A schema, analysis, facts or macros change rebuilds everything.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,7 @@ from whoosh import index as whoosh_index
 
 import kbtools.search.snapshot as snapshot
 from kbtools import clock
+from kbtools.errors import StateError
 from kbtools.search.documents import fingerprint, global_fingerprint, prepare
 from kbtools.search.schema import build_schema, schema_key
 from kbtools.search.snapshot import Snapshot
@@ -92,26 +94,38 @@ def update_index(kb: KnowledgeBase, *, progress: Progress | None = None,
     Incremental unless ``full`` or the schema/facts changed. ``files`` is the snapshot taken
     just before ``kb`` was loaded (taken now when not given), which lets ``kb search`` skip
     loading later while nothing changes. Raises :class:`~kbtools.errors.BusyError` when
-    another writer holds the lock for ``wait`` seconds.
+    another writer holds the lock for ``wait`` seconds, :class:`~kbtools.errors.StateError`
+    (the live index untouched) when the state folder cannot be written.
     """
     store = store_for(kb)
     files = files if files is not None else snapshot.take(kb.config)
     with store.writing(wait=wait):
-        current = store.current()
-        plan = _plan(kb, current, full=full)
-        if plan.nothing_to_do and current is not None:
-            manifest = current.manifest()
-            if manifest.files != files:
-                store.update_manifest(current, replace(manifest, files=files))
-            return IndexReport(CURRENT, len(plan.fingerprints), generation=current.name,
-                               location=str(current.path))
-        if plan.full or current is None:
-            staged, problems = _build_full(kb, store, plan, progress)
-        else:
-            staged, problems = _build_incremental(kb, store, current, plan, progress)
-        manifest = Manifest(plan.schema, plan.global_fp, plan.fingerprints,
-                            clock.now().isoformat(timespec="seconds"), files)
-        generation = store.publish(staged, manifest)
+        try:
+            return _update(kb, store, progress, full, files)
+        except OSError as exc:  # a full disk, a size limit, a read-only folder
+            store.discard_staging()
+            raise StateError.of(exc, store.base, "update the search index",
+                                kept="the previous index is unchanged") from exc
+
+
+def _update(kb: KnowledgeBase, store: IndexStore, progress: Progress | None, full: bool,
+            files: Snapshot) -> IndexReport:
+    """:func:`update_index`, the lock held; ``OSError`` when the index cannot be written."""
+    current = store.current()
+    plan = _plan(kb, current, full=full)
+    if plan.nothing_to_do and current is not None:
+        manifest = current.manifest()
+        if manifest.files != files:
+            store.update_manifest(current, replace(manifest, files=files))
+        return IndexReport(CURRENT, len(plan.fingerprints), generation=current.name,
+                           location=str(current.path))
+    if plan.full or current is None:
+        staged, problems = _build_full(kb, store, plan, progress)
+    else:
+        staged, problems = _build_incremental(kb, store, current, plan, progress)
+    manifest = Manifest(plan.schema, plan.global_fp, plan.fingerprints,
+                        clock.now().isoformat(timespec="seconds"), files)
+    generation = store.publish(staged, manifest)
     return IndexReport(FULL if plan.full else INCREMENTAL, len(plan.fingerprints),
                        plan.added, plan.updated, plan.removed, generation.name,
                        str(generation.path), problems)
@@ -140,7 +154,7 @@ def _build_full(kb: KnowledgeBase, store: IndexStore, plan: _Plan,
         problems = _add(kb, writer, list(plan.fingerprints), plan, progress)
         writer.commit(optimize=True)
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     finally:
         index.close()
@@ -158,11 +172,19 @@ def _build_incremental(kb: KnowledgeBase, store: IndexStore, current: Generation
         problems = _add(kb, writer, list(plan.added + plan.updated), plan, progress)
         writer.commit()
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
     finally:
         index.close()
     return staged, problems
+
+
+def _cancel(writer) -> None:
+    """Drop a failed writer's work. What failed may be its own files (a full disk), so a
+    second failure while closing them must not hide the first: the staging folder is
+    discarded anyway."""
+    with contextlib.suppress(OSError, ValueError):
+        writer.cancel()
 
 
 def _add(kb: KnowledgeBase, writer, paths: list[str], plan: _Plan,

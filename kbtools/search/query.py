@@ -168,7 +168,14 @@ class Vocabulary:
             self.public_docs = frozenset(reader.postings("audience", "public").all_ids()) \
                 if reader.doc_frequency("audience", "public") else frozenset()
 
-    def _frequency(self, fieldname: str, term: str) -> int:
+    @property
+    def doc_count(self) -> int:
+        """Articles in scope (public ones only in the public scope)."""
+        if self.public_docs is None:
+            return self.reader.doc_count()
+        return len(self.public_docs)
+
+    def frequency(self, fieldname: str, term: str) -> int:
         """Articles in scope with ``term`` (0 when only deleted or out-of-scope ones have it;
         Whoosh's own document frequency still counts documents deleted by an update)."""
         count = self.reader.doc_frequency(fieldname, term)
@@ -193,7 +200,7 @@ class Vocabulary:
         stems = [(lang, stem) for lang in self.languages for stem in terms(lang, word)[:1]]
         if not stems:
             return True
-        return any(self._frequency(field_name(part, lang), stem)
+        return any(self.frequency(field_name(part, lang), stem)
                    for lang, stem in stems for part in ("body", "title"))
 
     def correct(self, word: str) -> tuple[str, str] | None:
@@ -211,7 +218,7 @@ class Vocabulary:
             maxdist = 1 if len(stem) <= 4 else 2  # the automaton counts a swap as two edits
             fieldname = field_name("body", lang)
             for candidate in self.reader.terms_within(fieldname, stem, maxdist, prefix=1):
-                frequency = self._frequency(fieldname, candidate)
+                frequency = self.frequency(fieldname, candidate)
                 if not frequency:
                     continue
                 score = (distance(candidate, stem), -frequency, candidate, lang)
@@ -228,15 +235,21 @@ def respell(word: str, lang: str, stem: str) -> str:
     return stem
 
 
-def build(parsed: Parsed, languages: tuple[str, ...], reader) -> tuple:
+def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary) -> tuple:
     """``(strict, loose)`` Whoosh queries for ``parsed`` over the fields of ``languages``.
 
     ``loose`` matches any concept (None if nothing can match); ``strict`` requires every
-    concept, or is None when there is only one. Terms the index does not have are left out,
-    so the queries stay small however many languages and synonyms they span.
+    concept, or is None when there is only one. Terms no article in scope has are left out,
+    so the queries stay small however many languages and synonyms they span, and in the
+    public scope which words count (and which are common) is decided by public articles
+    alone: an internal word changes nothing a customer sees.
     """
+    reader = vocabulary.reader
+
     def present(fieldname: str, term: str) -> bool:
-        return (fieldname, term) in reader
+        if (fieldname, term) not in reader:
+            return False
+        return vocabulary.public_docs is None or vocabulary.frequency(fieldname, term) > 0
 
     clauses = []
     for concept in parsed.concepts:
@@ -253,7 +266,7 @@ def build(parsed: Parsed, languages: tuple[str, ...], reader) -> tuple:
         return None, None
     if len(clauses) == 1:
         return None, clauses[0]
-    return And(clauses), _loose(clauses, reader)
+    return And(clauses), _loose(clauses, vocabulary)
 
 
 COMMON_SHARE = 0.2
@@ -262,12 +275,14 @@ articles that match a rarer concept (a common-terms query, as in Lucene): thousa
 articles that only say "customer" would otherwise follow the real answers as partial matches."""
 
 
-def _loose(clauses: list, reader):
-    limit = COMMON_SHARE * max(reader.doc_count(), 1)
+def _loose(clauses: list, vocabulary: Vocabulary):
+    limit = COMMON_SHARE * max(vocabulary.doc_count, 1)
+    count = (vocabulary.reader.doc_frequency if vocabulary.public_docs is None
+             else vocabulary.frequency)
     common, rare = [], []
     for clause in clauses:
-        frequency = max((reader.doc_frequency(field, text)
-                         for field, text in clause.iter_all_terms()), default=0)
+        frequency = max((count(field, text) for field, text in clause.iter_all_terms()),
+                        default=0)
         (common if frequency > limit else rare).append(clause)
     if not rare or not common:
         return DefaultOr(clauses)

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kbtools import clock
+from kbtools.errors import StateError
 
 LOG_NAME = "queries.jsonl"
 MAX_BYTES = 5_000_000
@@ -39,24 +40,40 @@ def scrub(query: str) -> str:
 
 
 def record(state_dir: Path, *, query: str, lang: str | None, results: int, scope: str,
-           via: str, max_bytes: int = MAX_BYTES) -> None:
-    """Append one query to the log (thread-safe; appends are single writes)."""
+           via: str, max_bytes: int = MAX_BYTES) -> StateError | None:
+    """Append one query to the log (thread-safe; appends are single writes).
+
+    The log is best effort: a failed write (a read-only or full disk, a size limit) is
+    returned as a :class:`StateError` for the caller to warn about, never raised, so it can
+    never fail the search that was logged. Returns None when the line was written.
+    """
     entry = {"time": clock.now().isoformat(timespec="seconds"), "query": scrub(query),
              "lang": lang, "results": results, "scope": scope, "via": via}
     line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
     path = log_path(state_dir)
     with _LOCK:
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            if path.stat().st_size + len(line) > max_bytes:
-                os.replace(path, path.with_name("queries.1.jsonl"))
-        except FileNotFoundError:
-            pass
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+            _append(path, line, max_bytes)
+        except OSError as exc:
+            return StateError.of(exc, path, "log the query", kept="the search itself worked")
+    return None
+
+
+def _append(path: Path, line: bytes, max_bytes: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.stat().st_size + len(line) > max_bytes:
+            os.replace(path, path.with_name("queries.1.jsonl"))
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        written = os.write(fd, line)
+        if written != len(line):  # the disk filled up, or a size limit was met, mid-line
+            raise OSError(f"only {written} of {len(line)} bytes written (a full disk or a "
+                          "file-size limit)")
+    finally:
+        os.close(fd)
 
 
 def entries(state_dir: Path, since: datetime | None = None) -> Iterator[dict]:

@@ -7,15 +7,18 @@ that seem unable to reach the current minimum score, which can drop a branch a d
 match: scores and totals then differ from the exhaustive answer.
 
 :class:`Ranker` evaluates the same query objects term by term: each term's posting list is read
-block by block and turned into ``{docnum: score}`` with the searcher's own BM25F statistics
+once and turned into ``{docnum: score}`` with the searcher's own BM25F statistics
 (idf, average field length, per-document field length), and the tree combines those maps
 (sum for Or, intersection for And, required plus optional for AndMaybe). The result is the
 exhaustive Whoosh answer, scores included, in a fraction of the time; a term's scores are
 cached per index generation, so the terms agents type most cost a lookup. Queries it does not
 evaluate itself (phrases, other weighting models) run through Whoosh's matchers.
 
-Reading postings and field lengths in bulk uses the Whoosh 3 codec's block layout
-(``W3LeafMatcher``); any other matcher or column is read through the public matcher API.
+Only Whoosh's public API is used: postings through the matcher protocol
+(``is_active/id/weight/next``), field lengths through ``reader.doc_field_length``, statistics
+through ``searcher.idf`` and ``searcher.avg_field_length``. Whoosh's BM25F keeps per-field
+parameters to itself, so :class:`BM25` holds our copy and makes the weighting the searcher is
+opened with.
 """
 
 from __future__ import annotations
@@ -25,11 +28,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from whoosh.codec import whoosh3
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndMaybe, Or, Term
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 CACHE_POSTINGS = 250_000
 """How many cached (document, score) pairs a generation keeps (about 25 MB)."""
@@ -39,6 +39,27 @@ TIE_DIGITS = 9
 does not depend on the order in which floating-point sums were taken."""
 
 Scores = dict[int, float]
+DELETED = -1
+
+
+@dataclass(frozen=True)
+class BM25:
+    """BM25F's free parameters (Whoosh's defaults). Open the searcher with :meth:`weighting`
+    so that Whoosh's scores and the ones :class:`Ranker` computes are the same."""
+
+    B: float = 0.75
+    K1: float = 1.2
+
+    def weighting(self) -> BM25F:
+        return BM25F(B=self.B, K1=self.K1)
+
+    def describes(self, weighting) -> bool:
+        """True if ``weighting`` scores as these parameters do (no per-field ``B`` is
+        checked: only what :meth:`weighting` makes is known to have none)."""
+        return type(weighting) is BM25F and (weighting.B, weighting.K1) == (self.B, self.K1)
+
+
+DEFAULT_BM25 = BM25()
 
 
 @dataclass(frozen=True)
@@ -58,7 +79,9 @@ class SharedScores:
         self._terms: OrderedDict[tuple[str, str], Scores] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
-        self.lengths: dict[tuple[str, str], bytes] = {}
+        self.lengths: dict[tuple[int, str], list[int | None]] = {}
+        """Per (segment offset, field): each document's field length (:data:`DELETED` for a
+        deleted document), read when first met."""
         self.filters: dict[object, frozenset[int]] = {}
 
     def term(self, key: tuple[str, str]) -> Scores | None:
@@ -85,12 +108,14 @@ class SharedScores:
 class Ranker:
     """Ranks queries on one Whoosh searcher (one thread's); see the module docstring."""
 
-    def __init__(self, searcher, shared: SharedScores | None = None, *, bulk: bool = True):
+    def __init__(self, searcher, shared: SharedScores | None = None, *,
+                 bm25: BM25 | None = DEFAULT_BM25):
+        """``bm25``: the parameters ``searcher``'s weighting was made with (by
+        :meth:`BM25.weighting`); None, or a searcher with another weighting, scores every term
+        through Whoosh's matchers."""
         self.searcher = searcher
         self.shared = shared if shared is not None else SharedScores()
-        self.bulk = bulk
-        weighting = searcher.weighting
-        self._bm25 = weighting if type(weighting) is BM25F else None
+        self.bm25 = bm25 if bm25 is not None and bm25.describes(searcher.weighting) else None
 
     def rank(self, query, *, limit: int, allowed: frozenset[int] | None = None) -> Ranked:
         """The ``limit`` best documents for ``query`` among ``allowed`` (all when None)."""
@@ -134,7 +159,7 @@ class Ranker:
         found = self.shared.term(key)
         if found is not None:
             return found
-        if self._bm25 is None or not field.scorable:
+        if self.bm25 is None or not field.scorable:
             scores = self._matched(Term(fieldname, text))
         elif key not in searcher.reader():
             scores = {}
@@ -145,30 +170,37 @@ class Ranker:
 
     def _bm25_scores(self, fieldname: str, text: bytes) -> Scores:
         """The term's BM25F score in each document, computed as Whoosh's BM25FScorer does."""
-        searcher, weighting = self.searcher, self._bm25
-        b = weighting._field_B.get(fieldname, weighting.B)
-        k1 = weighting.K1
+        searcher = self.searcher
+        b, k1 = self.bm25.B, self.bm25.K1
         average = searcher.avg_field_length(fieldname) or 1
         factor = searcher.idf(fieldname, text) * (k1 + 1)
-        norms = [k1 * ((1 - b) + b * byte_to_length(n) / average) for n in range(256)]
+        base, per_length = k1 * (1 - b), k1 * b / average
         scores: Scores = {}
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             if (fieldname, text) not in reader:
                 continue
-            lengths = self._length_bytes(reader, fieldname)
-            for doc, weight in _postings(reader, fieldname, text, self.bulk):
-                scores[doc + offset] = factor * weight / (weight + norms[lengths[doc]])
+            lengths = self.shared.lengths.get((offset, fieldname))
+            if lengths is None:
+                lengths = self.shared.lengths.setdefault(
+                    (offset, fieldname), [None] * reader.doc_count_all())
+            field_length = reader.doc_field_length
+            is_deleted = reader.is_deleted if reader.has_deletions() else None
+            matcher = reader.postings(fieldname, text)
+            if is_deleted is not None and not matcher.is_leaf() and len(matcher.children()) == 1:
+                # postings() leaves deleted documents out through a wrapping matcher that
+                # costs more than the postings: read what it wraps, skip them below instead
+                [matcher] = matcher.children()
+            while matcher.is_active():
+                doc, weight = matcher.id(), matcher.weight()
+                matcher.next()
+                length = lengths[doc]
+                if length is None:  # the same value whichever thread stores it first
+                    length = lengths[doc] = (DELETED if is_deleted and is_deleted(doc)
+                                             else field_length(doc, fieldname, 1))
+                if length != DELETED:
+                    scores[doc + offset] = factor * weight / (weight + base + per_length * length)
         return scores
-
-    def _length_bytes(self, reader, fieldname: str) -> bytes:
-        """One length byte per document of the segment (Whoosh stores lengths that way)."""
-        key = (reader.segment().segment_id() if hasattr(reader, "segment") else id(reader),
-               fieldname)
-        found = self.shared.lengths.get(key)
-        if found is None:
-            found = self.shared.lengths[key] = _read_lengths(reader, fieldname, self.bulk)
-        return found
 
     def _matched(self, query) -> Scores:
         """Scores through Whoosh's own matchers (what this module does not evaluate itself)."""
@@ -213,39 +245,3 @@ def _intersection(parts: list[Scores]) -> Scores:
         else:
             total[doc] = s
     return total
-
-
-def _postings(reader, fieldname: str, text: bytes, bulk: bool):
-    """``(docnum, weight)`` of the term's live postings in one segment."""
-    matcher = reader.postings(fieldname, text)
-    deleted: frozenset[int] = frozenset()
-    if bulk and isinstance(matcher, FilterMatcher) and hasattr(reader, "deleted_docs_set"):
-        deleted, matcher = reader.deleted_docs_set, matcher.child
-    if bulk and type(matcher) is whoosh3.W3LeafMatcher:
-        while matcher.is_active():  # a block at a time
-            matcher._read_ids()
-            matcher._read_weights()
-            block = zip(matcher._ids, matcher._weights, strict=True)
-            if deleted:
-                yield from ((d, w) for d, w in block if d not in deleted)
-            else:
-                yield from block
-            matcher._next_block()
-        return
-    while matcher.is_active():
-        if matcher.id() not in deleted:
-            yield matcher.id(), matcher.weight()
-        matcher.next()
-
-
-def _read_lengths(reader, fieldname: str, bulk: bool) -> bytes:
-    count = reader.doc_count_all()
-    perdoc = getattr(reader, "_perdoc", None)
-    if bulk and isinstance(perdoc, whoosh3.W3PerDocReader):
-        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is None:
-            return bytes(count)
-        raw = column._dbfile.get(column._basepos, min(column._count, count))
-        return raw + bytes(count - len(raw))
-    return bytes(length_to_byte(reader.doc_field_length(doc, fieldname, 0) or 0)
-                 for doc in range(count))

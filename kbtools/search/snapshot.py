@@ -9,39 +9,27 @@ fingerprints, update what changed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from kbtools.content.config import CONFIG_FILE, Config
 from kbtools.content.corpus import CONTENT_ROOTS
+from kbtools.content.files import scan_tree
 
 Snapshot = dict[str, list[int]]
 
 
 def take(config: Config) -> Snapshot:
-    """``{relative path: [mtime_ns, size]}`` for content, settings, facts and macros files."""
+    """``{relative path: [mtime_ns, size]}`` for content, settings, facts and macros files.
+
+    Content and facts are the repository's own regular files, walked as the loader walks them
+    (:func:`kbtools.content.files.scan_tree`): no symbolic link is followed.
+    """
     root = config.root
-    found: Snapshot = {}
-    for top in (*CONTENT_ROOTS, config.facts_dir):
-        base = root / top
-        if base.is_dir():
-            _walk(base, root, found)
+    tree = scan_tree(root, (*CONTENT_ROOTS, config.facts_dir), with_stat=(".md", ".yml", ".yaml"))
+    found: Snapshot = {path: [stat.st_mtime_ns, stat.st_size] for path, stat in tree.stats.items()}
     for relative in (CONFIG_FILE, config.owners_file, config.macros_module):
         _stat(root / relative, relative, found)
     return found
-
-
-def _walk(folder: Path, root: Path, found: Snapshot) -> None:
-    prefix = folder.relative_to(root).as_posix()
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                _walk(Path(entry.path), root, found)
-            elif entry.name.endswith((".md", ".yml", ".yaml")):
-                stat = entry.stat()
-                found[f"{prefix}/{entry.name}"] = [stat.st_mtime_ns, stat.st_size]
 
 
 def _stat(path: Path, relative: str, found: Snapshot) -> None:

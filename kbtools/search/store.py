@@ -15,17 +15,14 @@ place. The previous generation is kept for readers still using it; older ones ar
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kbtools import atomic, clock
-from kbtools.errors import BusyError
+from kbtools import atomic, locks
 
 MANIFEST = "manifest.json"
 KEEP_OLD = 1
@@ -91,45 +88,23 @@ class IndexStore:
             return None
         return Generation(name, self.base / name)
 
-    @contextlib.contextmanager
-    def writing(self, *, wait: float = 0.0) -> Iterator[None]:
-        """Hold the single-writer lock; raises :class:`BusyError` if another writer has it.
+    def writing(self, *, wait: float = 0.0) -> contextlib.AbstractContextManager[None]:
+        """Hold the single-writer lock (see :mod:`kbtools.locks`); raises :class:`BusyError`
+        if another writer has it after ``wait`` seconds of retrying, :class:`StateError` if
+        the state folder cannot be written."""
+        return locks.exclusive(self.lock_path, f"the search index at {self.base} is being "
+                               "updated", wait=wait)
 
-        ``wait`` seconds are spent retrying first. The lock is an ``flock``: it is released
-        when the holder exits, even by a crash, so a dead writer never blocks the next one.
-        """
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(self.lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held until exit
-        try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise BusyError(self._busy_message(handle)) from None
-                    time.sleep(0.05)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()} {clock.now().isoformat(timespec='seconds')}\n")
-            handle.flush()
-            yield
-        finally:
-            handle.close()
-
-    def _busy_message(self, handle) -> str:
-        handle.seek(0)
-        holder = handle.read().split()
-        who = f" (pid {holder[0]}, since {holder[1]})" if len(holder) == 2 else ""
-        return (f"the search index at {self.base} is being updated by another process{who}; "
-                "wait for it to finish, then run the command again")
+    def discard_staging(self) -> None:
+        """Remove generations being built (call while holding the lock: then none is live)."""
+        if self.base.is_dir():
+            for stale in self.base.glob(".build-*"):
+                shutil.rmtree(stale, ignore_errors=True)
 
     def staging(self) -> Path:
         """A fresh folder to build a generation in (call while holding the lock)."""
         self.base.mkdir(parents=True, exist_ok=True)
-        for stale in self.base.glob(".build-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+        self.discard_staging()
         staged = self.base / f".build-{os.getpid()}-{time.monotonic_ns()}"
         staged.mkdir()
         return staged
@@ -157,7 +132,11 @@ class IndexStore:
         name = f"g{self._next_number():06d}"
         target = self.base / name
         os.replace(staged, target)
-        atomic.write_text(self.pointer, name + "\n")
+        try:
+            atomic.write_text(self.pointer, name + "\n")
+        except OSError:
+            shutil.rmtree(target, ignore_errors=True)  # never live: CURRENT names the old one
+            raise
         self._remove_old(name)
         return Generation(name, target)
 

@@ -45,7 +45,8 @@ def parse_synonyms(text: str, source: str) -> Synonyms:
     try:
         doc = yamldoc.load(text)
     except yamldoc.YAMLSyntaxError as exc:
-        raise ConfigError.of(source, [error(source, exc.line, "synonyms.yaml", str(exc))]) from None
+        raise ConfigError.of(source, [error(source, exc.line, exc.code or "synonyms.yaml",
+                                            str(exc))]) from None
     data = doc.data or {}
     groups = data.get("groups", []) if isinstance(data, dict) else None
     if not isinstance(groups, list):
@@ -106,7 +107,10 @@ def load_synonyms(root: Path, relative: str) -> Synonyms:
     if not path.exists():
         return Synonyms()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = yamldoc.read_text(path)
+    except yamldoc.YAMLSyntaxError as exc:  # too large to read
+        raise ConfigError.of(relative, [error(relative, exc.line, exc.code or "synonyms.yaml",
+                                              str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError.of(relative, [error(relative, 0, "synonyms.read",
                                               f"cannot read: {exc}; save it as UTF-8 text")]) from None

@@ -7,8 +7,10 @@ project's dependencies. The app answers searches from the live index generation 
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING
 
+from kbtools.errors import UsageError
 from kbtools.search import ensure_index
 from kbtools.server.app import ServerSettings, create_app
 from kbtools.server.security import Access, check_bind, is_loopback
@@ -24,7 +26,9 @@ def serve(kb: KnowledgeBase, settings: ServerSettings, *, host: str = "127.0.0.1
     """Check the bind address, make sure an index exists, then serve until interrupted.
 
     Raises :class:`~kbtools.errors.UsageError` for a non-loopback ``host`` without a token
-    or ``behind_proxy``. ``on_ready(url)`` is called once the socket listens.
+    or ``behind_proxy``, and when ``host:port`` cannot be listened on. ``port`` 0 picks a free
+    port. ``on_ready(url)`` is called once the socket listens (connections made from then on
+    wait until the server accepts them).
     """
     import uvicorn
 
@@ -34,20 +38,24 @@ def serve(kb: KnowledgeBase, settings: ServerSettings, *, host: str = "127.0.0.1
                             access_log=False, server_header=False,
                             proxy_headers=settings.access.behind_proxy,
                             forwarded_allow_ips="127.0.0.1" if settings.access.behind_proxy else None)
-    server = uvicorn.Server(config)
-    if on_ready is not None:
-        original = server.startup
+    with _listen(host, port) as sock:
+        if on_ready is not None:
+            address = sock.getsockname()
+            on_ready(f"http://{_display(address[0])}:{address[1]}")
+        uvicorn.Server(config).run(sockets=[sock])
 
-        async def startup(sockets=None):
-            await original(sockets=sockets)
-            for listener in server.servers:
-                for sock in listener.sockets:
-                    address = sock.getsockname()
-                    on_ready(f"http://{_display(address[0])}:{address[1]}")
-                    return
 
-        server.startup = startup
-    server.run()
+def _listen(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port`` (an IPv6 address with or without brackets;
+    port 0 for a free one). Raises :class:`~kbtools.errors.UsageError` when that fails."""
+    address = host.strip("[]")
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    try:
+        return socket.create_server((address, port), family=family)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {_display(address)}:{port}: "
+                         f"{exc.strerror or exc} (pick another --port, or 0 for a free one)"
+                         ) from None
 
 
 def _display(host: str) -> str:

@@ -5,8 +5,13 @@ Routes:
 - ``GET /api/search?q=&lang=&kind=&n=&scope=public`` -> ``{"query", "total", "results",
   "suggestion"}``; 400 with ``{"error"}`` for a bad request, 503 while no index exists.
 - ``GET /_kb/search.js`` -> the script that makes the site's search box use the API.
-- ``GET|POST /_kb/login`` -> token form (only when a token is configured).
-- everything else -> the built site folder; HTML pages get the script tag injected.
+- ``GET|POST /_kb/login`` -> token form (only when a token is configured); a right token
+  gets a signed session cookie.
+- everything else -> the built site folder; HTML pages get the script tag injected, and a
+  fresh nonce on the site's own scripts for every response (:mod:`kbtools.server.scripts`).
+
+Requests that do not name this server in their ``Host`` header are refused first
+(:class:`~kbtools.server.security.TrustedHosts`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import asyncio
 import html
 import mimetypes
 import re
+import secrets
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -36,13 +42,22 @@ from kbtools.search import (
     querylog,
     scope_for,
 )
-from kbtools.server.security import COOKIE, Access, SecurityHeaders, page_csp
+from kbtools.server.scripts import MarkedPage, OwnScripts
+from kbtools.server.security import (
+    COOKIE,
+    SESSION_SECONDS,
+    Access,
+    SecurityHeaders,
+    TrustedHosts,
+    page_csp,
+)
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
 
 STATIC = Path(__file__).parent / "static"
-SCRIPT_TAG = '<script src="/_kb/search.js" defer></script>'
+SEARCH_SCRIPT = "/_kb/search.js"
+SCRIPT_TAG = f'<script src="{SEARCH_SCRIPT}" defer></script>'
 MAX_RESULTS = 50
 SEARCH_THREADS = 4
 _HEAD_END = re.compile(r"</head\s*>", re.I)
@@ -58,16 +73,17 @@ class ServerSettings:
 
 
 def create_app(kb: KnowledgeBase, settings: ServerSettings) -> SecurityHeaders:
-    """The ASGI application for ``kb`` (wrapped in the security-headers middleware)."""
+    """The ASGI application for ``kb`` (wrapped in the Host check and the security-headers
+    middleware)."""
     api = _Api(kb, settings.access)
     site = _Site(settings.site_dir, settings.access)
     routes = [
         Route("/api/search", api.search, methods=["GET"]),
-        Route("/_kb/search.js", _script, methods=["GET"]),
+        Route(SEARCH_SCRIPT, _script, methods=["GET"]),
         Route("/_kb/login", site.login, methods=["GET", "POST"]),
         Route("/{path:path}", site.page, methods=["GET", "HEAD"]),
     ]
-    return SecurityHeaders(Starlette(routes=routes))
+    return SecurityHeaders(TrustedHosts(Starlette(routes=routes), settings.access.allowed_hosts))
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -135,7 +151,8 @@ class _Site:
     def __init__(self, folder: Path | None, access: Access) -> None:
         self.folder = Path(folder).resolve() if folder else None
         self.access = access
-        self._pages: dict[Path, tuple[int, bytes, str]] = {}
+        self.scripts = OwnScripts(self._resolve if self.folder else None, [SEARCH_SCRIPT])
+        self._pages: dict[Path, tuple[int, MarkedPage]] = {}
 
     async def page(self, request: Request) -> Response:
         if not self.access.is_agent(request.headers, request.cookies):
@@ -146,13 +163,16 @@ class _Site:
             return Response("No site built here. Run `kb build` to build it; the search API is "
                             "at /api/search?q=...", media_type="text/plain", status_code=404)
         file = self._resolve(request.path_params.get("path", ""))
+        # Relative script URLs resolve against the address bar: the raw path's folder.
+        raw = request.scope.get("raw_path") or request.url.path.encode()
+        url_folder = raw.decode("latin-1").rpartition("/")[0] + "/"
         if file is None:
             missing = self.folder / "404.html"
             if missing.is_file():
-                return self._html(missing, 404)
+                return self._html(missing, 404, url_folder)
             return Response("not found", media_type="text/plain", status_code=404)
         if file.suffix == ".html":
-            return self._html(file, 200)
+            return self._html(file, 200, url_folder)
         media = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         return FileResponse(file, media_type=media)
 
@@ -167,18 +187,28 @@ class _Site:
             candidate = candidate / "index.html"
         return candidate if candidate.is_file() else None
 
-    def _html(self, file: Path, status: int) -> Response:
+    def _html(self, file: Path, status: int, url_folder: str) -> Response:
+        """The page with a fresh nonce on the site's own scripts and a policy naming it.
+
+        Pages are marked once per change, for the folder they are built for; a page served
+        from another folder (the 404 page) is marked for that request's folder.
+        """
         stamp = file.stat().st_mtime_ns
-        cached = self._pages.get(file)
+        home = "/" + "".join(f"{part}/" for part in file.relative_to(self.folder).parent.parts)
+        at_home = url_folder == urllib.parse.quote(home)
+        cached = self._pages.get(file) if at_home else None
         if cached is None or cached[0] != stamp:
             text = file.read_text(encoding="utf-8", errors="replace")
             text, count = _HEAD_END.subn(SCRIPT_TAG + "</head>", text, count=1)
             if not count:
                 text = SCRIPT_TAG + text
-            cached = (stamp, text.encode("utf-8"), page_csp(text))
-            self._pages[file] = cached
-        return Response(cached[1], status_code=status, media_type="text/html",
-                        headers={"content-security-policy": cached[2]})
+            cached = (stamp, self.scripts.mark(text, url_folder))
+            if at_home:
+                self._pages[file] = cached
+        nonce = secrets.token_urlsafe(18)
+        return Response(cached[1].render(nonce), status_code=status, media_type="text/html",
+                        headers={"content-security-policy": page_csp(nonce),
+                                 "cache-control": "no-cache"})
 
     async def login(self, request: Request) -> Response:
         if not self.access.token:
@@ -188,8 +218,9 @@ class _Site:
             given = urllib.parse.parse_qs(body).get("token", [""])[0]
             if self.access.valid(given):
                 response = RedirectResponse("/", status_code=303)
-                response.set_cookie(COOKIE, given, httponly=True, samesite="strict",
-                                    secure=request.url.scheme == "https")
+                response.set_cookie(COOKIE, self.access.new_session(), max_age=SESSION_SECONDS,
+                                    path="/", httponly=True, samesite="strict",
+                                    secure=self.access.behind_proxy or request.url.scheme == "https")
                 return response
             return _login_page("That token is not valid.", 401)
         return _login_page("", 200)
@@ -203,5 +234,6 @@ def _login_page(message: str, status: int) -> Response:
             "<input type=password name=token autocomplete=current-password required> "
             "<button>Sign in</button></form></body></html>")
     return Response(body, status_code=status, media_type="text/html",
-                    headers={"content-security-policy": page_csp(body)})
+                    headers={"content-security-policy": page_csp(None),
+                             "cache-control": "no-store"})
 

@@ -1,12 +1,17 @@
-"""Who may bind where, who is an agent, and the security headers on every response.
+"""Who may bind where, who is an agent, which Host names are answered, and the security headers.
 
 - Loopback by default. Any other address needs an access token, or ``behind_proxy`` (the
   company's single-sign-on proxy authenticates every request before it reaches us).
-- With a token configured, a request is an agent's only if it carries the token (a
-  ``Authorization: Bearer`` header or the ``kb_token`` cookie set by ``/_kb/login``); every
-  other request is public scope: public search results only, and no internal pages.
+- With a token configured, a request is an agent's only if it carries the token in an
+  ``Authorization: Bearer`` header, or the signed session cookie ``/_kb/login`` sets (never
+  the token itself; see :meth:`Access.new_session`); every other request is public scope:
+  public search results only, and no internal pages.
+- Every request must name this server in its ``Host`` header (:class:`TrustedHosts`): its own
+  address, or a name given with ``--allow-host``. That stops DNS rebinding, where a web page an
+  agent visits points its own host name at 127.0.0.1 and reads the internal site.
 - Every response gets ``nosniff``, frame denial, no referrer and a content security policy;
-  HTML pages get a policy allowing exactly their own inline scripts, by hash.
+  HTML pages get :func:`page_csp`, which lets only scripts carrying the response's nonce run
+  (:mod:`kbtools.server.scripts` decides which scripts get it).
 """
 
 from __future__ import annotations
@@ -16,12 +21,22 @@ import hashlib
 import hmac
 import ipaddress
 import re
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from starlette.responses import PlainTextResponse
+
+from kbtools import clock
 from kbtools.errors import UsageError
 
-COOKIE = "kb_token"
-_INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
+COOKIE = "kb_session"
+SESSION_SECONDS = 12 * 60 * 60
+"""How long a sign-in lasts (one working day)."""
+MIN_TOKEN_CHARS = 16
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?"
+                   r"(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*)(?::(\d{1,5}))?\Z")
 
 BASE_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -36,32 +51,89 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 
 @dataclass(frozen=True)
 class Access:
-    """How the server decides scope: an optional token, or a trusted proxy in front."""
+    """How the server decides who reaches it and in which scope."""
 
     token: str | None = None
+    """Agents' access token; without it every request that gets through is an agent's."""
     behind_proxy: bool = False
+    """The single-sign-on proxy in front authenticates every request."""
+    allowed_hosts: tuple[str, ...] = ()
+    """``Host`` names answered besides the server's own address (``name`` or ``name:port``)."""
 
     def is_agent(self, headers, cookies) -> bool:
         """True when the request may see internal content."""
         if not self.token:
             return True  # loopback only, or every request authenticated by the proxy
-        given = cookies.get(COOKIE, "")
         auth = headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
-            given = auth[7:].strip()
-        return self.valid(given)
+            return self.valid(auth[7:].strip())
+        return self.valid_session(cookies.get(COOKIE, ""))
 
     def valid(self, given: str) -> bool:
+        """True when ``given`` is the access token."""
         return bool(self.token) and hmac.compare_digest(given.encode(), self.token.encode())
+
+    def new_session(self) -> str:
+        """A cookie value for a signed-in agent: ``ID.EXPIRES.SIGNATURE``, where ID is random,
+        EXPIRES is a Unix time :data:`SESSION_SECONDS` ahead and SIGNATURE an HMAC-SHA256 of
+        both under a key derived from the token (another token's cookies do not verify)."""
+        payload = f"{secrets.token_urlsafe(18)}.{int(clock.now().timestamp()) + SESSION_SECONDS}"
+        return f"{payload}.{self._sign(payload)}"
+
+    def valid_session(self, value: str) -> bool:
+        """True for an unexpired cookie value made by :meth:`new_session` with this token."""
+        if not self.token or value.count(".") != 2:
+            return False
+        payload, _, signature = value.rpartition(".")
+        if not hmac.compare_digest(signature.encode(), self._sign(payload).encode()):
+            return False
+        expires = payload.partition(".")[2]
+        return expires.isdigit() and int(expires) > clock.now().timestamp()
+
+    def _sign(self, payload: str) -> str:
+        key = hmac.new(self.token.encode(), b"kb serve session cookie", hashlib.sha256).digest()
+        digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def access_settings(token: str | None, *, behind_proxy: bool = False,
+                    allowed_hosts: Iterable[str] = ()) -> Access:
+    """Checked :class:`Access` for ``kb serve``.
+
+    Raises :class:`UsageError` for a token under :data:`MIN_TOKEN_CHARS` characters, a host
+    name that is not one, and ``behind_proxy`` without ``allowed_hosts`` (the proxy forwards
+    the public name it is reached by, which only the operator knows).
+    """
+    if token is not None and len(token) < MIN_TOKEN_CHARS:
+        raise UsageError(f"the access token must be at least {MIN_TOKEN_CHARS} characters long")
+    hosts = tuple(dict.fromkeys(host_name(h) for h in allowed_hosts))
+    if behind_proxy and not hosts:
+        raise UsageError(
+            "--behind-proxy needs the host name agents reach the proxy by: add --allow-host "
+            "NAME (e.g. --allow-host kb.example.com); requests naming any other host are "
+            "refused, so that no other web page can read the site through DNS rebinding")
+    return Access(token=token, behind_proxy=behind_proxy, allowed_hosts=hosts)
+
+
+def host_name(value: str) -> str:
+    """``value`` as an allowed-host entry (lower case), e.g. ``kb.example.com`` or
+    ``kb.example.com:8443`` or ``[fd00::1]``. Raises :class:`UsageError` for anything else."""
+    name = value.strip().lower()
+    if _HOST.match(name) is None:
+        raise UsageError(f"--allow-host takes a host name, optionally with a port (such as "
+                         f"kb.example.com or kb.example.com:8443), got {value!r}")
+    return name
 
 
 def is_loopback(host: str) -> bool:
     if host in ("localhost", "localhost.localdomain"):
         return True
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return (mapped or address).is_loopback
 
 
 def check_bind(host: str, access: Access) -> None:
@@ -77,19 +149,73 @@ def check_bind(host: str, access: Access) -> None:
         "the company's single-sign-on proxy authenticates every request")
 
 
-def page_csp(html_text: str) -> str:
-    """A policy for one HTML page: its own inline scripts by hash, everything else 'self'."""
-    hashes = sorted({
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-        for body in _INLINE_SCRIPT.findall(html_text) if body.strip()
-    })
-    scripts = " ".join(["'self'", *hashes])
+def host_allowed(host: str | None, server: tuple | None, scheme: str,
+                 allowed: Iterable[str] = ()) -> bool:
+    """True when a request's ``Host`` header names this server.
+
+    ``server`` is the local (address, port) the request came in on: a loopback address
+    answers to ``127.0.0.1``, ``localhost`` and ``[::1]`` at that port, any other address to
+    itself. An ``allowed`` entry without a port matches any port (a proxy's public port is
+    not ours). A header without a port means the scheme's default port.
+    """
+    match = _HOST.match((host or "").strip().lower())
+    if match is None:
+        return False
+    name = match.group(1)
+    port = int(match.group(2)) if match.group(2) else 443 if scheme in ("https", "wss") else 80
+    if name in allowed or f"{name}:{port}" in allowed:
+        return True
+    if not server or len(server) < 2:
+        return False
+    local = str(server[0])
+    names = LOOPBACK_NAMES if is_loopback(local) else (f"[{local}]" if ":" in local else local,)
+    return name in names and port == server[1]
+
+
+class TrustedHosts:
+    """ASGI middleware: answer a request naming another host with ``421 Misdirected Request``.
+
+    Starlette's ``TrustedHostMiddleware`` compares names only, without the port, cannot
+    read ``[::1]:8000``, and does not know which address the server listens on (``--port 0``
+    picks it at start-up); this check uses the connection's own local address.
+    """
+
+    def __init__(self, app, allowed: Iterable[str] = ()) -> None:
+        self.app = app
+        self.allowed = frozenset(allowed)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", ())
+                     if k == b"host"), None)
+        if host_allowed(host, scope.get("server"), scope.get("scheme", "http"), self.allowed):
+            await self.app(scope, receive, send)
+            return
+        if host is None:
+            message = "missing Host header: kb serve answers only requests that name it"
+        else:
+            message = (f"misdirected request: kb serve does not answer to the host name "
+                       f"{host[:100]!r}. It answers to its own address and to names given with "
+                       "--allow-host (so that no other web site can read it through DNS "
+                       "rebinding).")
+        response = PlainTextResponse(message, status_code=421 if host else 400,
+                                     headers={"cache-control": "no-store"})
+        await response(scope, receive, send)
+
+
+def page_csp(nonce: str | None) -> str:
+    """A policy for one HTML page: scripts run only with ``nonce`` (none without one); styles,
+    images, fonts, workers and requests from this server only."""
+    scripts = f"'nonce-{nonce}'" if nonce else "'none'"
     return ("default-src 'self'; "
             f"script-src {scripts}; "
             # Material sets style attributes from its scripts and in its markup.
             "style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-            "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+            # No <base>: it would move the relative URLs of the site's own scripts.
+            "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
             "form-action 'self'; frame-ancestors 'none'")
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.exceptions import MkDocsException
 
-from kbtools import atomic
+from kbtools import atomic, locks
 from kbtools.content.check import check
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import Finding, error
-from kbtools.errors import ContentError, UsageError
+from kbtools.errors import ContentError, StateError, UsageError
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.mkconfig import (
     MKDOCS_PLUGIN,
@@ -29,6 +29,9 @@ from kbtools.sites.mkconfig import (
     site_name,
 )
 from kbtools.sites.site import SITES, Site
+
+LOCK_NAME = "build.lock"
+"""The lock file, in the state folder, that lets one build of a knowledge base run at a time."""
 
 
 class SiteBuildError(ContentError):
@@ -80,10 +83,14 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     """Build the sites named in ``which`` into ``out/site`` and ``out/site-public``
     (``out`` defaults to the KB root). Each folder is replaced only when its build succeeded.
 
+    One build of a knowledge base runs at a time (a lock under its state folder); it first
+    removes what killed builds left behind (see :func:`clean_leftovers`).
+
     Raises :class:`ContentError` with the blocking findings (``kb check`` errors in the
     site's pages, public links to internal pages, macro errors with page and line) and
     :class:`SiteBuildError` when MkDocs warns (strict) or fails; :class:`UsageError` for an
-    unknown site name.
+    unknown site name; :class:`BusyError` while another build runs; :class:`StateError`
+    (the site folder left as it was) when the output or the state folder cannot be written.
     """
     names = tuple(dict.fromkeys(which))
     unknown = [n for n in names if n not in SITES]
@@ -91,40 +98,93 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         raise UsageError(f"unknown site {', '.join(unknown) or '(none)'} "
                          f"(expected {' or '.join(SITES)})")
     base = Path(out) if out is not None else kb.root
-    findings = check(kb).findings
-    raw = read_raw(kb)
-    return BuildReport(tuple(
-        build_site(kb, SITES[name], raw, findings, base / SITES[name].out) for name in names))
+    targets = {name: base / SITES[name].out for name in names}
+    state = kb.config.path(kb.config.state_dir)
+    with locks.exclusive(state / LOCK_NAME, f"the sites of {kb.root} are being built"):
+        clean_leftovers(kb, targets.values())
+        findings = check(kb).findings
+        raw = read_raw(kb)
+        return BuildReport(tuple(build_site(kb, SITES[name], raw, findings, targets[name])
+                                 for name in names))
 
 
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
                target: Path) -> SiteReport:
-    """Stage, check and build one site into ``target`` (atomically)."""
+    """Stage, check and build one site into ``target`` (atomically; the build lock held)."""
     start = time.perf_counter()
-    context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    temp.chmod(0o755)  # a site folder is served: not mkdtemp's private 0700
     collector = _Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    context = temp = None
     try:
+        context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings)
+        temp = _output_dir(kb, site, target)
         config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp)
         config.plugins[MKDOCS_PLUGIN].use(context)
         mkdocs_build(config)
+        atomic.replace_dir(temp, target)
     except (MkDocsException, ContentError) as exc:
-        shutil.rmtree(temp, ignore_errors=True)
+        if context is None:
+            raise
         _raise_failure(context, exc, collector.messages)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
+    except OSError as exc:  # a full disk, a size limit, a read-only folder
+        raise StateError.of(exc, target, f"build the {site.name} site into {target}",
+                            kept="the folder is as it was") from exc
     finally:
         logger.removeHandler(collector)
-        shutil.rmtree(context.staged.docs_dir, ignore_errors=True)
-    atomic.replace_dir(temp, target)
+        for folder in (temp, context and context.staged.docs_dir):
+            if folder is not None:  # after the swap ``temp`` is gone (it held the old site)
+                shutil.rmtree(folder, ignore_errors=True)
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(_repo_paths(context, m) for m in collector.messages))
+
+
+def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:
+    """Remove what killed builds left behind; call with the build lock held, so that none of
+    it belongs to a running build.
+
+    Only our own names are touched: staging folders (``<state>/build/<site>/docs-*``, see
+    :func:`~kbtools.sites.context.staging_dir`) and output folders (``.site.*.tmp``,
+    ``.site-public.*.tmp``) under ``<state>/build/<site>/`` and beside each target; a folder
+    swap cut short is finished (:func:`kbtools.atomic.recover_dir`). Raises
+    :class:`StateError` when that cannot be done.
+    """
+    for site in SITES.values():
+        work = _work_dir(kb, site)
+        for pattern in ("docs-*", f".{site.out}.*.tmp"):
+            for leftover in work.glob(pattern):
+                shutil.rmtree(leftover, ignore_errors=True)
+    for target in targets:
+        try:
+            atomic.recover_dir(target)
+        except OSError as exc:
+            raise StateError.of(exc, target, "restore the site folder of an interrupted "
+                                "build") from exc
+        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _work_dir(kb: KnowledgeBase, site: Site) -> Path:
+    """``<state>/build/<site>/``: the staging folders' parent (see ``context.staging_dir``)."""
+    return kb.config.path(kb.config.state_dir) / "build" / site.name
+
+
+def _output_dir(kb: KnowledgeBase, site: Site, target: Path) -> Path:
+    """A new, empty folder, ``.<target name>.XXXX.tmp``, for MkDocs to build ``target`` in.
+
+    It lives under ``<state>/build/<site>/``, so that a killed build never leaves pages
+    outside the site folders and the state folder, whenever that is on ``target``'s file
+    system (the finished folder is renamed into place); else beside ``target``.
+    """
+    work = _work_dir(kb, site)
+    work.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    parent = work if work.stat().st_dev == target.parent.stat().st_dev else target.parent
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    temp.chmod(0o755)  # a site folder is served: not mkdtemp's private 0700
+    return temp
 
 
 def _raise_failure(context: SiteContext, exc: Exception, messages: list[str]) -> None:

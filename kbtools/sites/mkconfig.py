@@ -8,13 +8,18 @@ the staged docs folder, the output folder, strict mode, and the public site's na
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.contrib.search import LangOption
 from mkdocs.utils.yaml import yaml_load
 
+from kbtools.content import yamldoc
 from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.diagnostics import error
 from kbtools.errors import ConfigError
 from kbtools.sites.site import Site
 
@@ -23,6 +28,7 @@ LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fa": "فارسی", "
                   "sl": "Slovenščina"}
 MKDOCS_PLUGIN = "kb"
 I18N_PLUGIN = "i18n"
+SEARCH_PLUGINS = ("search", "material/search")
 
 
 def config_file(kb: KnowledgeBase) -> Path:
@@ -34,8 +40,15 @@ def config_file(kb: KnowledgeBase) -> Path:
 def read_raw(kb: KnowledgeBase) -> dict:
     file = config_file(kb)
     try:
-        with open(file, "rb") as handle:
-            raw = yaml_load(handle) or {}
+        text = yamldoc.read_text(file)
+        yamldoc.check_bounds(text)  # MkDocs' loader has no limits of its own
+    except yamldoc.YAMLSyntaxError as exc:  # YAMLLimitError too: a finding at its line
+        raise ConfigError.of(file.name, [error(file.name, exc.line, exc.code or "config.yaml",
+                                                 str(exc))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file.name}: cannot read: {exc}") from None
+    try:
+        raw = yaml_load(text) or {}
     except Exception as exc:  # noqa: BLE001 - YAML and !ENV errors alike
         raise ConfigError(f"{file.name}: cannot read: {exc}") from None
     if not isinstance(raw, dict):
@@ -53,15 +66,26 @@ def site_name(raw: dict, site: Site) -> str:
 
 def load_site_config(kb: KnowledgeBase, site: Site, raw: dict, *, docs_dir: Path,
                      site_dir: Path) -> MkDocsConfig:
-    """Validate the MkDocs configuration for ``site`` (strict), built into ``site_dir``."""
+    """Validate the MkDocs configuration for ``site`` (strict), built into ``site_dir``.
+
+    The public site also needs an absolute ``site_url`` and shows only the navigation links
+    declared public (see :func:`public_overrides`); raises :class:`ConfigError` otherwise.
+    """
     plugins = fit_plugins(raw.get("plugins") or [], site, kb.config.languages)
-    return load_config(str(config_file(kb)), plugins=plugins, docs_dir=str(docs_dir),
-                       site_dir=str(site_dir), strict=True, site_name=site_name(raw, site))
+    overrides = public_overrides(kb, raw, plugins) if site.public else {"plugins": plugins}
+    return load_config(str(config_file(kb)), docs_dir=str(docs_dir), site_dir=str(site_dir),
+                       strict=True, site_name=site_name(raw, site), **overrides)
 
 
 def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...]) -> list:
     """The ``plugins`` list with the ``kb`` plugin set to ``site`` (added if missing, before
-    i18n) and the i18n languages set to the KB's (names and nav titles kept from the file)."""
+    i18n) and the i18n languages set to the KB's (names and nav titles kept from the file).
+
+    i18n's ``reconfigure_search`` is turned off: its duplicate removal compares every search
+    entry with every other one (minutes at thousands of pages), and the ``kb`` plugin drops the
+    copies itself (:mod:`kbtools.sites.search_entries`). The other half of that option, the
+    search plugin's stemming languages, is done here: the KB's languages lunr.js can stem are
+    added to the search plugin's ``lang``."""
     plugins = copy.deepcopy(plugins)
     names = [_name(p) for p in plugins]
     if MKDOCS_PLUGIN not in names:
@@ -75,6 +99,9 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...]) -> list:
             options["site"] = site.name
         elif name == I18N_PLUGIN:
             options["languages"] = _languages(options.get("languages") or [], languages)
+            options["reconfigure_search"] = False
+        elif name in SEARCH_PLUGINS:
+            options["lang"] = _search_languages(options.get("lang"), languages)
         plugins[index] = {name: options}
     return plugins
 
@@ -90,6 +117,16 @@ def _languages(declared: list, languages: tuple[str, ...]) -> list[dict]:
     return fitted
 
 
+def _search_languages(declared, languages: tuple[str, ...]) -> list[str]:
+    """``declared`` (a code or a list) plus each of ``languages`` that lunr.js can stem."""
+    found = [declared] if isinstance(declared, str) else list(declared or [])
+    stemmable = LangOption()
+    for lang in languages:
+        if lang not in found and (lang == "en" or stemmable.get_lunr_supported_lang(lang) == lang):
+            found.append(lang)
+    return found
+
+
 def _name(plugin) -> str:
     return next(iter(plugin)) if isinstance(plugin, dict) else str(plugin)
 
@@ -99,3 +136,94 @@ def _plugin_options(plugins: list, name: str) -> dict | None:
         if _name(plugin) == name:
             return plugin.get(name) if isinstance(plugin, dict) else {}
     return None
+
+
+# -- the public site ------------------------------------------------------------------------
+PUBLIC_NAV = "public_nav"
+"""``extra.public_nav`` in ``mkdocs.yml``: the navigation links the public site may show."""
+_LINK = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.IGNORECASE)
+"""A nav entry that is a link, not a page: ``https://...``, ``mailto:...``, ``//host``, ``/path``."""
+
+
+def public_overrides(kb: KnowledgeBase, raw: dict, plugins: list) -> dict:
+    """What the public site's MkDocs configuration changes: its ``nav`` (and each i18n
+    language's) without the links not listed in ``extra.public_nav``, and ``plugins``.
+
+    Raises :class:`ConfigError` (at the line of ``mkdocs.yml``) when ``site_url`` is missing or
+    not an absolute http(s) URL (every sitemap entry and language link is made from it), or
+    ``extra.public_nav`` is not a list of URLs.
+    """
+    require_site_url(kb, raw.get("site_url"), "site_url")
+    declared = (raw.get("extra") or {}).get(PUBLIC_NAV) or []
+    if not isinstance(declared, list) or not all(isinstance(u, str) for u in declared):
+        raise _config_error(kb, f"extra.{PUBLIC_NAV}", "site.public-nav",
+                            f"extra.{PUBLIC_NAV} must be a list of the navigation URLs the "
+                            f"public site may show, got {declared!r}")
+    allowed = frozenset(declared)
+    plugins = copy.deepcopy(plugins)
+    for plugin in plugins:
+        if isinstance(plugin, dict) and I18N_PLUGIN in plugin:
+            for language in plugin[I18N_PLUGIN].get("languages") or []:
+                if language.get("site_url") is not None:
+                    require_site_url(kb, language["site_url"], "site_url")
+                if language.get("nav") is not None:
+                    language["nav"] = public_nav(language["nav"], allowed)
+    overrides: dict = {"plugins": plugins}
+    if raw.get("nav") is not None:
+        overrides["nav"] = public_nav(raw["nav"], allowed)
+    return overrides
+
+
+def require_site_url(kb: KnowledgeBase, value: object, key: str) -> str:
+    """``value`` (the ``site_url`` read at ``key``) when it is an absolute http(s) URL;
+    else raises :class:`ConfigError` naming ``mkdocs.yml`` and the line."""
+    try:
+        parts = urlsplit(value) if isinstance(value, str) else None
+    except ValueError:  # a malformed address ("http://[::1")
+        parts = None
+    if parts is not None and parts.scheme in ("http", "https") and parts.hostname \
+            and value == value.strip():
+        return value
+    example = "site_url: https://help.example.com/"
+    if value is None:
+        message = (f"the public site needs site_url, the address customers read it at ({example}):"
+                   " the sitemap and the links between languages are made from it")
+    else:
+        message = f"site_url must be an absolute http(s) URL such as {example[10:]}, got {value!r}"
+    if config_file(kb) == DEFAULT_CONFIG:
+        message += "; the knowledge base has no mkdocs.yml: create one with site_url"
+    raise _config_error(kb, key, "site.site-url", message)
+
+
+def public_nav(nav: list, allowed: frozenset[str]) -> list:
+    """``nav`` without the links (``_LINK``) that are not in ``allowed``; sections left
+    empty go too. Pages and folders stay (the site drops the ones it does not publish)."""
+    kept = []
+    for item in nav:
+        title, value = (next(iter(item.items())) if isinstance(item, dict) and len(item) == 1
+                        else (None, item))
+        if isinstance(value, list):
+            children = public_nav(value, allowed)
+            if children:
+                kept.append({title: children} if title is not None else children)
+        elif not (isinstance(value, str) and _LINK.match(value) and value not in allowed):
+            kept.append(item)
+    return kept
+
+
+def _config_error(kb: KnowledgeBase, key: str, code: str, message: str) -> ConfigError:
+    file = config_file(kb)
+    name = file.name if file == DEFAULT_CONFIG else file.relative_to(kb.root).as_posix()
+    line = _line_of(file, key.rpartition(".")[2]) if file != DEFAULT_CONFIG else 0
+    return ConfigError.of(name, [error(name, line, code, message)])
+
+
+def _line_of(file: Path, key: str) -> int:
+    """The first line of ``file`` setting ``key`` (``key:`` at any indent), else 0."""
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*:")
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((n for n, line in enumerate(lines, 1) if pattern.match(line)), 0)
+

@@ -2,8 +2,9 @@
 
 It decides nothing about content. Per event it asks the library: where the staged docs are
 and what the navigation is (``on_config``), localized section titles (``on_nav``), the page
-markdown with macros, kind bodies and banners (``on_page_markdown``), and, on the public
-site, the sanitized HTML (``on_page_content``). ``kb build`` hands it a prepared
+markdown with macros, kind bodies and banners (``on_page_markdown``), the sanitized HTML
+(``on_page_content``: an allowlist on the public site, author scripts removed on both), and the search index without fallback copies
+(``on_post_build``). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
 """
 
@@ -15,7 +16,7 @@ from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -25,8 +26,8 @@ from kbtools.diagnostics import error
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.render import render_article
-from kbtools.sites.sanitize import sanitize
-from kbtools.sites.search_entries import drop_fallback_copies
+from kbtools.sites.sanitize import sanitize, sanitize_internal
+from kbtools.sites.search_entries import prune_search_index
 from kbtools.sites.site import page_url
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -49,6 +50,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         super().__init__()
         self.context: SiteContext | None = None
         self._nav_spec = _UNSET
+        self._builds = 0
+        """MkDocs builds under way: i18n runs one per other language inside the first."""
+        self._bytecode_cache: FileSystemBytecodeCache | None = None
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -71,12 +75,17 @@ class KBPlugin(BasePlugin[KBConfig]):
         config.nav = expand_nav(self._nav_spec, titles, max_pages=self.config.max_section_pages)
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
-        _linear_search_dedupe(config, self.context)
         if ASSETS[0] not in map(str, config.extra_css):
             config.extra_css.append(ASSETS[0])
         if ASSETS[1] not in map(str, config.extra_javascript):
             config.extra_javascript.append(ASSETS[1])
         return config
+
+    def on_pre_build(self, config):
+        self._builds += 1
+
+    def on_build_error(self, error):
+        self._builds = 0
 
     def on_files(self, files, config):
         # Diagrams are drawn only for playbooks, which the public site never has: keep the
@@ -95,7 +104,9 @@ class KBPlugin(BasePlugin[KBConfig]):
 
     def on_env(self, env, config, files):
         # Material's templates compile once, not once per language and build.
-        env.bytecode_cache = _bytecode_cache(self.context.kb)
+        if self._bytecode_cache is None:
+            self._bytecode_cache = _bytecode_cache(self.context.kb)
+        env.bytecode_cache = self._bytecode_cache
         return env
 
     # -- pages --------------------------------------------------------------------------
@@ -124,28 +135,26 @@ class KBPlugin(BasePlugin[KBConfig]):
             raise PluginError(finding.format()) from None
 
     def on_page_content(self, html: str, page: Page, config, files):
-        return sanitize(html) if self.context.site.public else html
+        return sanitize(html) if self.context.site.public else sanitize_internal(html)
 
-
-def _linear_search_dedupe(config, context: SiteContext) -> None:
-    """mkdocs-static-i18n drops fallback copies from the search index in quadratic time
-    (minutes at 3,000 pages) and misses those with a banner; replace that step on its plugin
-    instance with ours: every page shown in English under another language leaves the index."""
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and hasattr(i18n, "reconfigure_search_duplicates"):
-        i18n.reconfigure_search_duplicates = lambda entries: drop_fallback_copies(
-            entries, i18n.build_languages, context.fallback_urls)
-
-
-_CACHES: dict[Path, FileSystemBytecodeCache] = {}
+    # -- after the build ----------------------------------------------------------------
+    @event_priority(-200)  # after search (0) and i18n (-100), which writes the merged index
+    def on_post_build(self, config):
+        self._builds -= 1
+        if self._builds > 0:  # a language built inside the first build: the index is partial
+            return
+        self._builds = 0
+        try:
+            prune_search_index(config.site_dir, self.context.kb.config.languages,
+                               self.context.fallback_urls)
+        except ValueError as exc:
+            raise PluginError(f"cannot read the search index: {exc}") from None
 
 
 def _bytecode_cache(kb) -> FileSystemBytecodeCache:
     folder = kb.config.path(kb.config.state_dir) / "cache" / "jinja"
-    if folder not in _CACHES:
-        folder.mkdir(parents=True, exist_ok=True)
-        _CACHES[folder] = FileSystemBytecodeCache(str(folder))
-    return _CACHES[folder]
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _language(config, default: str) -> str:

@@ -28,7 +28,7 @@ def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, s
     public = staged.site.public
     text = strip_comments(article.body) if public else article.body
     text = map_links(staged, article, src_uri, text)
-    macros = kb.public_macros if public else kb.macros
+    macros = kb.macros_for(article.lang, public=public)  # the page's language's facts
     text = macros.render(text, path=article.path, first_line=article.body_line,
                          variables=_placeholders(kb, article))
     text = body_of(kb, article, text)

@@ -1,15 +1,28 @@
-"""Allowlist sanitizing of public page HTML (nh3), keeping Material's components working.
+"""Sanitizing the HTML rendered from authors' markdown (the theme's own templates and scripts
+are trusted and never pass through here).
 
-Only the HTML rendered from authors' markdown goes through here (the theme's own templates
-and scripts are trusted). What survives: text formatting, links, images, tables, headings
-with their anchors, admonitions and details, content tabs (radio inputs and labels), code
-blocks with highlighting, task lists, footnotes, our banners and copy boxes. Scripts, styles,
-event handlers, iframes, forms, ``javascript:`` URLs and HTML comments never do.
+- Public site (:func:`sanitize`): an allowlist (nh3), keeping Material's components working.
+  What survives: text formatting, links, images, tables, headings with their anchors,
+  admonitions and details, content tabs (radio inputs and labels), code blocks with
+  highlighting, task lists, footnotes, our banners and copy boxes. Scripts, styles, event
+  handlers, iframes, forms, ``javascript:`` URLs and HTML comments never do.
+- Internal site (:func:`sanitize_internal`): authors' HTML stays as written, minus whatever
+  would run script: ``<script>`` (except kbtools' own, :func:`own_scripts`), event handler
+  attributes, ``javascript:``/``vbscript:`` and non-image ``data:`` URLs, ``srcdoc``,
+  ``<base>``, ``<meta>``, plug-ins and SVG animation. ``kb serve``'s content security policy
+  blocks the same things again on the served site.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+from functools import cache
+from html.parser import HTMLParser
+
 import nh3
+
+from kbtools.onboarding.page import script_body
 
 TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
@@ -39,3 +52,134 @@ def sanitize(html: str) -> str:
     """Return ``html`` with everything outside the allowlist removed (comments included)."""
     return nh3.clean(html, tags=set(TAGS), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
                      url_schemes=set(URL_SCHEMES), strip_comments=True, link_rel=None)
+
+
+# -- the internal site ------------------------------------------------------------------------
+_NAME = re.compile(r"[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)?\Z")
+_ATTRIBUTE = re.compile(r"[a-z_][-a-z0-9_.]*(:[a-z_][-a-z0-9_.]*)?\Z")
+_DROPPED_TAGS = frozenset({
+    "base", "meta", "object", "embed", "applet", "frame", "frameset", "portal",
+    "set", "animate", "animatemotion", "animatetransform", "animatecolor", "discard",
+})
+"""Removed with their attributes (children stay): they redirect, plug in or animate
+attributes into script."""
+_URL_ATTRIBUTES = frozenset({
+    "href", "src", "srcset", "action", "formaction", "xlink:href", "data", "poster",
+    "background", "codebase", "cite", "ping", "lowsrc", "dynsrc", "manifest", "itemtype",
+})
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")
+
+
+@cache
+def own_scripts() -> frozenset[str]:
+    """Bodies of the inline scripts kbtools itself puts into page content (the onboarding
+    pages'): the internal site keeps these and no other inline script."""
+    return frozenset({script_body()})
+
+
+def sanitize_internal(html: str) -> str:
+    """Return ``html`` without anything that runs script, everything else as the author wrote it.
+
+    Every tag is written out again from its parsed name and attributes, and text is escaped
+    again, so the browser reads exactly the tags checked here: no attribute or text can hide a
+    tag. Comments, processing instructions and ``<![CDATA[`` sections are dropped; a
+    ``<style>`` whose text contains ``<`` is dropped (inside SVG a browser would read it as
+    markup).
+    """
+    writer = _Neutralizer()
+    writer.feed(html)
+    writer.close()
+    return "".join(writer.out)
+
+
+class _Neutralizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self._raw: tuple[str, str] | None = None  # (tag, start tag) of an open script/style
+        self._raw_text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self._start(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag, attrs):
+        self._start(tag, attrs, closed=True)
+
+    def _start(self, tag: str, attrs, closed: bool) -> None:
+        if not _NAME.match(tag):
+            self.out.append(html_lib.escape(self.get_starttag_text() or "", quote=False))
+            return
+        if tag in _DROPPED_TAGS:
+            return
+        if tag in ("script", "style"):
+            if not closed:  # the parser hands us their text raw until the end tag: decide there
+                self._raw = (tag, "<script>" if tag == "script" and not attrs
+                             else _tag_text(tag, attrs, False))
+                self._raw_text = []
+            return  # (a browser reads "<style/>" as an open style: drop it)
+        self.out.append(_tag_text(tag, attrs, closed))
+
+    def handle_endtag(self, tag):
+        if self._raw is not None and tag == self._raw[0]:
+            self._end_raw()
+            return
+        if _NAME.match(tag) and tag not in _DROPPED_TAGS and tag not in ("script", "style"):
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self._raw is not None:
+            self._raw_text.append(data)
+        else:
+            self.out.append(html_lib.escape(data, quote=False))
+
+    def _end_raw(self) -> None:
+        (tag, start), text = self._raw, "".join(self._raw_text)
+        self._raw, self._raw_text = None, []
+        if tag == "script":
+            if start == "<script>" and text in own_scripts():
+                self.out.append(f"<script>{text}</script>")
+        elif "<" not in text:
+            self.out.append(f"{start}{text}</style>")
+
+    def close(self):
+        super().close()
+        self._raw, self._raw_text = None, []  # an unclosed script or style runs to the end: drop
+
+    # Comments, <!...> declarations, <?...?> and CDATA sections are not content: drop them.
+    def handle_comment(self, data):
+        pass
+
+    def handle_decl(self, decl):
+        pass
+
+    def handle_pi(self, data):
+        pass
+
+    def unknown_decl(self, data):
+        pass
+
+
+def _tag_text(tag: str, attrs, closed: bool) -> str:
+    parts = [tag]
+    seen = set()
+    for name, value in attrs:
+        if name in seen or not _ATTRIBUTE.match(name) or not _harmless(tag, name, value):
+            continue
+        seen.add(name)
+        parts.append(name if value is None else f'{name}="{html_lib.escape(value)}"')
+    return f"<{' '.join(parts)}{' /' if closed else ''}>"
+
+
+def _harmless(tag: str, name: str, value: str | None) -> bool:
+    if name.startswith("on") or name == "srcdoc":
+        return False
+    if value is None:
+        return True
+    # Browsers ignore spaces and control characters inside a URL's scheme ("java\tscript:").
+    squeezed = _IGNORED_IN_URLS.sub("", value).lower()
+    if any(scheme in squeezed for scheme in _SCRIPT_SCHEMES):
+        return False
+    if name in _URL_ATTRIBUTES and squeezed.startswith("data:"):
+        return tag == "img" and name == "src" and squeezed.startswith("data:image/")
+    return True

@@ -2,13 +2,42 @@
 
 A page without a translation is published in every language (the English text, with a
 banner); its copies under ``ru/``, ``fa/`` ... would fill search results with duplicates.
-mkdocs-static-i18n removes them by comparing every entry with every other one, which takes
-minutes at thousands of pages; :func:`drop_fallback_copies` does the same in one pass.
+mkdocs-static-i18n can remove them (its ``reconfigure_search`` option) by comparing every entry
+with every other one, which takes minutes at thousands of pages and misses copies with a banner;
+:func:`drop_fallback_copies` does it in one pass, and :func:`prune_search_index` applies it to the
+``search/search_index.json`` that Material's search plugin wrote.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
+
+from kbtools import atomic
+
+SEARCH_INDEX = "search/search_index.json"
+"""Where Material's search plugin writes the index, under the site folder."""
+
+
+def prune_search_index(site_dir: Path | str, languages: Iterable[str],
+                       fallback_urls: frozenset[str] | set[str] = frozenset()) -> int | None:
+    """Rewrite ``site_dir``'s search index without fallback copies (see
+    :func:`drop_fallback_copies`); returns how many entries left, None when there is no index.
+    Raises ``ValueError`` when the file is not a search index."""
+    path = Path(site_dir) / SEARCH_INDEX
+    try:
+        index = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    entries = index.get("docs") if isinstance(index, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a search index with a list of 'docs'")
+    before = len(entries)
+    drop_fallback_copies(entries, languages, fallback_urls)
+    if len(entries) != before:
+        atomic.write_text(path, json.dumps(index, separators=(",", ":")))
+    return before - len(entries)
 
 
 def drop_fallback_copies(entries: list[dict], languages: Iterable[str],

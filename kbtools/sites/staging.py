@@ -18,8 +18,10 @@ import nh3
 import yaml
 
 import kbtools.sites.indexes as indexes
+from kbtools.content.files import own_file_problem
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
+from kbtools.errors import ContentError
 from kbtools.sites.selection import Selection
 from kbtools.sites.site import Site, site_path
 
@@ -65,7 +67,10 @@ def staged_src(article: Article, default_language: str) -> str:
 
 def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
           site_name: str) -> StagedSite:
-    """Fill the empty folder ``docs_dir`` with ``selection``; return the staged site."""
+    """Fill the empty folder ``docs_dir`` with ``selection``; return the staged site.
+
+    Raises :class:`ContentError` (and removes ``docs_dir``) when an asset is not the
+    repository's own regular file (see :func:`kbtools.content.files.own_file_problem`)."""
     site = selection.site
     languages = kb.config.languages
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -78,8 +83,12 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         norm = site_path(article.source) if article.is_translation else src
         titles[(norm, article.lang)] = title
         _write_page(docs_dir / src, title, article.tags, article.body)
-    for asset in selection.assets:
-        _link(kb.root / asset, docs_dir / site_path(asset))
+    try:
+        for asset in selection.assets:
+            _link(kb.root, asset, docs_dir / site_path(asset))
+    except ContentError:
+        shutil.rmtree(docs_dir, ignore_errors=True)
+        raise
     for page in kb.kinds.generated_pages(kb):
         if site.public and page.audience != "public":
             continue
@@ -106,9 +115,19 @@ def _write_page(path: Path, title: str, tags: tuple[str, ...], body: str) -> Non
     path.write_text(f"---\n{head}---\n{body}", encoding="utf-8")
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(root: Path, relative: str, target: Path) -> None:
+    """Put the repository's own regular file ``relative`` at ``target``: hard-linked, else
+    copied. Checked first, never following a link: a symbolic link (or a path through a
+    symlinked folder) raises :class:`ContentError`, so nothing outside ``root`` is published."""
+    problem = own_file_problem(root, relative)
+    if problem is not None:
+        raise ContentError(f"{relative} was not published: it is not the repository's own "
+                           "regular file", [problem])
+    source = root / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another file system: copy, refusing a link swapped in meanwhile
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        with os.fdopen(os.open(source, flags), "rb") as src, open(target, "xb") as dst:
+            shutil.copyfileobj(src, dst)
