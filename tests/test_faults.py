@@ -151,8 +151,10 @@ def define_env(env):
     @env.macro
     def gate():
         # Under test only: hold the build here (lock held, output half written) until told.
+        # kb check renders pages too (macro limits): hold only once the site is being written.
         folder = os.environ.get("KB_TEST_GATE")
-        if folder:
+        building = Path(os.environ.get("KB_TEST_ROOT", "."), ".kb", "build")
+        if folder and any(building.glob("*/.site*.tmp")):
             Path(folder, "entered").write_text(str(os.getpid()))
             while not Path(folder, "go").exists():
                 time.sleep(0.02)
@@ -185,7 +187,8 @@ def start_gated_build(root: Path, gate: Path, *args: str) -> subprocess.Popen:
     gate.mkdir()
     build = subprocess.Popen([str(KB), "--root", str(root), "build", *args],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env={**os.environ, "KB_TEST_GATE": str(gate)})
+                             env={**os.environ, "KB_TEST_GATE": str(gate),
+                                  "KB_TEST_ROOT": str(root)})
     deadline = time.monotonic() + 60
     while not (gate / "entered").exists():
         assert build.poll() is None, build.communicate()

@@ -49,9 +49,16 @@ def check_owners(kb: KnowledgeBase) -> Iterator[Finding]:
 
 
 def check_macros(kb: KnowledgeBase) -> Iterator[Finding]:
-    """Unknown macros or fact keys, each at its line; internal facts used on a public page."""
+    """Unknown macros or fact keys, each at its line; internal facts used on a public page;
+    macros over a limit (steps, time, size) when the page is rendered as the builds do."""
     for article in kb.corpus.articles:
-        yield from macro_problems(kb, article)
+        found = macro_problems(kb, article)
+        yield from found
+        if not found:  # a page with unknown names would stop rendering where they are
+            macros = kb.macros_for(article.lang, public=article.is_public)
+            yield from macros.limit_problems(article.body, path=article.path,
+                                             first_line=article.body_line,
+                                             extra_names=kb.kinds.macro_names(article))
 
 
 def macro_problems(kb: KnowledgeBase, article: Article) -> list[Finding]:
