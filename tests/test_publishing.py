@@ -398,3 +398,17 @@ def test_a_russian_page_shows_and_indexes_the_russian_facts(tmp_path):
         assert sorted(found) == expected, args
     result = run(root, "search", "--json", "--lang", "en", "незабудка")
     assert json.loads(result.output)["total"] == 0
+
+
+def test_a_facts_file_linked_from_outside_the_repository_is_never_read(tmp_path):
+    outside = tmp_path / "secret.yml"
+    outside.write_text("password: hunter2-canary\n")
+    root = make_kb(tmp_path / "kb", {
+        "docs/faq/index.md": article("Questions", "{{ secret.password }}\n", audience="public",
+                                     owner="ann", reviewed="2026-11-01"),
+    })
+    os.symlink(outside, root / "macros/data/secret.yml")
+    result = run(root, "check")
+    assert result.exit_code == 1
+    assert "macros/data/secret.yml: error: symlink to" in result.output
+    assert "[file.symlink-outside]" in result.output and "hunter2" not in result.output

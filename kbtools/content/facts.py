@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kbtools.content import yamldoc
 from kbtools.content.durations import parse_duration
+from kbtools.content.files import own_file_problem
 from kbtools.diagnostics import Finding, error
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -99,6 +100,10 @@ def load_facts(root: Path, facts_dir: str) -> tuple[Facts, list[Finding]]:
     overrides: dict[str, dict[str, object]] = {}
     for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         relative = f"{facts_dir}/{file.name}"
+        problem = own_file_problem(root, relative)  # never a file outside the repository
+        if problem is not None:
+            findings.append(problem)
+            continue
         try:
             doc = yamldoc.load_file(file)
         except yamldoc.YAMLSyntaxError as exc:
