@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kbtools.content.durations import Cadence, parse_cadence
@@ -94,8 +95,9 @@ class Kind:
     """Texts from the metadata that say when to use the article (playbook triggers, a
     script's use-when); search indexes them beside the title."""
 
-    @property
+    @cached_property
     def default_cadence(self) -> Cadence:
+        """:attr:`cadence`, parsed once (every article's review state asks for it)."""
         return parse_cadence(self.cadence)
 
 
@@ -141,13 +143,6 @@ class Registry:
             if source_path.startswith(kind.folder or ""):
                 return kind.name
         return self._catch_all.name if source_path.startswith("docs/") else None
-
-    def check_names(self, names: Iterable[str], what: str) -> None:
-        """Raise ValueError naming the first of ``names`` that is no kind."""
-        for name in names:
-            if name not in self._kinds:
-                raise ValueError(f"{what}: unknown kind {name!r} (expected one of "
-                                 f"{', '.join(self._kinds)})")
 
     def macro_names(self, article: Article) -> tuple[str, ...]:
         """Names ``article``'s metadata adds to its macros (see :attr:`Kind.macro_names`)."""

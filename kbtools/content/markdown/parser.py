@@ -139,19 +139,16 @@ def _tracked_link(rule):
 
 
 def _tracked_image(rule):
-    """The ``image`` rule, tracked: where its alt text ends is kept too."""
+    """The ``image`` rule, tracked (see :func:`_tracked`); where its alt text ends is kept too."""
+    base = _tracked(rule)
 
     def tracked(state, silent: bool) -> bool:
-        if silent:
-            return rule(state, True)
-        start, count = state.pos, len(state.tokens)
-        if not rule(state, False):
+        start = state.pos
+        if not base(state, silent):
             return False
-        end = state.pos
-        for token in state.tokens[count:]:
-            if token.type != "text" and AT not in token.meta:
-                token.meta[AT] = (start, end)
-        state.tokens[-1].meta[LABEL] = state.md.helpers.parseLinkLabel(state, start + 1, False)
+        if not silent:
+            state.tokens[-1].meta[LABEL] = state.md.helpers.parseLinkLabel(
+                state, start + 1, False)
         return True
 
     return tracked
