@@ -25,11 +25,12 @@ from kbtools.scripts import replies, tone
 from kbtools.translations import page as translation_pages
 
 KINDS: tuple[Kind, ...] = (
-    Kind("faq", "docs/faq/", "Frequently asked questions", cadence="180d", linted=True),
+    Kind("faq", "docs/faq/", "Frequently asked questions", cadence="180d", linted=True,
+         intents=("faq", "help center", "help article", "customer asks")),
     Kind("script", "docs/scripts/", "Answer scripts", cadence="120d",
          fields=script_kind.FIELDS, parse=script_kind.parse, validate=script_kind.validate,
          render=replies.render_page, linted=True, macro_names=script_kind.placeholder_names,
-         summary=script_kind.summary),
+         summary=script_kind.summary, intents=script_kind.INTENTS),
     Kind("tone", "docs/tone/", "Tone guidelines", cadence="365d", fields=tone.FIELDS,
          parse=tone.parse, validate=tone.validate),
     Kind("path", "docs/onboarding/", "Onboarding paths", cadence="180d",
@@ -38,7 +39,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("playbook", "playbooks/", "Escalation playbooks", cadence="90d",
          fields=playbook_kind.FIELDS, parse=playbook_kind.parse,
          validate=playbook_kind.validate, render=playbook_page.render_page,
-         pages=playbook_page.index_pages, may_be_public=False, summary=playbook_kind.summary),
+         pages=playbook_page.index_pages, may_be_public=False, summary=playbook_kind.summary,
+         intents=playbook_kind.INTENTS),
     Kind("article", None, "Articles", cadence="180d"),
 )
 """Every kind, in the order people meet them in options and reports."""

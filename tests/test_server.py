@@ -95,7 +95,7 @@ def test_api_answers_with_ranked_results(open_server):
     assert response.status_code == 200
     data = response.json()
     assert data["results"][0]["path"] == "playbooks/payment-failures.md"
-    assert set(data) == {"query", "total", "results", "suggestion"}
+    assert set(data) == {"query", "total", "results", "suggestion", "language"}
     assert response.headers["cache-control"] == "no-store"
     typo = httpx.get(f"{open_server}/api/search", params={"q": "pasword"}).json()
     assert typo["suggestion"] == "password"

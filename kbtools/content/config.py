@@ -76,6 +76,10 @@ class Config:
     """Larger markdown files are reported, not parsed (a pasted log, not an article)."""
     state_dir: str = ".kb"
     """Git-ignored folder for the search index, query log and caches."""
+    search_intents: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
+    """Per kind, the query words and phrases that ask for it, where kb.yml replaces the
+    kind's own (``Kind.intents``)."""
 
     @property
     def default_language(self) -> str:
@@ -149,8 +153,8 @@ def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:
                 kwargs[key] = value
         else:
             check = _NESTED[key]
-            if key == "review_every":
-                check = partial(_review_every, kinds=None if kinds is None else tuple(kinds))
+            if key in ("review_every", "search_intents"):
+                check = partial(_NESTED[key], kinds=None if kinds is None else tuple(kinds))
             parsed = check(value, lambda k, m, c="config.value", p=key:
                            fail(f"{p}.{k}" if k else p, m, c))
             if parsed is not None:
@@ -186,6 +190,26 @@ def _review_every(value, fail, kinds: tuple[str, ...] | None = None
         parsed = _cadence(cadence, lambda m, k=kind: fail(k, m))
         if parsed is not None:
             merged[kind] = parsed
+    return MappingProxyType(merged)
+
+
+def _search_intents(value, fail, kinds: tuple[str, ...] | None = None
+                    ) -> Mapping[str, tuple[str, ...]] | None:
+    if not isinstance(value, dict):
+        fail("", "search_intents must map kinds to lists of words or phrases, e.g. "
+                 "script: [reply, template]")
+        return None
+    merged = {}
+    for kind, phrases in value.items():
+        if kinds is not None and kind not in kinds:
+            fail(kind, f"unknown kind {kind!r} (expected one of {', '.join(kinds)})",
+                 "config.unknown-kind")
+        elif not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip()
+                                                       for p in phrases):
+            fail(kind, f"search_intents.{kind} must be a list of words or phrases, "
+                       f"got {phrases!r}")
+        else:
+            merged[kind] = tuple(phrases)
     return MappingProxyType(merged)
 
 
@@ -237,4 +261,5 @@ def _translate(value, fail) -> TranslateSettings | None:
 
 
 _NESTED = {"due_soon": _due_soon, "review_every": _review_every,
+           "search_intents": _search_intents,
            "translations": _translations, "translate": _translate}

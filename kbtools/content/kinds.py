@@ -94,6 +94,10 @@ class Kind:
     summary: Callable[[KindMeta], Iterable[str]] | None = None
     """Texts from the metadata that say when to use the article (playbook triggers, a
     script's use-when); search indexes them beside the title."""
+    intents: tuple[str, ...] = ()
+    """Words and phrases with which a query asks for this kind ("reply template" for answer
+    scripts); search favours the kind's articles for such a query. ``search_intents`` in
+    ``kb.yml`` replaces them."""
 
     @cached_property
     def default_cadence(self) -> Cadence:

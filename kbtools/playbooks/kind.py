@@ -89,6 +89,13 @@ class PlaybookMeta(KindMeta):
 
 
 # -- parse: one article's front matter -----------------------------------------------------
+INTENTS = ("many customers", "lots of customers", "several customers", "multiple customers",
+           "everyone", "all customers", "down for everyone", "outage", "incident", "escalate",
+           "escalation", "who do i page", "page", "on call", "oncall", "night", "at night",
+           "3am", "2am", "4am", "after hours", "weekend", "p1", "p2", "sev1", "playbook")
+"""How agents ask for an escalation playbook rather than a reply (search intents)."""
+
+
 def summary(meta: KindMeta) -> tuple[str, ...]:
     """When to use the playbook: its triggers (indexed for search)."""
     return meta.triggers if isinstance(meta, PlaybookMeta) else ()

@@ -42,6 +42,13 @@ class ScriptMeta(KindMeta):
     placeholders: Mapping[str, Placeholder] = field(default_factory=dict)
 
 
+INTENTS = ("reply", "replies", "template", "reply template", "macro", "canned", "canned reply",
+           "script", "answer script", "what do i tell", "what to tell", "what do i say",
+           "what should i say", "how do i respond", "respond", "response", "wording", "email back",
+           "write back")
+"""How agents ask for an answer script rather than an explanation (search intents)."""
+
+
 def placeholder_names(meta: KindMeta) -> tuple[str, ...]:
     """The placeholders a script declares: names its body may use besides the facts."""
     return tuple(meta.placeholders) if isinstance(meta, ScriptMeta) else ()

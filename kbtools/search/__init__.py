@@ -29,6 +29,7 @@ from kbtools.search.indexer import (
     store_for,
     update_index,
 )
+from kbtools.search.intents import intents_for
 from kbtools.search.query import MAX_QUERY_CHARS, QueryError
 from kbtools.search.results import Hit, SearchResults
 from kbtools.search.schema import schema_key
@@ -47,11 +48,12 @@ MAX_LIMIT = 100
 
 def engine_for(kb: KnowledgeBase) -> Engine:
     """The engine for ``kb``'s folder, kept on ``kb`` (the server's threads share it)."""
-    return kb.memo.get("search.engine", lambda: _engine(kb.config))
+    return kb.memo.get("search.engine", lambda: _engine(kb.config, kb.kinds))
 
 
-def _engine(config: Config) -> Engine:
-    return Engine(config.root, config.state_dir, config.synonyms_file)
+def _engine(config: Config, registry: Registry) -> Engine:
+    return Engine(config.root, config.state_dir, config.synonyms_file,
+                  intents_for(config, registry))
 
 
 def scope_for(kb: KnowledgeBase, *, lang: str | None = None, kinds: tuple[str, ...] = (),
@@ -129,7 +131,7 @@ def search_root(root: Path | str, registry: Registry, query: str, *, lang: str |
     if current is not None:
         manifest = current.manifest()
         if manifest.files == files and manifest.schema == schema_key(config.languages):
-            return _engine(config).search(query, scope, limit=limit, today=clock.today())
+            return _engine(config, registry).search(query, scope, limit=limit, today=clock.today())
     kb = open_kb(config.root, registry)
     ensure_index(kb, progress=progress, files=files)
     return engine_for(kb).search(query, scope, limit=limit, today=clock.today())

@@ -13,6 +13,11 @@ analysed, so the two always agree:
   them) and a light suffix stripper for the commonest case endings.
 - Any other language: folding and lower case only.
 
+The same analyzer reads a *weighted* value (:func:`weighted_text`): parts of a document
+(title, summary, headings, body) each with a weight that becomes the boost of its tokens, so
+that a field's term weights are ``sum(weight * frequency)`` over the parts: BM25F's weighted
+term frequency, saturated once by the scorer.
+
 The analyzer is pickled into the index schema by reference to
 :class:`LanguageTokenizer`; ``ANALYSIS_VERSION`` changes whenever its behaviour does, which
 forces a rebuild.
@@ -27,7 +32,7 @@ from functools import cache
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language
 
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 TOKEN_PATTERN = r"[\w\u200c]+(?:['’.][\w\u200c]+)*"
 ZWNJ = "\u200c"
 
@@ -44,9 +49,15 @@ _FA_MAP = str.maketrans({
 _AR_MAP = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",
                          "\u0671": "\u0627", "\u06cc": "\u064a", "\u06a9": "\u0643"})
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_EN_CONTRACTIONS = {"cant": "cannot", "wont": "will", "dont": "do", "doesnt": "does",
-                    "didnt": "did", "isnt": "is", "arent": "are", "wasnt": "was",
-                    "couldnt": "could", "shouldnt": "should", "havent": "have"}
+WEIGHT_MARK, WEIGHT_END = "\x1d", "\x1e"
+"""A weighted part is ``WEIGHT_MARK weight WEIGHT_END text`` (control characters: never in a
+query, which :func:`~kbtools.search.query.clean` strips of them)."""
+_EN_CONTRACTIONS = {"cant": "cannot", "wont": "not", "dont": "not", "doesnt": "not",
+                    "didnt": "not", "isnt": "not", "arent": "not", "wasnt": "not",
+                    "werent": "not", "couldnt": "not", "shouldnt": "not", "wouldnt": "not",
+                    "havent": "not", "hasnt": "not", "hadnt": "not"}
+"""Negative contractions typed without the apostrophe keep their meaning ("wont open" is
+"not open"); the positive ones are stop words anyway."""
 _EXTRA_STOP = {
     "fa": ("و", "در", "به", "از", "که", "را", "با", "این", "آن", "است", "برای", "یا", "تا",
            "می", "هم", "یک"),
@@ -164,20 +175,50 @@ class LanguageTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         forms = self.forms
-        for match in _WORD.finditer(value):
-            for form in forms(match.group()):
-                token.text = form
-                token.boost = 1.0
-                token.stopped = False
-                if keeporiginal:
-                    token.original = match.group()
-                if positions:
-                    token.pos = pos
-                if chars:
-                    token.startchar = start_char + match.start()
-                    token.endchar = start_char + match.end()
-                yield token
-                pos += 1
+        for offset, boost, text in _parts(value):
+            for match in _WORD.finditer(text):
+                for form in forms(match.group()):
+                    token.text = form
+                    token.boost = boost
+                    token.stopped = False
+                    if keeporiginal:
+                        token.original = match.group()
+                    if positions:
+                        token.pos = pos
+                    if chars:
+                        token.startchar = start_char + offset + match.start()
+                        token.endchar = start_char + offset + match.end()
+                    yield token
+                    pos += 1
+
+
+def weighted_text(parts) -> str:
+    """One field value made of ``(weight, text)`` parts (see the module docstring)."""
+    return "".join(f"{WEIGHT_MARK}{weight:g}{WEIGHT_END}{text}\n" for weight, text in parts
+                   if text)
+
+
+def _parts(value: str):
+    """``(offset, boost, text)`` of each weighted part of ``value`` (one part of boost 1 for
+    plain text)."""
+    if WEIGHT_MARK not in value:
+        yield 0, 1.0, value
+        return
+    position = value.find(WEIGHT_MARK)
+    if position > 0:
+        yield 0, 1.0, value[:position]
+    while position != -1:
+        end = value.find(WEIGHT_END, position)
+        following = value.find(WEIGHT_MARK, position + 1)
+        if end == -1 or (following != -1 and end > following):
+            break
+        try:
+            boost = float(value[position + 1:end])
+        except ValueError:
+            boost = 1.0
+        stop = following if following != -1 else len(value)
+        yield end + 1, boost, value[end + 1:stop]
+        position = following
 
 
 _CACHE_LIMIT = 500_000
@@ -202,6 +243,11 @@ def _forms(lang: str, stem: bool, word: str) -> tuple[str, ...]:
 def analyzer(lang: str, *, stem: bool = True) -> LanguageTokenizer:
     """The analyzer for ``lang`` (see :class:`LanguageTokenizer`)."""
     return LanguageTokenizer(lang, stem)
+
+
+def is_stopword(lang: str, word: str) -> bool:
+    """True if ``word`` (as typed) is one of ``lang``'s stop words."""
+    return normalize_word(word, lang) in _stoplist(lang)
 
 
 @cache

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from kbtools import clock
 from kbtools.content.plaintext import plain_text
 from kbtools.review.schedule import review_state
-from kbtools.search.schema import field_name, schema_key
+from kbtools.search.analysis import weighted_text
+from kbtools.search.schema import WEIGHTS, phrase_field, schema_key, text_field
 from kbtools.translations.verdicts import OUTDATED, verdict
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def prepare(kb: KnowledgeBase, article: Article, fp: str) -> Prepared:
     source = kb.corpus.get(article.source) if article.source else None
     state = review_state(article, kb, clock.today())
     default = kb.config.default_language
-    title_text = article.title
+    headings = "\n".join(rendered.headings)
     fields = {
         "path": article.path, "kind": article.kind, "lang": lang,
         "audience": article.audience, "owner": article.owner or "",
@@ -106,9 +107,10 @@ def prepare(kb: KnowledgeBase, article: Article, fp: str) -> Prepared:
         "outdated": bool(article.source and verdict(article, source) == OUTDATED),
         "machine": bool(article.pin and article.pin.machine),
         "fingerprint": fp,
-        field_name("title", lang): title_text,
-        field_name("summary", lang): summary,
-        field_name("headings", lang): "\n".join(rendered.headings),
-        field_name("body", lang): rendered.text,
+        text_field(lang): weighted_text([(WEIGHTS["title"], article.title),
+                                         (WEIGHTS["summary"], summary),
+                                         (WEIGHTS["headings"], headings),
+                                         (WEIGHTS["body"], rendered.text)]),
+        phrase_field(lang): f"{article.title}\n{headings}",
     }
     return Prepared(article.path, fields, rendered.problems)

@@ -4,6 +4,10 @@ An :class:`Engine` belongs to one knowledge base folder. Each thread keeps its o
 searcher and reopens it when CURRENT names a new generation, so a long-running server picks up
 a reindex on its next query without a restart and never reads a half-built index. Queries are
 ranked by :mod:`.ranking` (term by term, with caches shared by the threads of one generation).
+
+A query without ``--lang`` is read in the language its words belong to (:mod:`.language`) and
+searched there; only when nothing in that language matches are the other languages of its
+script searched. Kind intent (:mod:`.intents`) multiplies the scores of the kind asked for.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from whoosh.query import And, Or, Term
 
 import kbtools.search.query as q
 from kbtools.errors import KBError
+from kbtools.search import language
+from kbtools.search.intents import Intents
 from kbtools.search.ranking import DEFAULT_BM25, Ranker, SharedScores
 from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word
 from kbtools.search.store import IndexStore
@@ -65,8 +71,10 @@ class _Open:
 class Engine:
     """Searches the index of the KB at ``root`` (state in ``root/state_dir``)."""
 
-    def __init__(self, root: Path, state_dir: str, synonyms_file: str) -> None:
+    def __init__(self, root: Path, state_dir: str, synonyms_file: str,
+                 intents: Intents | None = None) -> None:
         self.root = Path(root)
+        self.intents = intents or Intents()
         self.store = IndexStore(self.root / state_dir)
         self.synonyms_file = synonyms_file
         self._synonyms = SynonymsFile(root, synonyms_file)
@@ -106,30 +114,38 @@ class Engine:
     def search(self, text: str, scope: Scope, *, limit: int, today: date) -> SearchResults:
         """Run ``text`` within ``scope``. Raises :class:`~.query.QueryError` for bad text."""
         opened = self._open()
-        languages = (scope.lang,) if scope.lang else scope.languages
+        units = q.split_units(q.clean(text))
+        words = q.words_of(units)
+        vocabulary = opened.vocabulary(scope.languages, scope.public)
+        if scope.lang:
+            reading = language.Reading((scope.lang,), scope.lang)
+        else:
+            reading = language.read(words, scope.languages, vocabulary.has)
+        attempts = [reading.languages[:1], reading.languages] if reading.language \
+            else [reading.languages]
         synonyms = self._synonyms.current()
-        vocabulary = opened.vocabulary(languages, scope.public)
-        parsed = q.parse(text, synonyms, vocabulary)
-        strict, loose = q.build(parsed, languages, vocabulary)
-        if loose is None or limit <= 0:
-            return SearchResults(text, 0, [], parsed.suggestion)
         ranker = opened.ranker
         allowed = ranker.allowed(_filter(scope))
-        found = None
-        if strict is not None:
-            # Articles with every concept first: when there are enough of them, they are the
-            # answer; otherwise the union ranks partial matches too.
-            found = ranker.rank(strict, limit=limit, allowed=allowed)
-            if len(found.top) < limit:
+        factors = tuple((ranker.allowed(Term("kind", kind)), factor)
+                        for kind, factor in sorted(self.intents.factors(words).items()))
+        for languages in attempts:
+            parsed = q.parse(units, synonyms, vocabulary, languages)
+            query = q.build(parsed, languages, vocabulary)
+            if query is None or limit <= 0:
                 found = None
+            else:
+                found = ranker.rank(query, limit=limit, allowed=allowed, factors=factors)
+            if found is not None and found.total:
+                break
         if found is None:
-            found = ranker.rank(loose, limit=limit, allowed=allowed)
+            return SearchResults(text, 0, [], parsed.suggestion, reading.language)
         stored = [opened.searcher.stored_fields(doc) for doc, _ in found.top]
         hits = [self._hit(fields, score, parsed, scope, today)
                 for (_, score), fields in zip(found.top, stored, strict=True)]
         suggestion = parsed.respelled(lambda lang, stem, typed: surface_word(
             (f.get("content", "") for f in stored if f["lang"] == lang), lang, stem, typed))
-        return SearchResults(text, found.total, hits, suggestion or parsed.suggestion)
+        return SearchResults(text, found.total, hits, suggestion or parsed.suggestion,
+                             reading.language)
 
     @staticmethod
     def _hit(stored: dict, score: float, parsed: q.Parsed, scope: Scope, today: date) -> Hit:

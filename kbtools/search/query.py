@@ -4,6 +4,16 @@ User text is never given to a query parser: field syntax (``audience:internal``)
 wildcards and parentheses are plain words or punctuation here, so a query can neither widen
 its scope nor become expensive. Quoted text is a phrase (an unbalanced quote is ignored).
 Scope (language, kinds, public) is applied as a filter the text cannot touch.
+
+A query is a set of *concepts* (a word, a quoted phrase, or a synonym group found anywhere in
+the text, "money back" inside a sentence included). Each concept scores a document by its best
+alternative (``DisjunctionMax``: an article that says "refund" and "money back" is not twice
+as relevant), and the concepts' scores add up, so an article with more of the concepts ranks
+higher. Concepts that most articles have only add to articles that match a rarer one.
+
+Typo correction is for words no article in scope has, that are no stop word and no common
+word of any of the KB's languages (:mod:`.lexicon`), and only into the language the query is
+read in: "into" is never "corrected" to Slovenian "isto".
 """
 
 from __future__ import annotations
@@ -12,12 +22,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from whoosh.query import And, AndMaybe, DefaultOr, Phrase, Term
+from whoosh.query import And, AndMaybe, DisjunctionMax, Or, Phrase, Term
 from whoosh.support.levenshtein import distance
 
 from kbtools.errors import UsageError
-from kbtools.search.analysis import script_of_language, script_of_word, surface_words, terms
-from kbtools.search.schema import BOOSTS, PHRASE_PARTS, TEXT_PARTS, field_name
+from kbtools.search import lexicon
+from kbtools.search.analysis import (
+    is_stopword,
+    script_of_language,
+    script_of_word,
+    surface_words,
+    terms,
+)
+from kbtools.search.schema import phrase_field, text_field
 from kbtools.search.synonyms import Synonyms
 
 MAX_QUERY_CHARS = 500
@@ -25,6 +42,8 @@ MAX_UNITS = 16
 MAX_CORRECTIONS = 2
 CORRECTION_BOOST = 0.7
 SYNONYM_BOOST = 0.8
+PHRASE_BOOST = 1.5
+"""A quoted phrase found as a phrase in a title or heading, against its words anywhere."""
 
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -80,9 +99,12 @@ def clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
 
 
-def split_units(text: str) -> list[tuple[tuple[str, ...], bool]]:
+Units = list[tuple[tuple[str, ...], bool]]
+
+
+def split_units(text: str) -> Units:
     """``(words, quoted)`` pieces of the cleaned text, in order."""
-    units: list[tuple[tuple[str, ...], bool]] = []
+    units: Units = []
     position = 0
     for match in _QUOTED.finditer(text):
         units.extend(((w,), False) for w in surface_words(text[position:match.start()]))
@@ -96,9 +118,14 @@ def split_units(text: str) -> list[tuple[tuple[str, ...], bool]]:
     return units[:MAX_UNITS]
 
 
-def parse(text: str, synonyms: Synonyms, vocabulary: Vocabulary) -> Parsed:
-    """Concepts for ``text``: synonym groups expanded, unknown words corrected."""
-    units = split_units(clean(text))
+def words_of(units: Units) -> tuple[str, ...]:
+    return tuple(word for words, _ in units for word in words)
+
+
+def parse(units: Units, synonyms: Synonyms, vocabulary: Vocabulary,
+          languages: tuple[str, ...]) -> Parsed:
+    """Concepts for ``units`` read in ``languages``: synonym groups expanded wherever they
+    occur, unknown words corrected within those languages."""
     concepts: list[Concept] = []
     suggestion_words: list[str] = []
     fixes: list[tuple[int, str, str, str]] = []
@@ -106,42 +133,44 @@ def parse(text: str, synonyms: Synonyms, vocabulary: Vocabulary) -> Parsed:
     i = 0
     while i < len(units):
         words, quoted = units[i]
-        if not quoted:
-            span, entry = _synonym_at(units, i, synonyms)
-            if entry:
-                alts = synonyms.alternatives(entry)
-                concepts.append(Concept(alts, (1.0,) + (SYNONYM_BOOST,) * (len(alts) - 1)))
-                suggestion_words.extend(entry)
-                i += span
-                continue
-            word = words[0]
-            fix = None
-            if corrections < MAX_CORRECTIONS and not vocabulary.known(word):
-                fix = vocabulary.correct(word)
-            if fix:
-                corrections += 1
-                lang, stem = fix
-                spelled = respell(word, lang, stem)
-                alts: tuple[tuple[str, ...], ...] = ((word,),)
-                boosts: tuple[float, ...] = (1.0,)
-                for alt in synonyms.alternatives((spelled,))[1:]:
-                    alts += (alt,)
-                    boosts += (CORRECTION_BOOST * SYNONYM_BOOST,)
-                concepts.append(Concept(alts, boosts, corrected=True, stems={lang: stem}))
-                fixes.append((len(suggestion_words), word, lang, stem))
-                suggestion_words.append(spelled)
-            else:
-                concepts.append(Concept((words,), (1.0,)))
-                suggestion_words.append(word)
-        else:
+        if quoted:
             concepts.append(Concept((words,), (1.0,), phrase=True))
             suggestion_words.append('"' + " ".join(words) + '"')
+            i += 1
+            continue
+        span, entry = _synonym_at(units, i, synonyms)
+        if entry:
+            alts = synonyms.alternatives(entry)
+            concepts.append(Concept(alts, (1.0,) + (SYNONYM_BOOST,) * (len(alts) - 1)))
+            suggestion_words.extend(entry)
+            i += span
+            continue
+        word = words[0]
+        fix = None
+        if corrections < MAX_CORRECTIONS and not vocabulary.known(word):
+            fix = vocabulary.correct(word, languages)
+        if fix:
+            corrections += 1
+            lang, stem = fix
+            spelled = respell(word, lang, stem)
+            alts: tuple[tuple[str, ...], ...] = ((word,),)
+            boosts: tuple[float, ...] = (1.0,)
+            for alt in synonyms.alternatives((spelled,))[1:]:
+                alts += (alt,)
+                boosts += (CORRECTION_BOOST * SYNONYM_BOOST,)
+            concepts.append(Concept(alts, boosts, corrected=True, stems={lang: stem}))
+            fixes.append((len(suggestion_words), word, lang, stem))
+            suggestion_words.append(spelled)
+        else:
+            concepts.append(Concept((words,), (1.0,)))
+            suggestion_words.append(word)
         i += 1
     suggestion = " ".join(suggestion_words) if corrections else None
     return Parsed(tuple(concepts), suggestion, tuple(suggestion_words), tuple(fixes))
 
 
-def _synonym_at(units, start: int, synonyms: Synonyms) -> tuple[int, tuple[str, ...] | None]:
+def _synonym_at(units: Units, start: int, synonyms: Synonyms
+                ) -> tuple[int, tuple[str, ...] | None]:
     for size in range(min(synonyms.longest, len(units) - start), 0, -1):
         window = units[start:start + size]
         if any(quoted for _, quoted in window):
@@ -153,17 +182,19 @@ def _synonym_at(units, start: int, synonyms: Synonyms) -> tuple[int, tuple[str, 
 
 
 class Vocabulary:
-    """The stemmed words the index knows in one scope, for typo correction.
+    """The terms the index knows in one scope: for language reading, typo correction and
+    leaving out terms nothing in scope has.
 
-    The vocabulary is the title and body terms themselves. In the public scope a term counts
-    only if a public article has it, so a correction can never reveal an internal word.
+    In the public scope a term counts only if a public article has it, so neither a
+    correction nor the choice of language can reveal an internal word.
     """
 
     def __init__(self, reader, languages: tuple[str, ...], public: bool) -> None:
         self.reader = reader
         self.languages = languages
         self.public_docs: frozenset[int] | None = None
-        self._corrections: dict[str, tuple[str, str] | None] = {}
+        self._corrections: dict[tuple[str, tuple[str, ...]], tuple[str, str] | None] = {}
+        self._frequencies: dict[tuple[str, str], int] = {}
         if public:
             self.public_docs = frozenset(reader.postings("audience", "public").all_ids()) \
                 if reader.doc_frequency("audience", "public") else frozenset()
@@ -178,6 +209,17 @@ class Vocabulary:
     def frequency(self, fieldname: str, term: str) -> int:
         """Articles in scope with ``term`` (0 when only deleted or out-of-scope ones have it;
         Whoosh's own document frequency still counts documents deleted by an update)."""
+        key = (fieldname, term)
+        found = self._frequencies.get(key)
+        if found is None:
+            if len(self._frequencies) > 200_000:
+                self._frequencies.clear()
+            found = self._frequencies[key] = self._frequency(fieldname, term)
+        return found
+
+    def _frequency(self, fieldname: str, term: str) -> int:
+        if (fieldname, term) not in self.reader:
+            return 0
         count = self.reader.doc_frequency(fieldname, term)
         if not count:
             return 0
@@ -185,38 +227,51 @@ class Vocabulary:
             return count
         ids = self.reader.postings(fieldname, term).all_ids()  # skips deleted documents
         if self.public_docs is None:
-            return count if next(iter(ids), None) is not None else 0
+            return sum(1 for _ in ids)
         return sum(1 for doc in ids if doc in self.public_docs)
 
-    def _stems(self, word: str) -> list[tuple[str, str]]:
-        script = script_of_word(word)
-        return [(lang, stem) for lang in self.languages if script_of_language(lang) == script
-                for stem in terms(lang, word)[:1]]
+    def has(self, lang: str, term: str) -> bool:
+        """True if an article in scope has the analysed ``term`` in ``lang``."""
+        return self.frequency(text_field(lang), term) > 0
 
     def known(self, word: str) -> bool:
-        """True unless ``word`` is long enough to be a typo and no article in scope has it."""
+        """True unless ``word`` may be a typo: long enough, no digits, no stop word, and no
+        article in scope has it in any language."""
         if len(word) < 4 or any(c.isdigit() for c in word):
             return True
-        stems = [(lang, stem) for lang in self.languages for stem in terms(lang, word)[:1]]
-        if not stems:
-            return True
-        return any(self.frequency(field_name(part, lang), stem)
-                   for lang, stem in stems for part in ("body", "title"))
+        for lang in self.languages:
+            if is_stopword(lang, word):
+                return True
+            stems = terms(lang, word)
+            if stems and self.has(lang, stems[0]):
+                return True
+        return False
 
-    def correct(self, word: str) -> tuple[str, str] | None:
-        """``(lang, stem)`` of the likeliest intended word (fewest edits, most articles)."""
-        if word in self._corrections:
-            return self._corrections[word]
+    def correct(self, word: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
+        """``(lang, stem)`` of the likeliest intended word among ``languages`` (fewest edits,
+        most articles); None for a real word of any of the KB's languages."""
+        key = (word, languages)
+        if key in self._corrections:
+            return self._corrections[key]
         if len(self._corrections) > 10_000:
             self._corrections.clear()
-        found = self._corrections[word] = self._correct(word)
+        found = self._corrections[key] = self._correct(word, languages)
         return found
 
-    def _correct(self, word: str) -> tuple[str, str] | None:
+    def _correct(self, word: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
+        script = script_of_word(word)
+        if any(lexicon.is_word(lang, word) for lang in self.languages
+               if script_of_language(lang) == script):
+            return None
         best: tuple[int, int, str, str] | None = None
-        for lang, stem in self._stems(word):
+        for lang in languages:
+            if script_of_language(lang) != script:
+                continue
+            stem = next(iter(terms(lang, word)), None)
+            if stem is None:
+                continue
             maxdist = 1 if len(stem) <= 4 else 2  # the automaton counts a swap as two edits
-            fieldname = field_name("body", lang)
+            fieldname = text_field(lang)
             for candidate in self.reader.terms_within(fieldname, stem, maxdist, prefix=1):
                 frequency = self.frequency(fieldname, candidate)
                 if not frequency:
@@ -235,90 +290,66 @@ def respell(word: str, lang: str, stem: str) -> str:
     return stem
 
 
-def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary) -> tuple:
-    """``(strict, loose)`` Whoosh queries for ``parsed`` over the fields of ``languages``.
-
-    ``loose`` matches any concept (None if nothing can match); ``strict`` requires every
-    concept, or is None when there is only one. Terms no article in scope has are left out,
-    so the queries stay small however many languages and synonyms they span, and in the
-    public scope which words count (and which are common) is decided by public articles
-    alone: an internal word changes nothing a customer sees.
-    """
-    reader = vocabulary.reader
-
-    def present(fieldname: str, term: str) -> bool:
-        if (fieldname, term) not in reader:
-            return False
-        return vocabulary.public_docs is None or vocabulary.frequency(fieldname, term) > 0
-
-    clauses = []
-    for concept in parsed.concepts:
-        options = []
-        for words, boost in zip(concept.alternatives, concept.boosts, strict=True):
-            for lang in languages_for(words, languages):
-                options.extend(_fields_query(lang, words, boost, present))
-        for lang, stem in (concept.stems or {}).items():
-            if lang in languages:
-                options.extend(_fields_query(lang, (), CORRECTION_BOOST, present, [stem]))
-        if options:
-            clauses.append(DefaultOr(options) if len(options) > 1 else options[0])
-    if not clauses:
-        return None, None
-    if len(clauses) == 1:
-        return None, clauses[0]
-    return And(clauses), _loose(clauses, vocabulary)
-
-
 COMMON_SHARE = 0.2
 """A concept found in more than this share of the articles only adds to the score of
 articles that match a rarer concept (a common-terms query, as in Lucene): thousands of
 articles that only say "customer" would otherwise follow the real answers as partial matches."""
 
 
-def _loose(clauses: list, vocabulary: Vocabulary):
+def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary):
+    """The Whoosh query for ``parsed`` over the fields of ``languages``, or None when nothing
+    in scope can match.
+
+    Terms no article in scope has are left out, so the query stays small however many
+    languages and synonyms it spans, and in the public scope which words count (and which
+    are common) is decided by public articles alone.
+    """
+    clauses = []
+    for concept in parsed.concepts:
+        options = []
+        for words, boost in zip(concept.alternatives, concept.boosts, strict=True):
+            for lang in languages:
+                option = _words_query(lang, words, boost, concept.phrase, vocabulary)
+                if option is not None:
+                    options.append(option)
+        for lang, stem in (concept.stems or {}).items():
+            if lang in languages and vocabulary.has(lang, stem):
+                options.append(Term(text_field(lang), stem, boost=CORRECTION_BOOST))
+        if options:
+            clauses.append(DisjunctionMax(options) if len(options) > 1 else options[0])
+    if not clauses:
+        return None
+    if len(clauses) == 1:
+        return clauses[0]
+    return _common_last(clauses, vocabulary)
+
+
+def _common_last(clauses: list, vocabulary: Vocabulary):
     limit = COMMON_SHARE * max(vocabulary.doc_count, 1)
-    count = (vocabulary.reader.doc_frequency if vocabulary.public_docs is None
-             else vocabulary.frequency)
     common, rare = [], []
     for clause in clauses:
-        frequency = max((count(field, text) for field, text in clause.iter_all_terms()),
-                        default=0)
+        frequency = max((vocabulary.frequency(field, text)
+                         for field, text in clause.iter_all_terms()), default=0)
         (common if frequency > limit else rare).append(clause)
     if not rare or not common:
-        return DefaultOr(clauses)
-    required = DefaultOr(rare) if len(rare) > 1 else rare[0]
-    return AndMaybe(required, DefaultOr(common) if len(common) > 1 else common[0])
+        return Or(clauses)
+    required = Or(rare) if len(rare) > 1 else rare[0]
+    return AndMaybe(required, Or(common) if len(common) > 1 else common[0])
 
 
-def languages_for(words: tuple[str, ...], languages: tuple[str, ...]) -> tuple[str, ...]:
-    """The languages whose fields a word sequence is looked up in: those written in the
-    words' script, or all of them when none is (a Latin product name in a Russian article is
-    still found with ``--lang ru``, which passes one language)."""
-    if len(languages) == 1 or not words:
-        return languages
-    script = script_of_word(words[0])
-    same = tuple(lang for lang in languages if script_of_language(lang) == script)
-    return same or languages
-
-
-def _fields_query(lang: str, words: tuple[str, ...], boost: float, present,
-                  analysed: list[str] | None = None) -> list:
-    analysed = analysed if analysed is not None else terms(lang, " ".join(words))
-    if not analysed:
-        return []
-    found = []
-    for part in TEXT_PARTS:
-        name = field_name(part, lang)
-        if not all(present(name, term) for term in analysed):
-            continue
-        weight = BOOSTS[part] * boost
-        if len(analysed) == 1:
-            found.append(Term(name, analysed[0], boost=weight))
-        elif part in PHRASE_PARTS:
-            found.append(Phrase(name, analysed, slop=2, boost=weight))
-        else:
-            found.append(And([Term(name, t) for t in analysed], boost=weight))
-    return found
+def _words_query(lang: str, words: tuple[str, ...], boost: float, phrase: bool,
+                 vocabulary: Vocabulary):
+    analysed = terms(lang, " ".join(words))
+    if not analysed or not all(vocabulary.has(lang, term) for term in analysed):
+        return None
+    field = text_field(lang)
+    if len(analysed) == 1:
+        return Term(field, analysed[0], boost=boost)
+    together = And([Term(field, term) for term in analysed], boost=boost)
+    if not phrase:
+        return together
+    return DisjunctionMax([together, Phrase(phrase_field(lang), analysed, slop=1,
+                                            boost=boost * PHRASE_BOOST)])
 
 
 def highlight_terms(parsed: Parsed, lang: str) -> frozenset[str]:

@@ -9,7 +9,8 @@ match: scores and totals then differ from the exhaustive answer.
 :class:`Ranker` evaluates the same query objects term by term: each term's posting list is read
 once and turned into ``{docnum: score}`` with the searcher's own BM25F statistics
 (idf, average field length, per-document field length), and the tree combines those maps
-(sum for Or, intersection for And, required plus optional for AndMaybe). The result is the
+(sum for Or, intersection for And, required plus optional for AndMaybe, the best for
+DisjunctionMax). The result is the
 exhaustive Whoosh answer, scores included, in a fraction of the time; a term's scores are
 cached per index generation, so the terms agents type most cost a lookup. Queries it does not
 evaluate itself (phrases, other weighting models) run through Whoosh's matchers.
@@ -28,7 +29,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from whoosh.query import And, AndMaybe, Or, Term
+from whoosh.query import And, AndMaybe, DisjunctionMax, Or, Term
 from whoosh.scoring import BM25F
 
 CACHE_POSTINGS = 250_000
@@ -117,11 +118,21 @@ class Ranker:
         self.shared = shared if shared is not None else SharedScores()
         self.bm25 = bm25 if bm25 is not None and bm25.describes(searcher.weighting) else None
 
-    def rank(self, query, *, limit: int, allowed: frozenset[int] | None = None) -> Ranked:
-        """The ``limit`` best documents for ``query`` among ``allowed`` (all when None)."""
+    def rank(self, query, *, limit: int, allowed: frozenset[int] | None = None,
+             factors: tuple[tuple[frozenset[int], float], ...] = ()) -> Ranked:
+        """The ``limit`` best documents for ``query`` among ``allowed`` (all when None); the
+        score of a document in one of ``factors``' sets is multiplied by its factor.
+
+        Every matching document is scored, so the top and the total never depend on
+        ``limit``; equal scores (to :data:`TIE_DIGITS`) go to the lower document number."""
         scores = self.scores(query)
         if allowed is not None:
             scores = {doc: s for doc, s in scores.items() if doc in allowed}
+        if factors:
+            scores = dict(scores)
+            for docs, factor in factors:
+                for doc in scores.keys() & docs:
+                    scores[doc] *= factor
         top = heapq.nsmallest(limit, scores.items(),
                               key=lambda item: (-round(item[1], TIE_DIGITS), item[0]))
         return Ranked(len(scores), top)
@@ -148,6 +159,8 @@ class Ranker:
                             query.boost)
         if isinstance(query, Or) and not query.scale and not query.minmatch:
             return _boosted(_union([self.scores(q) for q in query.subqueries]), query.boost)
+        if isinstance(query, DisjunctionMax) and not query.tiebreak:
+            return _boosted(_best([self.scores(q) for q in query.subqueries]), query.boost)
         return self._matched(query)
 
     def _term(self, fieldname: str, text) -> Scores:
@@ -228,6 +241,19 @@ def _union(parts: list[Scores]) -> Scores:
         for doc, s in part.items():
             total[doc] = get(doc, 0.0) + s
     return total
+
+
+def _best(parts: list[Scores]) -> Scores:
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    best = dict(parts[0])
+    get = best.get
+    for part in parts[1:]:
+        for doc, s in part.items():
+            if s > get(doc, 0.0):
+                best[doc] = s
+    return best
 
 
 def _intersection(parts: list[Scores]) -> Scores:

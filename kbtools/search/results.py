@@ -48,6 +48,9 @@ class SearchResults:
     results: list[Hit] = field(default_factory=list)
     suggestion: str | None = None
     """A did-you-mean query when words were corrected, or None."""
+    language: str | None = None
+    """The language the query was read as (given, or worked out from its words), or None
+    when it could not be told."""
 
     def to_dict(self, *, extra: bool = False) -> dict:
         """``{"query", "total", "results": [{path, title, kind, lang, score, snippet, url}]}``.
@@ -59,6 +62,7 @@ class SearchResults:
                 "results": [hit.to_dict(extra=extra) for hit in self.results]}
         if extra:
             data["suggestion"] = self.suggestion
+            data["language"] = self.language
         return data
 
 

@@ -1,0 +1,63 @@
+"""Kind intent: words in a query that ask for a kind of article.
+
+"reply template for a refund" wants the answer script, "refunds failing for many customers at
+3am" the playbook, though both share their topic words with the FAQ. Each kind names its
+intent words (``Kind.intents``, replaced per kind by ``search_intents`` in ``kb.yml``); when
+a query has one, that kind's articles score :data:`INTENT_BOOST` times as much. The words stay
+in the query: "night" is also in the night-outage playbook's title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kbtools.search.analysis import surface_words
+
+if TYPE_CHECKING:
+    from kbtools.content.config import Config
+    from kbtools.content.kinds import Registry
+
+INTENT_BOOST = 1.6
+"""Chosen on ``bench/relevance.py``."""
+
+
+@dataclass(frozen=True)
+class Intents:
+    """Intent phrases as surface-word tuples, each with the kinds it asks for."""
+
+    phrases: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    boost: float = INTENT_BOOST
+
+    @property
+    def longest(self) -> int:
+        return max((len(p) for p in self.phrases), default=0)
+
+    def kinds_in(self, words: tuple[str, ...]) -> frozenset[str]:
+        """The kinds whose intent phrases occur in ``words`` (a kind asked for by two
+        phrases of different kinds counts once)."""
+        found: set[str] = set()
+        longest = self.longest
+        for start in range(len(words)):
+            for size in range(1, min(longest, len(words) - start) + 1):
+                kinds = self.phrases.get(words[start:start + size])
+                if kinds:
+                    found |= kinds
+        return frozenset(found)
+
+    def factors(self, words: tuple[str, ...]) -> dict[str, float]:
+        """``{kind: factor}`` for the kinds ``words`` ask for."""
+        return {kind: self.boost for kind in self.kinds_in(words)}
+
+
+def intents_for(config: Config, registry: Registry) -> Intents:
+    """The intents of ``registry``'s kinds, as ``config`` (kb.yml) overrides them."""
+    phrases: dict[tuple[str, ...], set[str]] = {}
+    for name in registry.names:
+        declared = config.search_intents.get(name, registry[name].intents)
+        for phrase in declared:
+            words = surface_words(phrase)
+            if words:
+                phrases.setdefault(words, set()).add(name)
+    return Intents({words: frozenset(kinds) for words, kinds in phrases.items()})
