@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.errors import NotFoundError
-from kbtools.playbooks.escalation import escalate, parse_moment
+from kbtools.playbooks.escalation import CONFIDENCE, Escalation, NoFit, escalate, parse_moment
 from kbtools.registry import open_kb
 from tests.support import make_kb
 
@@ -216,3 +216,53 @@ def test_example_kb_at_four_in_the_morning(tmp_path):
     assert result.next_step.step.after_hours
     assert result.next_step.step.contact.key == "duty-manager"
     assert result.next_step.deadline.isoformat() == "2026-11-23T04:15:00+01:00"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    import shutil
+
+    from tests.support import REPO
+
+    root = tmp_path_factory.mktemp("example")
+    for name in ("docs", "playbooks", "macros"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("kb.yml", "owners.yml", "synonyms.yml"):
+        shutil.copy(REPO / name, root / name)
+    return root
+
+
+@pytest.mark.parametrize(("words", "answer"), [
+    ("customer forgot password", "docs/faq/reset-password.md"),
+    ("card declined", "docs/scripts/payment-failed-card-declined.md"),
+    ("chargeback opened", "docs/scripts/chargeback-opened.md"),
+])
+def test_a_routine_question_gets_no_playbook_but_the_answers(example, words, answer):
+    kb = open_kb(example)
+    result = escalate(kb, words, at=at(kb, "2026-11-23 04:00"))
+    assert isinstance(result, NoFit)
+    assert result.confidence < CONFIDENCE
+    assert answer in [s.path for s in result.suggestions]
+    assert all(s.kind != "playbook" for s in result.suggestions)
+
+
+@pytest.mark.parametrize(("words", "playbook"), [
+    ("many customers cannot log in", "night-outage"),
+    ("site down for everyone", "night-outage"),
+    ("payroll run failed for many companies", "payroll-run-failed"),
+])
+def test_an_incident_still_gets_its_playbook(example, words, playbook):
+    kb = open_kb(example)
+    result = escalate(kb, words, at=at(kb, "2026-11-23 10:00"))
+    assert isinstance(result, Escalation) and result.playbook.name == playbook
+    assert result.confidence >= CONFIDENCE
+
+
+def test_cli_says_no_playbook_fits_and_exits_0(example):
+    result = run(example, "customer", "forgot", "password")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("No playbook fits")
+    assert "docs/faq/reset-password.md" in result.stdout
+    data = json.loads(run(example, "customer forgot password", "--json").stdout)
+    assert data["playbook"] is None and data["confidence"] < CONFIDENCE
+    assert "docs/faq/reset-password.md" in [s["path"] for s in data["suggestions"]]

@@ -55,10 +55,8 @@ def _queries(kb, opened):
     for text in texts:
         units = q.split_units(q.clean(text))
         for languages in (scope.languages, scope.languages[:1]):
-            query = q.build(q.parse(units, synonyms, vocabulary, languages), languages,
-                            vocabulary)
-            if query is not None:
-                built.append(query)
+            built.extend(q.build(q.parse(units, synonyms, vocabulary, languages), languages,
+                                 vocabulary))
     return built
 
 
@@ -169,6 +167,6 @@ def test_search_total_is_exact_where_whooshs_top_n_collector_is_not(tmp_path):
     vocabulary = opened.vocabulary(scope.languages, False)
     units = q.split_units(q.clean("customer account invoice"))
     languages = scope.languages[:1]
-    query = q.build(q.parse(units, synonyms, vocabulary, languages), languages, vocabulary)
+    query = q.build(q.parse(units, synonyms, vocabulary, languages), languages, vocabulary)[0]
     assert results.language == languages[0]
     assert results.total == len(_exhaustive(opened.searcher, query)) > 5

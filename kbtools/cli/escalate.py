@@ -10,7 +10,13 @@ from rich.text import Text
 
 from kbtools.cli.app import EXIT_OK, emit_json, main, out_console, pass_state
 from kbtools.content.durations import format_duration
-from kbtools.playbooks.escalation import Escalation, PlannedStep, escalate, parse_moment
+from kbtools.playbooks.escalation import (
+    Escalation,
+    NoFit,
+    PlannedStep,
+    escalate,
+    parse_moment,
+)
 from kbtools.playbooks.page import hours_label
 
 
@@ -24,17 +30,35 @@ from kbtools.playbooks.page import hours_label
 def escalate_command(state, words: tuple[str, ...], at: str | None, as_json: bool) -> None:
     """Find the playbook for WORDS (what the agent sees) and print what to do now.
 
-    Searches playbooks only. Prints the priority and SLA, the next contact with its deadline
-    and how to reach them, the customer message to send, and the steps after that.
-    Exits 2 when no playbook matches.
+    Prints the priority and SLA, the next contact with its deadline and how to reach them,
+    the customer message to send, and the steps after that. When the words are a single
+    customer's question that an answer script answers better than any playbook, says that no
+    playbook fits and lists the best answer scripts and articles (exit 0). Exits 2 when
+    nothing matches at all.
     """
     kb = state.kb()
     escalation = escalate(kb, " ".join(words), at=parse_moment(at, kb.facts.hours))
     if as_json:
         emit_json(escalation.to_dict())
+    elif isinstance(escalation, NoFit):
+        _print_no_fit(out_console(), escalation)
     else:
         _print(out_console(), escalation, kb.facts.hours)
     raise SystemExit(EXIT_OK)
+
+
+def _print_no_fit(console: Console, result: NoFit) -> None:
+    console.print(Text("No playbook fits: this reads as a single customer's question, not an "
+                       "escalation.", style="bold"))
+    if result.best is not None:
+        console.print(f"Closest playbook: {result.best.title} ({result.best.path}); if many "
+                      "customers are affected or it is an incident, say so (\"many customers\", "
+                      "\"outage\") or open it with `kb playbook`.", markup=False, highlight=False)
+    if result.suggestions:
+        console.print(Text("Use instead:", style="bold"))
+        for item in result.suggestions:
+            console.print(f"  {item.title}  ({item.kind}, {item.path})", markup=False,
+                          highlight=False)
 
 
 def _print(console: Console, esc: Escalation, hours) -> None:

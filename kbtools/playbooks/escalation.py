@@ -12,7 +12,14 @@
 
 Deadlines are computed on the real time line (UTC), so a limit crossing a daylight-saving
 change is still the right number of minutes, then shown in the support time zone.
-:func:`escalate` finds the playbook that fits what the agent sees, through the search index.
+
+:func:`escalate` finds the playbook that fits what the agent sees, through the search index,
+or says that none does. A playbook fits when it outscores the best answer script for the same
+words by enough (:data:`CONFIDENCE`): "customer cant log in" is a single customer's question
+that the account-locked reply answers, not the night-outage playbook whose trigger says
+"cannot log in"; "many customers cannot log in at 3am" asks for the playbook (kind intent
+favours it). Below the threshold the answer is :class:`NoFit`, with the best answer scripts
+and articles instead.
 """
 
 from __future__ import annotations
@@ -44,6 +51,41 @@ class Match:
     score: float
 
 
+CONFIDENCE = 0.5
+"""A playbook fits when ``its score / (its score + the best answer script's score)`` is at
+least this: chosen on ``bench/relevance.py`` (its escalate figures)."""
+
+SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class NoFit:
+    """No playbook fits ``text``: the best playbook (if any matched) and what to use instead."""
+
+    text: str
+    best: Match | None
+    confidence: float
+    suggestions: tuple[Suggestion, ...]
+
+    def to_dict(self) -> dict:
+        return {"playbook": None, "text": self.text,
+                "best_playbook": None if self.best is None else {
+                    "path": self.best.path, "title": self.best.title, "score": self.best.score},
+                "confidence": round(self.confidence, 3),
+                "suggestions": [s.to_dict() for s in self.suggestions]}
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    path: str
+    title: str
+    kind: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "title": self.title, "kind": self.kind, "score": self.score}
+
+
 @dataclass(frozen=True)
 class Escalation:
     """What to do now: the chosen path through ``playbook`` at moment ``at``."""
@@ -56,6 +98,7 @@ class Escalation:
     next_open: datetime | None = None  # when support opens next (outside hours only)
     score: float | None = None
     alternatives: tuple[Match, ...] = ()
+    confidence: float | None = None
 
     @property
     def path_name(self) -> str:
@@ -72,7 +115,9 @@ class Escalation:
         return {
             "playbook": {"name": book.name, "path": book.path, "title": book.title,
                          "priority": book.priority, "sla": level_dict(book.level),
-                         "score": self.score},
+                         "score": self.score,
+                         "confidence": None if self.confidence is None
+                         else round(self.confidence, 3)},
             "at": self.at.isoformat(), "business_hours": self.business_hours,
             "path": self.path_name,
             "next_open": self.next_open.isoformat() if self.next_open else None,
@@ -105,30 +150,37 @@ def plan(kb: KnowledgeBase, book: Playbook, at: datetime) -> Escalation:
     return Escalation(book, local, False, steps, skipped, opening)
 
 
-def escalate(kb: KnowledgeBase, text: str, *, at: datetime) -> Escalation:
-    """Find the playbook that best matches what the agent sees, and plan its path at ``at``.
+def escalate(kb: KnowledgeBase, text: str, *, at: datetime) -> Escalation | NoFit:
+    """The playbook that fits what the agent sees, with its path at ``at``; or :class:`NoFit`
+    when the words are better answered by an answer script (see the module docstring).
 
-    Searches playbooks only, through the search index. Raises :class:`UsageError` for empty
-    text and :class:`NotFoundError` when no playbook matches.
+    Raises :class:`UsageError` for empty text and :class:`NotFoundError` when nothing at all
+    matches the words.
     """
     if not text.strip():
         raise UsageError("describe what you see, e.g. kb escalate \"customer charged twice\"")
     found = search(kb, text, kinds=("playbook",), public=False, limit=3)
     books = [(r, kb.corpus.get(r.path)) for r in found.results]
     books = [(r, a) for r, a in books if a is not None and a.details_as(PlaybookMeta) is not None]
-    if not books:
+    others = search(kb, text, kinds=tuple(k for k in kb.kinds.names if k != "playbook"),
+                    public=False, limit=SUGGESTIONS)
+    if not books and not others.results:
         hint = f" (did you mean {found.suggestion!r}?)" if found.suggestion else ""
         raise NotFoundError(f"no playbook matches {text!r}{hint}; try the customer's own "
                             "words, or list all playbooks with `kb playbooks`")
-    (best, article), others = books[0], books[1:]
+    script = next((r.score for r in others.results if r.kind == "script"), 0.0)
+    best_score = float(books[0][0].score) if books else 0.0
+    confidence = best_score / (best_score + script) if best_score else 0.0
+    if confidence < CONFIDENCE:
+        best = Match(books[0][1].path, books[0][1].title, best_score) if books else None
+        return NoFit(text, best, confidence, tuple(
+            Suggestion(r.path, r.title, r.kind, float(r.score)) for r in others.results))
+    (best, article), rest = books[0], books[1:]
     source = kb.corpus.get(article.source) if article.is_translation else article
     escalation = plan(kb, load_playbook(kb, source or article), at)
-    alternatives = tuple(Match(a.path, a.title, float(r.score)) for r, a in others)
-    return _with_match(escalation, float(best.score), alternatives)
-
-
-def _with_match(escalation: Escalation, score: float, others: tuple[Match, ...]) -> Escalation:
-    return replace(escalation, score=score, alternatives=others)
+    alternatives = tuple(Match(a.path, a.title, float(r.score)) for r, a in rest)
+    return replace(escalation, score=float(best.score), alternatives=alternatives,
+                   confidence=confidence)
 
 
 # -- time ----------------------------------------------------------------------------------

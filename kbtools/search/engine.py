@@ -128,13 +128,13 @@ class Engine:
         allowed = ranker.allowed(_filter(scope))
         factors = tuple((ranker.allowed(Term("kind", kind)), factor)
                         for kind, factor in sorted(self.intents.factors(words).items()))
+        found = None
         for languages in attempts:
             parsed = q.parse(units, synonyms, vocabulary, languages)
-            query = q.build(parsed, languages, vocabulary)
-            if query is None or limit <= 0:
-                found = None
-            else:
+            for query in q.build(parsed, languages, vocabulary) if limit > 0 else ():
                 found = ranker.rank(query, limit=limit, allowed=allowed, factors=factors)
+                if found.total:
+                    break
             if found is not None and found.total:
                 break
         if found is None:

@@ -293,12 +293,13 @@ def respell(word: str, lang: str, stem: str) -> str:
 COMMON_SHARE = 0.2
 """A concept found in more than this share of the articles only adds to the score of
 articles that match a rarer concept (a common-terms query, as in Lucene): thousands of
-articles that only say "customer" would otherwise follow the real answers as partial matches."""
+articles that only say "customer" would otherwise follow the real answers as partial matches.
+When no article in scope matches a rarer concept, the common ones count on their own."""
 
 
-def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary):
-    """The Whoosh query for ``parsed`` over the fields of ``languages``, or None when nothing
-    in scope can match.
+def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary) -> tuple:
+    """Whoosh queries for ``parsed`` over the fields of ``languages``, best first: the engine
+    ranks with the first that matches anything in scope (none when nothing can match).
 
     Terms no article in scope has are left out, so the query stays small however many
     languages and synonyms it spans, and in the public scope which words count (and which
@@ -318,13 +319,10 @@ def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary):
         if options:
             clauses.append(DisjunctionMax(options) if len(options) > 1 else options[0])
     if not clauses:
-        return None
+        return ()
     if len(clauses) == 1:
-        return clauses[0]
-    return _common_last(clauses, vocabulary)
-
-
-def _common_last(clauses: list, vocabulary: Vocabulary):
+        return (clauses[0],)
+    every = Or(clauses)
     limit = COMMON_SHARE * max(vocabulary.doc_count, 1)
     common, rare = [], []
     for clause in clauses:
@@ -332,9 +330,9 @@ def _common_last(clauses: list, vocabulary: Vocabulary):
                          for field, text in clause.iter_all_terms()), default=0)
         (common if frequency > limit else rare).append(clause)
     if not rare or not common:
-        return Or(clauses)
+        return (every,)
     required = Or(rare) if len(rare) > 1 else rare[0]
-    return AndMaybe(required, Or(common) if len(common) > 1 else common[0])
+    return AndMaybe(required, Or(common) if len(common) > 1 else common[0]), every
 
 
 def _words_query(lang: str, words: tuple[str, ...], boost: float, phrase: bool,
