@@ -21,9 +21,9 @@ from whoosh import index as whoosh_index
 from whoosh.index import EmptyIndexError
 from whoosh.query import And, Or, Term
 
+import kbtools.search.language as language
 import kbtools.search.query as q
 from kbtools.errors import KBError
-from kbtools.search import language
 from kbtools.search.intents import Intents
 from kbtools.search.ranking import DEFAULT_BM25, Ranker, SharedScores
 from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word

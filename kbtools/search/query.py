@@ -26,7 +26,6 @@ from whoosh.query import And, AndMaybe, DisjunctionMax, Or, Phrase, Term
 from whoosh.support.levenshtein import distance
 
 from kbtools.errors import UsageError
-from kbtools.search import lexicon
 from kbtools.search.analysis import (
     is_stopword,
     script_of_language,
@@ -34,6 +33,7 @@ from kbtools.search.analysis import (
     surface_words,
     terms,
 )
+from kbtools.search.lexicon import is_word
 from kbtools.search.schema import phrase_field, text_field
 from kbtools.search.synonyms import Synonyms
 
@@ -260,7 +260,7 @@ class Vocabulary:
 
     def _correct(self, word: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
         script = script_of_word(word)
-        if any(lexicon.is_word(lang, word) for lang in self.languages
+        if any(is_word(lang, word) for lang in self.languages
                if script_of_language(lang) == script):
             return None
         best: tuple[int, int, str, str] | None = None
