@@ -55,8 +55,11 @@ def _queries(kb, opened):
     for text in texts:
         units = q.split_units(q.clean(text))
         for languages in (scope.languages, scope.languages[:1]):
-            built.extend(q.build(q.parse(units, synonyms, vocabulary, languages), languages,
-                                 vocabulary))
+            clauses = q.build(q.parse(units, synonyms, vocabulary, languages), languages,
+                              vocabulary)
+            built.extend(clauses)
+            built.extend(q.combine(clauses, [len(clauses) - i for i in range(len(clauses))],
+                                   4))
     return built
 
 
@@ -167,6 +170,9 @@ def test_search_total_is_exact_where_whooshs_top_n_collector_is_not(tmp_path):
     vocabulary = opened.vocabulary(scope.languages, False)
     units = q.split_units(q.clean("customer account invoice"))
     languages = scope.languages[:1]
-    query = q.build(q.parse(units, synonyms, vocabulary, languages), languages, vocabulary)[0]
+    clauses = q.build(q.parse(units, synonyms, vocabulary, languages), languages, vocabulary)
+    ranker = opened.ranker
+    query = q.combine(clauses, [ranker.count(c) for c in clauses],
+                      opened.searcher.doc_count())[0]
     assert results.language == languages[0]
     assert results.total == len(_exhaustive(opened.searcher, query)) > 5

@@ -3,15 +3,19 @@
 Every language of the KB gets one analyzer, used both when indexing and when a query is
 analysed, so the two always agree:
 
-- English and Russian: Snowball stemming (Whoosh), stop words; Russian folds ``ё`` to ``е``.
-- Arabic: diacritics and tatweel removed, alef forms unified, then Whoosh's ISRI stemmer.
-- Persian (no Whoosh stemmer): Arabic yeh/kaf/alef maksura become Persian yeh/kaf, diacritics
-  go, and a word written with a zero-width non-joiner (``می‌خواهم``) is indexed joined
-  (``میخواهم``) *and* as its parts (``می``, ``خواهم``), because people type all three; plural
-  suffixes (``ها``, ``های``, ``هایی``) are stripped.
-- Slovenian (no Whoosh stemmer): accents folded (``č`` -> ``c``, agents often type without
-  them) and a light suffix stripper for the commonest case endings.
-- Any other language: folding and lower case only.
+- English and Russian: Snowball stemming (PyStemmer), stop words; Russian folds ``ё`` to ``е``.
+- Arabic: diacritics and tatweel removed, alef forms unified, then Whoosh's ISRI stemmer
+  (it beat Snowball's Arabic stemmer on the benchmark).
+- Persian: Arabic yeh/kaf/alef maksura become Persian yeh/kaf, diacritics go, and a word
+  written with a zero-width non-joiner (``می‌خواهم``) is indexed joined (``میخواهم``) *and*
+  as its parts (``می``, ``خواهم``), because people type all three; plural suffixes (``ها``,
+  ``های``, ``هایی``) are stripped (as good as Snowball's Persian stemmer on the benchmark).
+- Slovenian: the Lemmagen lemmatizer (``plačila`` -> ``plačilo``), then accents folded
+  (``č`` -> ``c``, agents often type without them) and a light suffix stripper for the
+  commonest case endings, so a word typed without accents still meets its lemma.
+- Any other language: Snowball when PyStemmer has the language, else folding and lower case.
+
+:data:`STEMMERS` records the choices; ``bench/relevance.py`` measures them.
 
 The same analyzer reads a *weighted* value (:func:`weighted_text`): parts of a document
 (title, summary, headings, body) each with a weight that becomes the boost of its tokens, so
@@ -29,6 +33,7 @@ import re
 import unicodedata
 from functools import cache
 
+import Stemmer
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language
 
@@ -129,7 +134,33 @@ def slovenian_stem(word: str) -> str:
     return word
 
 
-_CUSTOM_STEMMERS = {"fa": persian_stem, "sl": slovenian_stem}
+STEMMERS = {"en": "snowball", "ru": "snowball", "ar": "isri", "fa": "light", "sl": "lemmagen"}
+"""The stemmer of each language, chosen on ``bench/relevance.py`` (``--analysis`` compares
+the choices): ``snowball`` (the Snowball algorithm through PyStemmer, for any language it
+has), ``isri`` (Whoosh's ISRI Arabic stemmer), ``light`` (this module's suffix strippers for
+Persian and Slovenian), ``lemmagen`` (the Lemmagen lemmatizer, then the light stripper, for
+Slovenian), ``none``. A language not listed gets Snowball when PyStemmer has it."""
+
+_SNOWBALL_NAMES = {"en": "english", "ru": "russian", "ar": "arabic", "fa": "persian",
+                   "sr": "serbian", "de": "german", "fr": "french", "es": "spanish",
+                   "it": "italian", "pt": "portuguese", "nl": "dutch", "sv": "swedish",
+                   "no": "norwegian", "da": "danish", "fi": "finnish", "hu": "hungarian",
+                   "ro": "romanian", "tr": "turkish", "el": "greek", "pl": "polish",
+                   "cs": "czech", "lt": "lithuanian", "ca": "catalan", "hi": "hindi",
+                   "id": "indonesian", "ga": "irish", "ne": "nepali", "ta": "tamil"}
+
+
+def stemmer_choice(lang: str) -> str:
+    """The stemmer ``lang`` uses (see :data:`STEMMERS`)."""
+    base = lang.split("-")[0]
+    if base in STEMMERS:
+        return STEMMERS[base]
+    return "snowball" if base in _SNOWBALL_NAMES else "none"
+
+
+def analysis_key(languages) -> str:
+    """What the analysis of ``languages`` depends on besides the code (the stemmer choices)."""
+    return ",".join(f"{lang}={stemmer_choice(lang)}" for lang in languages)
 
 
 class LanguageTokenizer(Tokenizer):
@@ -225,6 +256,8 @@ _CACHE_LIMIT = 500_000
 
 
 def _forms(lang: str, stem: bool, word: str) -> tuple[str, ...]:
+    if stem and stemmer_choice(lang) == "lemmagen":
+        word = _lemmatizer(lang.split("-")[0])(word.lower())
     text = normalize_word(word, lang)
     parts = [p for p in text.split(ZWNJ) if p] if ZWNJ in text else [text]
     candidates = ["".join(parts)] + (parts if lang == "fa" and len(parts) > 1 else [])
@@ -250,13 +283,30 @@ def is_stopword(lang: str, word: str) -> bool:
     return normalize_word(word, lang) in _stoplist(lang)
 
 
-@cache
 def _stemmer(lang: str):
-    if lang in _CUSTOM_STEMMERS:
-        return _CUSTOM_STEMMERS[lang]
-    if has_stemmer(lang):
+    return _make_stemmer(lang.split("-")[0], stemmer_choice(lang))
+
+
+@cache
+def _make_stemmer(lang: str, choice: str):
+    if choice == "snowball" and lang in _SNOWBALL_NAMES:
+        return Stemmer.Stemmer(_SNOWBALL_NAMES[lang]).stemWord
+    if choice == "isri" and has_stemmer(lang):
         return stemmer_for_language(lang)
+    if choice == "light" and lang == "fa":
+        return persian_stem
+    if choice == "light" and lang == "sl":
+        return slovenian_stem
+    if choice == "lemmagen":  # the word was lemmatised before normalising (see _forms)
+        return slovenian_stem if lang == "sl" else None
     return None
+
+
+@cache
+def _lemmatizer(lang: str):
+    from lemmagen3 import Lemmatizer
+
+    return Lemmatizer(lang).lemmatize
 
 
 @cache

@@ -128,10 +128,13 @@ class Engine:
         allowed = ranker.allowed(_filter(scope))
         factors = tuple((ranker.allowed(Term("kind", kind)), factor)
                         for kind, factor in sorted(self.intents.factors(words).items()))
+        scope_size = len(allowed) if allowed is not None else vocabulary.doc_count
         found = None
         for languages in attempts:
             parsed = q.parse(units, synonyms, vocabulary, languages)
-            for query in q.build(parsed, languages, vocabulary) if limit > 0 else ():
+            clauses = q.build(parsed, languages, vocabulary) if limit > 0 else []
+            matching = [ranker.count(clause, allowed) for clause in clauses]
+            for query in q.combine(clauses, matching, scope_size):
                 found = ranker.rank(query, limit=limit, allowed=allowed, factors=factors)
                 if found.total:
                     break

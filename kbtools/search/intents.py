@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 INTENT_BOOST = 1.6
 """Chosen on ``bench/relevance.py``."""
+ASKED_ONLY = {"playbook": 1.0}
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,14 @@ class Intents:
         return frozenset(found)
 
     def factors(self, words: tuple[str, ...]) -> dict[str, float]:
-        """``{kind: factor}`` for the kinds ``words`` ask for."""
-        return {kind: self.boost for kind in self.kinds_in(words)}
+        """``{kind: factor}`` for the kinds ``words`` ask for, and for the kinds that must be
+        asked for (:data:`ASKED_ONLY`) when they are not."""
+        asked = self.kinds_in(words)
+        factors = {kind: self.boost for kind in asked}
+        for kind, factor in ASKED_ONLY.items():
+            if kind not in asked:
+                factors[kind] = factor
+        return factors
 
 
 def intents_for(config: Config, registry: Registry) -> Intents:
@@ -60,4 +67,4 @@ def intents_for(config: Config, registry: Registry) -> Intents:
             words = surface_words(phrase)
             if words:
                 phrases.setdefault(words, set()).add(name)
-    return Intents({words: frozenset(kinds) for words, kinds in phrases.items()})
+    return Intents({words: frozenset(kinds) for words, kinds in phrases.items()}, INTENT_BOOST)

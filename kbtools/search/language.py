@@ -9,9 +9,11 @@ English and Slovenian, "Brightloop Pay" is in every translation. A query is read
 2. among the scope's languages written in that script, the one the most words belong to: a
    word belongs to a language when it is one of its stop words or when an article in scope has
    it (after that language's analysis: Slovenian folds č/š/ž, Persian maps Arabic yeh and
-   kaf to its own, so "placilo" and Persian typed with Arabic letters are recognised); Persian's
-   own letters (پ چ ژ گ) count for Persian. Ties go to the earlier language in the KB's list
-   (the source language first).
+   kaf to its own, so "placilo" and Persian typed with Arabic letters are recognised). A
+   longer matching term is stronger evidence than a short one (an Arabic stemmer cuts
+   Persian "لينك" to a three-letter stem that Arabic also has); Persian's own letters
+   (پ چ ژ گ) count for Persian. Ties go to the earlier language in the KB's list (the source
+   language first).
 
 When no word belongs to any language (all typos or codes), every language of the script is
 searched and the reading is unknown.
@@ -81,7 +83,7 @@ def _evidence(words: tuple[str, ...], lang: str, known) -> float:
         if is_stopword(lang, word):
             score += 1.0
             continue
-        analysed = terms(lang, word)
-        if analysed and any(known(lang, term) for term in analysed):
-            score += 1.0
+        matched = [term for term in terms(lang, word) if known(lang, term)]
+        if matched:
+            score += 1.0 - 1.0 / (1 + max(len(term) for term in matched))
     return score

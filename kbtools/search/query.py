@@ -297,13 +297,13 @@ articles that only say "customer" would otherwise follow the real answers as par
 When no article in scope matches a rarer concept, the common ones count on their own."""
 
 
-def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary) -> tuple:
-    """Whoosh queries for ``parsed`` over the fields of ``languages``, best first: the engine
-    ranks with the first that matches anything in scope (none when nothing can match).
+def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary) -> list:
+    """One Whoosh query per concept of ``parsed``, over the fields of ``languages`` (concepts
+    nothing in scope can match are left out).
 
-    Terms no article in scope has are left out, so the query stays small however many
-    languages and synonyms it spans, and in the public scope which words count (and which
-    are common) is decided by public articles alone.
+    Terms no article in scope has are left out too, so the queries stay small however many
+    languages and synonyms they span, and in the public scope which words count is decided
+    by public articles alone.
     """
     clauses = []
     for concept in parsed.concepts:
@@ -318,17 +318,24 @@ def build(parsed: Parsed, languages: tuple[str, ...], vocabulary: Vocabulary) ->
                 options.append(Term(text_field(lang), stem, boost=CORRECTION_BOOST))
         if options:
             clauses.append(DisjunctionMax(options) if len(options) > 1 else options[0])
-    if not clauses:
-        return ()
-    if len(clauses) == 1:
-        return (clauses[0],)
+    return clauses
+
+
+def combine(clauses: list, matching: list[int], scope_size: int) -> tuple:
+    """The queries to rank with, best first: the first that matches anything in scope is
+    used. ``matching[i]`` is how many articles in scope ``clauses[i]`` matches, out of
+    ``scope_size``.
+
+    A concept matched by more than :data:`COMMON_SHARE` of the scope only adds to the score
+    of articles that match a rarer concept; when no article matches a rarer concept, every
+    concept counts on its own.
+    """
+    if len(clauses) <= 1:
+        return tuple(clauses)
     every = Or(clauses)
-    limit = COMMON_SHARE * max(vocabulary.doc_count, 1)
-    common, rare = [], []
-    for clause in clauses:
-        frequency = max((vocabulary.frequency(field, text)
-                         for field, text in clause.iter_all_terms()), default=0)
-        (common if frequency > limit else rare).append(clause)
+    limit = COMMON_SHARE * max(scope_size, 1)
+    common = [c for c, n in zip(clauses, matching, strict=True) if n > limit]
+    rare = [c for c, n in zip(clauses, matching, strict=True) if 0 < n <= limit]
     if not rare or not common:
         return (every,)
     required = Or(rare) if len(rare) > 1 else rare[0]

@@ -137,6 +137,14 @@ class Ranker:
                               key=lambda item: (-round(item[1], TIE_DIGITS), item[0]))
         return Ranked(len(scores), top)
 
+    def count(self, query, allowed: frozenset[int] | None = None) -> int:
+        """How many documents (among ``allowed``) ``query`` matches."""
+        scores = self.scores(query)
+        if allowed is None:
+            return len(scores)
+        return len(scores.keys() & allowed) if len(scores) < len(allowed) else \
+            sum(1 for doc in allowed if doc in scores)
+
     def allowed(self, query) -> frozenset[int] | None:
         """Documents matching the filter ``query`` (cached per generation); None for no filter."""
         if query is None:

@@ -20,7 +20,7 @@ import hashlib
 
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from kbtools.search.analysis import ANALYSIS_VERSION, analyzer
+from kbtools.search.analysis import ANALYSIS_VERSION, analysis_key, analyzer
 
 SCHEMA_VERSION = 6
 WEIGHTS = {"title": 3.0, "summary": 2.0, "headings": 1.5, "body": 1.0}
@@ -58,5 +58,6 @@ def schema_key(languages: tuple[str, ...]) -> str:
     """Changes whenever the schema, the weights or the analysis change: the index must then
     be rebuilt."""
     weights = ",".join(f"{part}={weight:g}" for part, weight in WEIGHTS.items())
-    raw = f"{SCHEMA_VERSION}:{ANALYSIS_VERSION}:{weights}:{','.join(languages)}"
+    raw = (f"{SCHEMA_VERSION}:{ANALYSIS_VERSION}:{analysis_key(languages)}:{weights}:"
+           f"{','.join(languages)}")
     return hashlib.sha1(raw.encode()).hexdigest()[:12]
