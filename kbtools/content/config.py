@@ -78,8 +78,8 @@ class Config:
     """Git-ignored folder for the search index, query log and caches."""
     search_intents: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
-    """Per kind, the query words and phrases that ask for it, where kb.yml replaces the
-    kind's own (``Kind.intents``)."""
+    """Per kind, query words and phrases that ask for it, added to the kind's own
+    (``Kind.intents``): typically the same phrases in the KB's other languages."""
 
     @property
     def default_language(self) -> str:

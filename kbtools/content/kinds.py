@@ -97,7 +97,7 @@ class Kind:
     intents: tuple[str, ...] = ()
     """Words and phrases with which a query asks for this kind ("reply template" for answer
     scripts); search favours the kind's articles for such a query. ``search_intents`` in
-    ``kb.yml`` replaces them."""
+    ``kb.yml`` adds to them."""
 
     @cached_property
     def default_cadence(self) -> Cadence:

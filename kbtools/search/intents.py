@@ -2,7 +2,8 @@
 
 "reply template for a refund" wants the answer script, "refunds failing for many customers at
 3am" the playbook, though both share their topic words with the FAQ. Each kind names its
-intent words (``Kind.intents``, replaced per kind by ``search_intents`` in ``kb.yml``); when
+intent words (``Kind.intents``, to which ``search_intents`` in ``kb.yml`` adds, e.g. in the
+KB's other languages); when
 a query has one, that kind's articles score :data:`INTENT_BOOST` times as much. The words stay
 in the query: "night" is also in the night-outage playbook's title.
 """
@@ -19,9 +20,8 @@ if TYPE_CHECKING:
     from kbtools.content.config import Config
     from kbtools.content.kinds import Registry
 
-INTENT_BOOST = 1.6
+INTENT_BOOST = 1.3
 """Chosen on ``bench/relevance.py``."""
-ASKED_ONLY = {"playbook": 1.0}
 
 
 @dataclass(frozen=True)
@@ -48,22 +48,15 @@ class Intents:
         return frozenset(found)
 
     def factors(self, words: tuple[str, ...]) -> dict[str, float]:
-        """``{kind: factor}`` for the kinds ``words`` ask for, and for the kinds that must be
-        asked for (:data:`ASKED_ONLY`) when they are not."""
-        asked = self.kinds_in(words)
-        factors = {kind: self.boost for kind in asked}
-        for kind, factor in ASKED_ONLY.items():
-            if kind not in asked:
-                factors[kind] = factor
-        return factors
+        """``{kind: factor}`` for the kinds ``words`` ask for."""
+        return {kind: self.boost for kind in self.kinds_in(words)}
 
 
 def intents_for(config: Config, registry: Registry) -> Intents:
-    """The intents of ``registry``'s kinds, as ``config`` (kb.yml) overrides them."""
+    """The intents of ``registry``'s kinds, with those ``config`` (kb.yml) adds."""
     phrases: dict[tuple[str, ...], set[str]] = {}
     for name in registry.names:
-        declared = config.search_intents.get(name, registry[name].intents)
-        for phrase in declared:
+        for phrase in (*registry[name].intents, *config.search_intents.get(name, ())):
             words = surface_words(phrase)
             if words:
                 phrases.setdefault(words, set()).add(name)
