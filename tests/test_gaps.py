@@ -1,7 +1,10 @@
-"""``kb gaps``: frequent and zero-result queries from the query log."""
+"""``kb gaps``: frequent, zero-result and unopened queries from the query log, by scope and
+language, as a table, JSON or CSV."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 
@@ -53,7 +56,86 @@ def test_log_is_bounded_and_masks_personal_data(tmp_path):
     rotated = current.with_name("queries.1.jsonl")
     assert current.stat().st_size <= 2000 and rotated.stat().st_size <= 2000
     entries = list(querylog.entries(tmp_path))
-    assert entries[-1]["query"] == "question 39 from <email> <number>"
+    assert entries[-1].query == "question 39 from <email> <number>"
     assert len(entries) < 40  # the oldest rotation was dropped
     current.write_text(current.read_text() + "not json\n")
-    assert list(querylog.entries(tmp_path))[-1]["results"] == 39
+    assert list(querylog.entries(tmp_path))[-1].results == 39
+
+
+def site_log(state, monkeypatch) -> None:
+    """A log as the site's search box and the terminal write it, with older lines."""
+    monkeypatch.setenv("KB_AS_OF", "2026-11-20T10:00")
+    # Lines from before the box logged settled queries: no event, via api.
+    querylog.log_path(state).parent.mkdir(parents=True, exist_ok=True)
+    querylog.log_path(state).write_text(
+        '{"time": "2026-11-19T09:00:00+00:00", "query": "refund", "lang": "en", '
+        '"results": 3, "scope": "internal", "via": "api"}\n', encoding="utf-8")
+    search = querylog.record
+    search(state, query="refund", lang="en", results=3, scope="internal", via="site")
+    querylog.record_open(state, query="Refund", lang="en", scope="internal",
+                         path="docs/faq/refund.md", rank=1)
+    search(state, query="refund", lang="en", results=2, scope="public", via="site")
+    search(state, query="refund", lang="en", results=2, scope="public", via="site")
+    search(state, query="возврат", lang="ru", results=1, scope="public", via="site")
+    search(state, query="crypto payout", lang=None, results=0, scope="public", via="site")
+    search(state, query="=HYPERLINK(\"http://x.example\")", lang="en", results=0,
+           scope="public", via="site")
+    search(state, query="refund window", lang="en", results=4, scope="internal", via="cli")
+
+
+def test_gaps_by_scope_and_language_with_unopened_results(tmp_path, monkeypatch):
+    root = make_kb(tmp_path, {"docs/guide/a.md": article("Refunds", "How refunds work.\n")})
+    site_log(root / ".kb", monkeypatch)
+    report = gaps(open_kb(root))
+    assert report.total == 8  # searches; the opened result is not one
+
+    def rows(items):
+        return [(r.query, r.scope, r.lang, r.count, r.opened) for r in items]
+
+    assert rows(report.frequent) == [
+        ("refund", "internal", "en", 2, 1), ("refund", "public", "en", 2, 0),
+        ('=HYPERLINK("http://x.example")', "public", "en", 1, 0),
+        ("crypto payout", "public", None, 1, 0), ("refund window", "internal", "en", 1, 0),
+        ("возврат", "public", "ru", 1, 0)]
+    assert rows(report.zero_results) == [('=HYPERLINK("http://x.example")', "public", "en", 1, 0),
+                                         ("crypto payout", "public", None, 1, 0)]
+    # Opened once internally; the terminal's "refund window" has no box to open results in.
+    assert rows(report.unopened) == [("refund", "public", "en", 2, 0),
+                                     ("возврат", "public", "ru", 1, 0)]
+    assert report.frequent[0].last_results == 3
+    assert report.frequent[0].last_seen == "2026-11-20T10:00:00+00:00"
+    assert [r.query for r in gaps(open_kb(root), top=1).unopened] == ["refund"]
+
+    data = json.loads(run(root, "gaps", "--json").stdout)
+    assert set(data) == {"since", "total", "frequent", "zero_results", "unopened"}
+    assert data["unopened"][0] == {"query": "refund", "scope": "public", "lang": "en",
+                                   "count": 2, "opened": 0, "last_results": 2,
+                                   "last_seen": "2026-11-20T10:00:00+00:00"}
+
+    text = run(root, "gaps", "--csv").stdout
+    table = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0] == "list,query,scope,lang,count,opened,last_results,last_seen"
+    assert [(r["list"], r["query"], r["scope"], r["lang"], r["count"], r["opened"])
+            for r in table if r["list"] != "frequent"] == [
+        ("zero_results", "'=HYPERLINK(\"http://x.example\")", "public", "en", "1", "0"),
+        ("zero_results", "crypto payout", "public", "", "1", "0"),
+        ("unopened", "refund", "public", "en", "2", "0"),
+        ("unopened", "возврат", "public", "ru", "1", "0")]
+    assert len([r for r in table if r["list"] == "frequent"]) == 6
+    assert {r["last_seen"] for r in table} == {"2026-11-20T10:00:00+00:00"}
+
+    since = list(csv.DictReader(io.StringIO(run(root, "gaps", "--csv", "--since",
+                                                "2026-11-21").stdout)))
+    assert since == []
+    shown = run(root, "gaps").stdout
+    assert "Results nobody opened" in shown and "возврат" in shown and "public" in shown
+    both = run(root, "gaps", "--csv", "--json", check=False)
+    assert both.returncode == 2 and "--json and --csv cannot be combined" in both.stderr
+
+
+def run(root, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(KB), "--root", str(root), *args], capture_output=True,
+                            text=True, timeout=60)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result

@@ -263,15 +263,25 @@ def test_a_busy_port_is_a_usage_error_naming_the_address(root, open_server):
     assert httpx.get(f"{open_server}/api/search", params={"q": "refund"}).status_code == 200
 
 
-def test_queries_are_logged_without_personal_data(root, open_server):
-    httpx.get(f"{open_server}/api/search",
-              params={"q": "refund for jane.doe@example.com card 4111 1111 1111 1111"},
-              headers={"User-Agent": "secret-agent", "X-Forwarded-For": "203.0.113.9"})
-    log = (root / ".kb" / "queries.jsonl").read_text(encoding="utf-8")
-    last = json.loads(log.strip().splitlines()[-1])
-    assert set(last) == {"time", "query", "lang", "results", "scope", "via"}
-    assert last["query"] == "refund for <email> card <number>" and last["via"] == "api"
-    assert "secret-agent" not in log and "203.0.113.9" not in log
+def test_settled_queries_are_logged_without_personal_data(root, open_server):
+    text = "refund for jane.doe@example.com card 4111 1111 1111 1111"
+    log = root / ".kb" / "queries.jsonl"
+    before = log.read_text(encoding="utf-8") if log.exists() else ""
+    # A search alone logs nothing: the search box asks on every pause while typing.
+    assert httpx.get(f"{open_server}/api/search", params={"q": text}).status_code == 200
+    assert (log.read_text(encoding="utf-8") if log.exists() else "") == before
+    response = httpx.post(f"{open_server}/api/search/events",
+                          json={"event": "search", "query": text},
+                          headers={"Origin": open_server, "User-Agent": "secret-agent",
+                                   "X-Forwarded-For": "203.0.113.9"})
+    assert response.status_code == 204, response.text
+    written = log.read_text(encoding="utf-8")
+    last = json.loads(written.strip().splitlines()[-1])
+    assert set(last) == {"time", "event", "query", "lang", "results", "scope", "via"}
+    assert last["query"] == "refund for <email> card <number>"
+    assert (last["event"], last["via"], last["scope"]) == ("search", "site", "internal")
+    assert last["results"] >= 1 and last["lang"] == "en"
+    assert "secret-agent" not in written and "203.0.113.9" not in written
 
 
 def test_server_picks_up_a_new_index_without_restart(tmp_path):

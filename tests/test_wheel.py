@@ -30,7 +30,7 @@ from tests.test_server import kb_serve
 
 PYTHON = REPO / ".venv" / "bin" / "python"
 RUNTIME_FILES = (
-    "kbtools/server/static/search.js",  # the internal site's search box (GET /_kb/search.js)
+    "kbtools/sites/theme/assets/kb/search.js",  # the search box (kb serve: GET /_kb/search.js)
     "kbtools/onboarding/assets/kb-onboarding.css",
     "kbtools/onboarding/assets/kb-onboarding.js",
     "kbtools/sites/mkdocs.yml",  # the default MkDocs settings
@@ -122,7 +122,7 @@ def test_the_installed_kb_serves_the_site_search_script_from_the_wheel(installed
         script = httpx.get(f"{url}/_kb/search.js")
         assert script.status_code == 200
         assert "javascript" in script.headers["content-type"]
-        assert script.text == (REPO / "kbtools/server/static/search.js").read_text(
+        assert script.text == (REPO / "kbtools/sites/theme/assets/kb/search.js").read_text(
             encoding="utf-8")
         page = httpx.get(f"{url}/faq/refund/")
         assert page.status_code == 200 and "Refunds take five days." in page.text

@@ -1,15 +1,26 @@
-"""``kb gaps``: what agents search for most, and what finds nothing."""
+"""``kb gaps``: what people search for most, what finds nothing, and what nobody opens."""
 
 from __future__ import annotations
 
+import csv
+import sys
 from datetime import date
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from kbtools.cli.app import EXIT_OK, emit_json, main, out_console, pass_state
 from kbtools.errors import UsageError
 from kbtools.search import gaps
+from kbtools.search.gaps import CSV_FIELDS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a spreadsheet cell formula starts: such a query gets a leading ``'`` in CSV, so that
+a query typed into the public search box cannot become a formula in someone's spreadsheet."""
+TITLES = {"frequent": "Most frequent",
+          "zero_results": "Found nothing (content gaps)",
+          "unopened": "Results nobody opened (from the site's search box)"}
 
 
 @main.command("gaps")
@@ -17,13 +28,19 @@ from kbtools.search import gaps
 @click.option("--top", default=20, show_default=True, type=click.IntRange(1, 1000),
               help="How many queries per list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print every list as CSV rows, with a header row (column `list` names the "
+                   "list).")
 @pass_state
-def gaps_command(state, since: str | None, top: int, as_json: bool) -> None:
-    """Report the most frequent search queries and those that found nothing.
+def gaps_command(state, since: str | None, top: int, as_json: bool, as_csv: bool) -> None:
+    """Report the most frequent search queries, those that found nothing, and those whose
+    results nobody opened, each with its scope (public or internal) and language.
 
     Reads the query log that `kb serve` and `kb search` write under .kb/; the zero-result
     queries are the articles to write next.
     """
+    if as_json and as_csv:
+        raise UsageError("--json and --csv cannot be combined: pick one output format")
     day = None
     if since:
         try:
@@ -33,17 +50,31 @@ def gaps_command(state, since: str | None, top: int, as_json: bool) -> None:
     report = gaps(state.kb(), since=day, top=top)
     if as_json:
         emit_json(report.to_dict())
-        raise SystemExit(EXIT_OK)
-    console = out_console()
-    console.print(f"{report.total} queries logged" + (f" since {report.since}" if since else ""))
-    for title, rows in (("Most frequent", report.frequent),
-                        ("Found nothing (content gaps)", report.zero_results)):
-        table = Table(title=title, title_justify="left")
-        table.add_column("query")
-        table.add_column("count", justify="right")
-        table.add_column("last results", justify="right")
-        table.add_column("last seen")
-        for row in rows:
-            table.add_row(row.query, str(row.count), str(row.last_results), row.last_seen)
-        console.print(table)
+    elif as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**row, "query": _cell(row["query"])} for row in report.rows())
+    else:
+        render(report)
     raise SystemExit(EXIT_OK)
+
+
+def render(report) -> None:
+    console = out_console()
+    console.print(f"{report.total} queries logged"
+                  + (f" since {report.since}" if report.since else ""))
+    for name, title in TITLES.items():
+        table = Table(title=title, title_justify="left")
+        for column in ("query", "scope", "lang"):
+            table.add_column(column)
+        for column in ("count", "opened", "results"):
+            table.add_column(column, justify="right")
+        table.add_column("last seen")
+        for row in getattr(report, name):
+            table.add_row(Text(row.query), row.scope, row.lang or "-", str(row.count),
+                          str(row.opened), str(row.last_results), row.last_seen[:10])
+        console.print(table)
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text

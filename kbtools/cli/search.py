@@ -47,7 +47,8 @@ def search_command(state, query: str, lang: str | None, kinds: str | None, publi
                               kinds=parse_list(kinds, DEFAULT.names, "--kind"), public=public,
                               limit=limit, progress=progress)
     config = load_config(state.root)
-    unlogged = querylog.record(config.root / config.state_dir, query=query, lang=lang,
+    unlogged = querylog.record(config.root / config.state_dir, query=query,
+                               lang=results.language or lang,
                                results=results.total, scope="public" if public else "internal",
                                via="cli")
     if unlogged is not None:  # the answer matters more than the log: warn, never fail

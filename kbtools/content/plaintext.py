@@ -42,8 +42,10 @@ def plain_text(kb: KnowledgeBase, article: Article, *, public: bool = False) -> 
     """
     macros = kb.macros_for(article.lang, public=public)
     body, problems = _expand(macros, article)
-    heads = tuple(h.text for h in read(article.body, article.body_line).headings)
-    return PlainText(strip_markdown(body), tuple(h for h in heads if h), problems)
+    doc = read(article.body, article.body_line)
+    heads = tuple(h.text for h in doc.headings)
+    text = _text_of(doc) if body is article.body else strip_markdown(body)
+    return PlainText(text, tuple(h for h in heads if h), problems)
 
 
 def _expand(macros: Macros, article: Article) -> tuple[str, tuple[str, ...]]:
@@ -73,10 +75,13 @@ def _without_macros(body: str) -> str:
 def strip_markdown(markdown: str) -> str:
     """Plain text of a markdown document, one output line per non-empty input line (the
     cells of a table row share one line)."""
+    return _text_of(read(markdown))
+
+
+def _text_of(doc) -> str:
     lines: list[tuple[int, str]] = []
     row: list[str] = []
     row_at = row_line = -1
-    doc = read(markdown)
     for prose in doc.prose:
         if prose.kind == "cell":
             if prose.line != row_line and row:

@@ -1,9 +1,10 @@
-"""Content gaps from the query log: what agents search for most, and what finds nothing."""
+"""Content gaps from the query log: what people search for most, what finds nothing, and what
+finds results nobody opens."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
@@ -12,55 +13,104 @@ import kbtools.search.querylog as querylog
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
 
+LISTS = ("frequent", "zero_results", "unopened")
+"""The report's lists, in the order they are shown."""
+CSV_FIELDS = ("list", "query", "scope", "lang", "count", "opened", "last_results", "last_seen")
+"""The columns of :meth:`GapsReport.rows` (``list`` names the list a row belongs to)."""
+
 
 @dataclass(frozen=True, slots=True)
 class QueryCount:
+    """One query (case and spacing ignored) in one scope and language."""
+
     query: str
+    """As it was first typed."""
+    scope: str
+    """``public`` or ``internal``."""
+    lang: str | None
+    """The language the query was read as; None when it could not be told."""
     count: int
+    """Searches counted by the list: all of them (frequent), those that found nothing
+    (zero results), those from the site's search box that found something (unopened)."""
+    opened: int
+    """How many times one of its results was opened from the site's search box."""
     last_results: int
     last_seen: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
 class GapsReport:
-    """Most frequent queries and those that found nothing (the articles to write next)."""
+    """Most frequent queries, those that found nothing (the articles to write next) and
+    those whose results nobody opened (the articles to fix: wrong title, wrong answer)."""
 
     since: str | None
     total: int
+    """Searches logged in the period."""
     frequent: list[QueryCount] = field(default_factory=list)
     zero_results: list[QueryCount] = field(default_factory=list)
+    unopened: list[QueryCount] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        def rows(items: list[QueryCount]) -> list[dict]:
-            return [{"query": i.query, "count": i.count, "last_results": i.last_results,
-                     "last_seen": i.last_seen} for i in items]
-        return {"since": self.since, "total": self.total, "frequent": rows(self.frequent),
-                "zero_results": rows(self.zero_results)}
+        return {"since": self.since, "total": self.total,
+                **{name: [row.to_dict() for row in getattr(self, name)] for name in LISTS}}
+
+    def rows(self) -> Iterator[dict]:
+        """Every row of every list as a flat dict with the keys of :data:`CSV_FIELDS`."""
+        for name in LISTS:
+            for row in getattr(self, name):
+                yield {"list": name, **row.to_dict()}
+
+
+@dataclass(slots=True)
+class _Tally:
+    query: str
+    searches: int = 0
+    zero: int = 0
+    site_found: int = 0
+    opened: int = 0
+    last_results: int = 0
+    last_seen: str = ""
 
 
 def gaps(kb: KnowledgeBase, *, since: date | None = None, top: int = 20) -> GapsReport:
-    """Group logged queries (case and spacing ignored) since ``since`` and rank them."""
+    """Group the queries logged since ``since`` by text (case and spacing ignored), scope
+    and language, and rank them; ``top`` rows per list."""
     start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
-    counts: Counter[str] = Counter()
-    zero: Counter[str] = Counter()
-    shown: dict[str, str] = {}
-    last: dict[str, tuple[int, str]] = {}
+    return report(querylog.entries(kb.root / kb.config.state_dir, start),
+                  since=since.isoformat() if since else None, top=top)
+
+
+def report(entries: Iterable[querylog.Logged], *, since: str | None = None,
+           top: int = 20) -> GapsReport:
+    """The report on ``entries`` (oldest first)."""
+    tallies: dict[tuple[str, str, str | None], _Tally] = {}
     total = 0
-    for entry in querylog.entries(kb.root / kb.config.state_dir, start):
-        text = str(entry.get("query", "")).strip()
+    for entry in entries:
+        text = entry.query.strip()
         if not text:
             continue
-        key = " ".join(text.casefold().split())
+        key = (" ".join(text.casefold().split()), entry.scope, entry.lang)
+        tally = tallies.setdefault(key, _Tally(text))
+        if entry.event == querylog.OPEN:
+            tally.opened += 1
+            continue
         total += 1
-        counts[key] += 1
-        shown.setdefault(key, text)
-        results = int(entry.get("results") or 0)
-        last[key] = (results, str(entry["time"]))
-        if results == 0:
-            zero[key] += 1
+        tally.searches += 1
+        tally.zero += entry.results == 0
+        tally.site_found += entry.via == "site" and entry.results > 0
+        tally.last_results = entry.results
+        tally.last_seen = entry.time.isoformat()
 
-    def ranked(counter: Counter[str]) -> list[QueryCount]:
-        items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-        return [QueryCount(shown[k], n, last[k][0], last[k][1]) for k, n in items]
+    def ranked(count) -> list[QueryCount]:
+        counted = [(count(t), key, t) for key, t in tallies.items() if t.searches and count(t)]
+        counted.sort(key=lambda item: (-item[0], item[1][0], item[1][1], item[1][2] or ""))
+        return [QueryCount(t.query, key[1], key[2], n, t.opened, t.last_results, t.last_seen)
+                for n, key, t in counted[:top]]
 
-    return GapsReport(since.isoformat() if since else None, total, ranked(counts), ranked(zero))
+    return GapsReport(since, total,
+                      frequent=ranked(lambda t: t.searches),
+                      zero_results=ranked(lambda t: t.zero),
+                      unopened=ranked(lambda t: t.site_found if not t.opened else 0))

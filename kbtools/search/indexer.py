@@ -8,7 +8,11 @@ until the swap. A schema, analysis, facts or macros change rebuilds everything.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing as mp
+import os
+import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +22,7 @@ from whoosh import index as whoosh_index
 import kbtools.search.snapshot as snapshot
 from kbtools import clock
 from kbtools.errors import StateError
-from kbtools.search.documents import fingerprint, global_fingerprint, prepare
+from kbtools.search.documents import Prepared, fingerprint, global_fingerprint, prepare
 from kbtools.search.schema import build_schema, schema_key
 from kbtools.search.snapshot import Snapshot
 from kbtools.search.store import Generation, IndexStore, Manifest
@@ -187,15 +191,48 @@ def _cancel(writer) -> None:
         writer.cancel()
 
 
+PARALLEL_FROM = 400
+"""From this many articles on, documents are prepared (macros rendered, Markdown read) by
+worker processes while this one indexes them: the two halves of a build then share the
+machine's cores."""
+_CHUNK = 64
+_WORK: tuple[KnowledgeBase, dict[str, str]] | None = None
+"""What forked workers prepare from: set just before the pool forks, never changed."""
+
+
 def _add(kb: KnowledgeBase, writer, paths: list[str], plan: _Plan,
          progress: Progress | None) -> tuple[str, ...]:
     problems: list[str] = []
     total = len(paths)
-    for done, path in enumerate(paths, 1):
-        article = kb.corpus.get(path)
-        prepared = prepare(kb, article, plan.fingerprints[path])
+    for done, prepared in enumerate(_prepared(kb, paths, plan.fingerprints), 1):
         writer.add_document(**prepared.fields)
         problems.extend(prepared.problems)
         if progress is not None and (done % 50 == 0 or done == total):
             progress(done, total)
     return tuple(problems)
+
+
+def _prepared(kb: KnowledgeBase, paths: list[str], fingerprints: dict[str, str]):
+    """Each path's document, in order: from forked worker processes for a large batch on a
+    machine with more than one core, else here. Only a single-threaded process forks (a
+    server's other threads may hold locks a child would wait on forever)."""
+    workers = min(2, os.cpu_count() or 1)
+    if (len(paths) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
+            or "fork" not in mp.get_all_start_methods()):
+        for path in paths:
+            yield prepare(kb, kb.corpus.get(path), fingerprints[path])
+        return
+    global _WORK
+    _WORK = (kb, fingerprints)
+    chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            for batch in pool.map(_prepare_chunk, chunks):
+                yield from batch
+    finally:
+        _WORK = None
+
+
+def _prepare_chunk(paths: list[str]) -> list[Prepared]:
+    kb, fingerprints = _WORK
+    return [prepare(kb, kb.corpus.get(path), fingerprints[path]) for path in paths]

@@ -1,4 +1,5 @@
-"""``kb serve``: the internal site and the search API on a production ASGI server.
+"""``kb serve``: the internal site (or, with ``--public``, the public one) and the search API
+on a production ASGI server.
 
 Starlette (routing, responses) on uvicorn (HTTP): both well kept, small, and already the
 project's dependencies. The app answers searches from the live index generation and follows
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from kbtools.errors import UsageError
 from kbtools.search import ensure_index
-from kbtools.server.app import ServerSettings, create_app
+from kbtools.server.app import ServerSettings, check_public_site, create_app
 from kbtools.server.security import Access, check_bind, is_loopback
 
 if TYPE_CHECKING:
@@ -26,13 +27,16 @@ def serve(kb: KnowledgeBase, settings: ServerSettings, *, host: str = "127.0.0.1
     """Check the bind address, make sure an index exists, then serve until interrupted.
 
     Raises :class:`~kbtools.errors.UsageError` for a non-loopback ``host`` without a token
-    or ``behind_proxy``, and when ``host:port`` cannot be listened on. ``port`` 0 picks a free
+    or ``behind_proxy`` (unless the server is public), a public server whose site folder is
+    not a public site, and when ``host:port`` cannot be listened on. ``port`` 0 picks a free
     port. ``on_ready(url)`` is called once the socket listens (connections made from then on
     wait until the server accepts them).
     """
     import uvicorn
 
     check_bind(host, settings.access)
+    if settings.access.public:
+        check_public_site(settings.site_dir)
     ensure_index(kb)
     config = uvicorn.Config(create_app(kb, settings), host=host, port=port, log_level="warning",
                             access_log=False, server_header=False,

@@ -1,14 +1,19 @@
-"""The ``kb serve`` web app: the built internal site plus ``GET /api/search``.
+"""The ``kb serve`` web app: a built site plus the search API.
 
 Routes:
 
-- ``GET /api/search?q=&lang=&kind=&n=&scope=public`` -> ``{"query", "total", "results",
-  "suggestion"}``; 400 with ``{"error"}`` for a bad request, 503 while no index exists.
-- ``GET /_kb/search.js`` -> the script that makes the site's search box use the API.
-- ``GET|POST /_kb/login`` -> token form (only when a token is configured); a right token
-  gets a signed session cookie.
+- ``GET /api/search`` and ``POST /api/search/events``: the search API
+  (:mod:`kbtools.server.api`).
+- ``GET /_kb/search.js`` -> the script that makes the site's search box use the API (the
+  theme's ``assets/kb/search.js``).
+- ``GET|POST /_kb/login`` -> token form (only when a token is configured, never on a public
+  server); a right token gets a signed session cookie.
 - everything else -> the built site folder; HTML pages get the script tag injected, and a
   fresh nonce on the site's own scripts for every response (:mod:`kbtools.server.scripts`).
+
+The internal site is for agents (:class:`~kbtools.server.security.Access`); a public server
+(``kb serve --public``) serves the public site to anyone, and only pages that say they belong
+to the public site (:func:`is_public_page`).
 
 Requests that do not name this server in their ``Host`` header are refused first
 (:class:`~kbtools.server.security.TrustedHosts`).
@@ -16,32 +21,23 @@ Requests that do not name this server in their ``Host`` header are refused first
 
 from __future__ import annotations
 
-import asyncio
 import html
 import mimetypes
 import re
 import secrets
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from kbtools import clock
 from kbtools.errors import UsageError
-from kbtools.search import (
-    MAX_QUERY_CHARS,
-    IndexMissing,
-    QueryError,
-    engine_for,
-    querylog,
-    scope_for,
-)
+from kbtools.server.api import SearchApi, error
 from kbtools.server.scripts import MarkedPage, OwnScripts
 from kbtools.server.security import (
     COOKIE,
@@ -55,11 +51,13 @@ from kbtools.server.security import (
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
 
-STATIC = Path(__file__).parent / "static"
 SEARCH_SCRIPT = "/_kb/search.js"
+SEARCH_SCRIPT_FILE = (Path(str(resources.files("kbtools.sites"))) / "theme" / "assets" / "kb"
+                      / "search.js")
+"""One search box script for both: the public site's pages load it from the theme's assets."""
 SCRIPT_TAG = f'<script src="{SEARCH_SCRIPT}" defer></script>'
-MAX_RESULTS = 50
-SEARCH_THREADS = 4
+PUBLIC_MARK = '<meta name="kb-site" content="public">'
+"""What the theme (``main.html``) writes into the head of every page of the public site."""
 _HEAD_END = re.compile(r"</head\s*>", re.I)
 
 
@@ -68,82 +66,55 @@ class ServerSettings:
     """What ``kb serve`` serves and to whom."""
 
     site_dir: Path | None = None
-    """The built internal site (``site/``); without it only the API is served."""
+    """The built site: the internal one (``site/``), or the public one (``site-public/``)
+    when ``access.public``; without it only the API is served."""
     access: Access = Access()
 
 
 def create_app(kb: KnowledgeBase, settings: ServerSettings) -> SecurityHeaders:
     """The ASGI application for ``kb`` (wrapped in the Host check and the security-headers
     middleware)."""
-    api = _Api(kb, settings.access)
+    api = SearchApi(kb, settings.access)
     site = _Site(settings.site_dir, settings.access)
+    login = [] if settings.access.public else [
+        Route("/_kb/login", site.login, methods=["GET", "POST"])]
     routes = [
         Route("/api/search", api.search, methods=["GET"]),
+        Route("/api/search/events", api.event, methods=["POST"]),
         Route(SEARCH_SCRIPT, _script, methods=["GET"]),
-        Route("/_kb/login", site.login, methods=["GET", "POST"]),
+        *login,
         Route("/{path:path}", site.page, methods=["GET", "HEAD"]),
     ]
     return SecurityHeaders(TrustedHosts(Starlette(routes=routes), settings.access.allowed_hosts))
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status,
-                        headers={"cache-control": "no-store"})
+def is_public_page(text: str) -> bool:
+    """True when an HTML page says, in its head, that it belongs to the public site."""
+    return PUBLIC_MARK in _HEAD_END.split(text, maxsplit=1)[0]
 
 
-class _Api:
-    def __init__(self, kb: KnowledgeBase, access: Access) -> None:
-        self.kb = kb
-        self.access = access
-        self.engine = engine_for(kb)
-        self.state_dir = kb.root / kb.config.state_dir
-        self.pool = ThreadPoolExecutor(max_workers=SEARCH_THREADS, thread_name_prefix="kb-search")
+def check_public_site(folder: Path | None) -> None:
+    """Refuse a folder that is not a public site built by ``kb build`` (its home page does not
+    say so), so that ``kb serve --public`` never serves the internal site to anyone.
 
-    async def search(self, request: Request) -> Response:
-        """Run the query on the small search pool (one Whoosh searcher per pool thread).
-
-        Whoosh is CPU-bound Python: a few threads use the interpreter fully, and a bounded
-        pool keeps the number of open searchers (each reopened after a reindex) small.
-        """
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, self._search, request)
-
-    def _search(self, request: Request) -> Response:
-        params = request.query_params
-        text = params.get("q")
-        if text is None:
-            return _error(400, "missing query parameter q")
-        if len(text) > MAX_QUERY_CHARS:
-            return _error(400, f"query too long (over {MAX_QUERY_CHARS} characters)")
-        public = params.get("scope") == "public" or not self.access.is_agent(
-            request.headers, request.cookies)
-        try:
-            limit = int(params.get("n", "10"))
-            if not 1 <= limit <= MAX_RESULTS:
-                raise ValueError
-        except ValueError:
-            return _error(400, f"n must be a number from 1 to {MAX_RESULTS}")
-        kinds = tuple(k for k in params.get("kind", "").split(",") if k)
-        lang = params.get("lang") or None
-        try:
-            scope = scope_for(self.kb, lang=lang, kinds=kinds, public=public)
-            results = self.engine.search(text, scope, limit=limit, today=clock.today())
-        except (QueryError, UsageError) as exc:
-            return _error(400, str(exc) if not public else _public_message(exc))
-        except IndexMissing:
-            return _error(503, "the search index is being built; try again shortly")
-        querylog.record(self.state_dir, query=text, lang=lang, results=results.total,
-                        scope="public" if public else "internal", via="api")
-        return JSONResponse(results.to_dict(extra=True), headers={"cache-control": "no-store"})
-
-
-def _public_message(exc: Exception) -> str:
-    # Language and kind lists are no secret, but keep public errors generic and short.
-    return "bad request: " + str(exc).split(" (")[0]
+    Raises :class:`UsageError`. A missing folder is no error: the API alone is served.
+    """
+    if folder is None or not Path(folder).is_dir():
+        return
+    home = Path(folder) / "index.html"
+    try:
+        text = home.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    if not is_public_page(text):
+        raise UsageError(f"{folder} is not a public site built by `kb build` (its index.html "
+                         "does not say it belongs to the public site), and --public serves "
+                         "only that: run `kb build --only public`, or name its folder with "
+                         "--site")
 
 
 async def _script(request: Request) -> Response:
-    return FileResponse(STATIC / "search.js", media_type="text/javascript",
+    return FileResponse(SEARCH_SCRIPT_FILE, media_type="text/javascript",
                         headers={"cache-control": "no-cache"})
 
 
@@ -155,10 +126,10 @@ class _Site:
         self._pages: dict[Path, tuple[int, MarkedPage]] = {}
 
     async def page(self, request: Request) -> Response:
-        if not self.access.is_agent(request.headers, request.cookies):
+        if not self.access.public and not self.access.is_agent(request.headers, request.cookies):
             if self.access.token:
                 return RedirectResponse("/_kb/login", status_code=303)
-            return _error(401, "agents only")
+            return error(401, "agents only")
         if self.folder is None or not self.folder.is_dir():
             return Response("No site built here. Run `kb build` to build it; the search API is "
                             "at /api/search?q=...", media_type="text/plain", status_code=404)
@@ -199,6 +170,8 @@ class _Site:
         cached = self._pages.get(file) if at_home else None
         if cached is None or cached[0] != stamp:
             text = file.read_text(encoding="utf-8", errors="replace")
+            if self.access.public and not is_public_page(text):
+                return Response("not found", media_type="text/plain", status_code=404)
             text, count = _HEAD_END.subn(SCRIPT_TAG + "</head>", text, count=1)
             if not count:
                 text = SCRIPT_TAG + text
@@ -211,7 +184,7 @@ class _Site:
                                  "cache-control": "no-cache"})
 
     async def login(self, request: Request) -> Response:
-        if not self.access.token:
+        if not self.access.token or self.access.public:
             return RedirectResponse("/", status_code=303)
         if request.method == "POST":
             body = (await request.body())[:4096].decode("utf-8", "replace")

@@ -1,7 +1,9 @@
 """Who may bind where, who is an agent, which Host names are answered, and the security headers.
 
 - Loopback by default. Any other address needs an access token, or ``behind_proxy`` (the
-  company's single-sign-on proxy authenticates every request before it reaches us).
+  company's single-sign-on proxy authenticates every request before it reaches us), unless
+  the server is ``public`` (``kb serve --public``): then it serves the public site to anyone,
+  every request is a customer's, and there is no sign-in.
 - With a token configured, a request is an agent's only if it carries the token in an
   ``Authorization: Bearer`` header, or the signed session cookie ``/_kb/login`` sets (never
   the token itself; see :meth:`Access.new_session`); every other request is public scope:
@@ -9,6 +11,8 @@
 - Every request must name this server in its ``Host`` header (:class:`TrustedHosts`): its own
   address, or a name given with ``--allow-host``. That stops DNS rebinding, where a web page an
   agent visits points its own host name at 127.0.0.1 and reads the internal site.
+- Requests that change something (the search box's events) must come from a page of this
+  server (:func:`same_origin`), with a bounded JSON body.
 - Every response gets ``nosniff``, frame denial, no referrer and a content security policy;
   HTML pages get :func:`page_csp`, which lets only scripts carrying the response's nonce run
   (:mod:`kbtools.server.scripts` decides which scripts get it).
@@ -22,7 +26,8 @@ import hmac
 import ipaddress
 import re
 import secrets
-from collections.abc import Iterable
+import urllib.parse
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from starlette.responses import PlainTextResponse
@@ -59,9 +64,13 @@ class Access:
     """The single-sign-on proxy in front authenticates every request."""
     allowed_hosts: tuple[str, ...] = ()
     """``Host`` names answered besides the server's own address (``name`` or ``name:port``)."""
+    public: bool = False
+    """Serve customers only (``kb serve --public``): no request is an agent's, no sign-in."""
 
     def is_agent(self, headers, cookies) -> bool:
         """True when the request may see internal content."""
+        if self.public:
+            return False
         if not self.token:
             return True  # loopback only, or every request authenticated by the proxy
         auth = headers.get("authorization", "")
@@ -97,13 +106,18 @@ class Access:
 
 
 def access_settings(token: str | None, *, behind_proxy: bool = False,
-                    allowed_hosts: Iterable[str] = ()) -> Access:
+                    allowed_hosts: Iterable[str] = (), public: bool = False) -> Access:
     """Checked :class:`Access` for ``kb serve``.
 
     Raises :class:`UsageError` for a token under :data:`MIN_TOKEN_CHARS` characters, a host
-    name that is not one, and ``behind_proxy`` without ``allowed_hosts`` (the proxy forwards
-    the public name it is reached by, which only the operator knows).
+    name that is not one, ``behind_proxy`` without ``allowed_hosts`` (the proxy forwards
+    the public name it is reached by, which only the operator knows), and a token with
+    ``public`` (a public server has no agents to sign in).
     """
+    if public and token is not None:
+        raise UsageError("--public serves the public site to everyone and takes no access "
+                         "token: drop --token-file, or serve the internal site without "
+                         "--public")
     if token is not None and len(token) < MIN_TOKEN_CHARS:
         raise UsageError(f"the access token must be at least {MIN_TOKEN_CHARS} characters long")
     hosts = tuple(dict.fromkeys(host_name(h) for h in allowed_hosts))
@@ -112,7 +126,7 @@ def access_settings(token: str | None, *, behind_proxy: bool = False,
             "--behind-proxy needs the host name agents reach the proxy by: add --allow-host "
             "NAME (e.g. --allow-host kb.example.com); requests naming any other host are "
             "refused, so that no other web page can read the site through DNS rebinding")
-    return Access(token=token, behind_proxy=behind_proxy, allowed_hosts=hosts)
+    return Access(token=token, behind_proxy=behind_proxy, allowed_hosts=hosts, public=public)
 
 
 def host_name(value: str) -> str:
@@ -137,16 +151,18 @@ def is_loopback(host: str) -> bool:
 
 
 def check_bind(host: str, access: Access) -> None:
-    """Refuse to listen beyond loopback without a token or ``--behind-proxy``.
+    """Refuse to listen beyond loopback without a token or ``--behind-proxy`` (a ``public``
+    server may listen anywhere).
 
-    Raises :class:`UsageError` explaining both ways out.
+    Raises :class:`UsageError` explaining the ways out.
     """
-    if is_loopback(host) or access.token or access.behind_proxy:
+    if is_loopback(host) or access.token or access.behind_proxy or access.public:
         return
     raise UsageError(
         f"refusing to serve the internal site on {host}: it is for agents only. "
         "Set an access token (KB_SERVE_TOKEN or --token-file), or pass --behind-proxy when "
-        "the company's single-sign-on proxy authenticates every request")
+        "the company's single-sign-on proxy authenticates every request (or serve the public "
+        "site only, with --public)")
 
 
 def host_allowed(host: str | None, server: tuple | None, scheme: str,
@@ -170,6 +186,28 @@ def host_allowed(host: str | None, server: tuple | None, scheme: str,
     local = str(server[0])
     names = LOOPBACK_NAMES if is_loopback(local) else (f"[{local}]" if ":" in local else local,)
     return name in names and port == server[1]
+
+
+def same_origin(headers: Mapping[str, str]) -> bool:
+    """True when the browser says a request comes from a page of this server: an ``Origin``
+    naming the host and port of the ``Host`` header (already checked by :class:`TrustedHosts`),
+    and ``Sec-Fetch-Site: same-origin`` when that header is sent. Requests without ``Origin``
+    are refused: browsers send it with every ``POST``."""
+    site = headers.get("sec-fetch-site")
+    if site is not None and site != "same-origin":
+        return False
+    origin = urllib.parse.urlsplit(headers.get("origin") or "")
+    host = _HOST.match((headers.get("host") or "").strip().lower())
+    if origin.scheme not in ("http", "https") or not origin.hostname or host is None:
+        return False
+    default = 443 if origin.scheme == "https" else 80
+    try:
+        origin_port = origin.port or default
+    except ValueError:  # a port that is not one
+        return False
+    name = f"[{origin.hostname}]" if ":" in origin.hostname else origin.hostname
+    port = int(host.group(2)) if host.group(2) else default
+    return (name, origin_port) == (host.group(1), port)
 
 
 class TrustedHosts:
