@@ -37,7 +37,7 @@ import Stemmer
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language
 
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 TOKEN_PATTERN = r"[\w\u200c]+(?:['’.][\w\u200c]+)*"
 ZWNJ = "\u200c"
 
@@ -64,6 +64,10 @@ _EN_CONTRACTIONS = {"cant": "cannot", "wont": "not", "dont": "not", "doesnt": "n
 """Negative contractions typed without the apostrophe keep their meaning ("wont open" is
 "not open"); the positive ones are stop words anyway."""
 _EXTRA_STOP = {
+    "ar": ("في", "من", "على", "إلى", "الى", "عن", "مع", "هل", "كيف", "ما", "ماذا", "لماذا", "متى",
+           "أين", "اين", "هذا", "هذه", "ذلك", "التي", "الذي", "أن", "إن", "ان", "لا", "لم", "لن",
+           "قد", "كان", "هو", "هي", "أنا", "انا", "نحن", "هم", "أو", "او", "ثم", "عند", "كل",
+           "بس", "يا", "و", "ف", "ب", "ل"),
     "fa": ("و", "در", "به", "از", "که", "را", "با", "این", "آن", "است", "برای", "یا", "تا",
            "می", "هم", "یک"),
     "sl": ("in", "je", "da", "se", "na", "za", "ki", "ali", "pa", "so", "to", "ter", "kot"),

@@ -23,7 +23,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from kbtools.search.analysis import ANALYSIS_VERSION, analysis_key, analyzer
 
 SCHEMA_VERSION = 6
-WEIGHTS = {"title": 3.0, "summary": 2.0, "headings": 1.5, "body": 1.0}
+WEIGHTS = {"title": 3.0, "summary": 2.0, "headings": 1.0, "body": 1.0}
 """How much one occurrence of a word counts in each part of an article."""
 STORED_FIELDS = ("title", "content", "url_internal", "url_public", "due", "outdated", "machine",
                  "fingerprint")
