@@ -51,9 +51,9 @@ def _print_no_fit(console: Console, result: NoFit) -> None:
     console.print(Text("No playbook fits: this reads as a single customer's question, not an "
                        "escalation.", style="bold"))
     if result.best is not None:
-        console.print(f"Closest playbook: {result.best.title} ({result.best.path}); if many "
+        console.print(f"Closest playbook: {result.best.title} ({result.best.path}). If many "
                       "customers are affected or it is an incident, say so (\"many customers\", "
-                      "\"outage\") or open it with `kb playbook`.", markup=False, highlight=False)
+                      "\"outage\", \"at 3am\").", markup=False, highlight=False)
     if result.suggestions:
         console.print(Text("Use instead:", style="bold"))
         for item in result.suggestions:
