@@ -1,4 +1,5 @@
-"""Search on a synthetic KB, each figure next to SQLite FTS5 (standard library) on the same text.
+"""Search on a synthetic KB, each figure next to SQLite FTS5 (standard library) on the same text,
+and the index build and query latency next to tantivy too.
 
     python bench/search.py [--articles 10000] [--translations] [--queries 200]
                            [--load-seconds 20] [--kb DIR]
@@ -7,7 +8,8 @@ Measures, for Whoosh (kbtools.search) and for FTS5 in the same process on the sa
 (``kbtools.content.plaintext``) and the same queries:
 
 - full index build (Whoosh: ``update_index(full=True)``, rendering included; FTS5: rendering
-  plus inserts into an ``fts5`` table, ``porter unicode61`` tokenizer);
+  plus inserts into an ``fts5`` table, ``porter unicode61`` tokenizer; the plain text is
+  rendered once, timed, and that time counted in each reference's build);
 - incremental update of one edited article (Whoosh: new generation with one document replaced;
   FTS5: one DELETE + INSERT);
 - warm query latency p50/p95/p99 (searcher reused; Whoosh with typo correction, synonyms and
@@ -17,8 +19,16 @@ Measures, for Whoosh (kbtools.search) and for FTS5 in the same process on the sa
   check and the query) next to a new process that runs the FTS5 query;
 - ``kb serve`` under 50 concurrent clients for ``--load-seconds`` while a full reindex runs.
 
-Ratios are Whoosh / FTS5: above 1 means Whoosh is slower. Loading the KB (``open_kb``) is
-printed on its own: it is the loader's cost, paid by both front-ends.
+tantivy (the Rust engine, through its official Python bindings: ``pip install -e '.[bench]'``)
+is a second reference for the full build and the warm queries, on the same plain text and
+queries: the same rendering time plus adding the documents (``path`` stored, ``title`` and
+``body`` with the ``en_stem`` tokenizer) with one writer thread, then commit; the query is
+FTS5's OR of the quoted words, parsed with the title boosted 4x like FTS5's bm25 weights,
+ranked by tantivy's default BM25, and each of the ten hits is read back with a snippet of its
+body. When ``tantivy`` is not installed a line says so and only that reference is skipped.
+
+Ratios are Whoosh / reference (FTS5, tantivy): above 1 means Whoosh is slower. Loading the KB
+(``open_kb``) is printed on its own: it is the loader's cost, paid by both front-ends.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -80,8 +91,8 @@ class Fts5:
         self.db.execute("CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body, "
                         "tokenize='porter unicode61 remove_diacritics 2')")
 
-    def build(self, kb) -> None:
-        rows = ((a.path, a.title, plain_text(kb, a).text) for a in kb.corpus.articles)
+    def build(self, kb, texts: dict[str, str]) -> None:
+        rows = ((a.path, a.title, texts[a.path]) for a in kb.corpus.articles)
         with self.db:
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
             self.db.execute("INSERT INTO docs(docs) VALUES('optimize')")
@@ -106,6 +117,53 @@ def fts_match(text: str) -> str:
     return " OR ".join(words) or '""'
 
 
+class Tantivy:
+    """The second reference: tantivy on the same rendered text (None from :meth:`open` when
+    the ``tantivy`` package is not installed)."""
+
+    def __init__(self, tantivy, path: Path) -> None:
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        self.tantivy = tantivy
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("path", stored=True, tokenizer_name="raw")
+        builder.add_text_field("title", stored=True, tokenizer_name="en_stem")
+        builder.add_text_field("body", stored=True, tokenizer_name="en_stem")
+        self.schema = builder.build()
+        self.index = tantivy.Index(self.schema, path=str(path))
+        self.searcher = None
+
+    @classmethod
+    def open(cls, path: Path) -> Tantivy | None:
+        try:
+            import tantivy
+        except ImportError:
+            return None
+        return cls(tantivy, path)
+
+    def build(self, kb, texts: dict[str, str]) -> None:
+        writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+        for a in kb.corpus.articles:
+            writer.add_document(self.tantivy.Document(path=a.path, title=a.title,
+                                                      body=texts[a.path]))
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+
+    def query(self, text: str) -> list:
+        query, _errors = self.index.parse_query_lenient(fts_match(text), ["title", "body"],
+                                                        field_boosts={"title": 4.0})
+        snippets = self.tantivy.SnippetGenerator.create(self.searcher, query, self.schema,
+                                                        "body")
+        found = []
+        for _score, address in self.searcher.search(query, 10).hits:
+            doc = self.searcher.doc(address)
+            found.append((doc["path"][0], doc["title"][0],
+                          snippets.snippet_from_doc(doc).to_html()))
+        return found
+
+
 def timed(job) -> tuple[float, object]:
     started = time.perf_counter()
     result = job()
@@ -113,36 +171,42 @@ def timed(job) -> tuple[float, object]:
 
 
 def line(label: str, whoosh: float, fts: float | None, unit: str = "s",
-         target: float | None = None) -> None:
+         target: float | None = None, tantivy: float | None = None) -> None:
     scale = 1000 if unit == "ms" else 1
     text = f"  {label:<34} whoosh {whoosh * scale:9.1f} {unit}"
     if fts is not None:
         text += f"   fts5 {fts * scale:9.1f} {unit}   ratio {whoosh / fts if fts else 0:7.1f}x"
+    if tantivy is not None:
+        text += (f"   tantivy {tantivy * scale:9.1f} {unit}   "
+                 f"ratio {whoosh / tantivy if tantivy else 0:7.1f}x")
     if target is not None:
         text += f"   target {target * scale:g} {unit}: {'met' if whoosh <= target else 'MISSED'}"
     print(text, flush=True)
 
 
 def matcher_tree_times(engine, scope, queries: list[str]) -> list[float]:
-    """Whoosh's own ``searcher.search`` on the queries the engine builds (what the engine ran
-    before ``kbtools.search.ranking``): the ranking step only, no parsing or snippets."""
+    """Whoosh's own ``searcher.search`` on the query the engine ranks with (what the engine
+    ran before ``kbtools.search.ranking``): the ranking step only, no parsing or snippets."""
+    from kbtools.search import language
     from kbtools.search import query as q
     from kbtools.search.synonyms import load_synonyms
 
     opened = engine._open()
     synonyms = load_synonyms(engine.root, engine.synonyms_file)
     vocabulary = opened.vocabulary(scope.languages, scope.public)
+    size = vocabulary.doc_count
     times = []
     for text in queries:
-        strict, loose = q.build(q.parse(text, synonyms, vocabulary), scope.languages,
-                                vocabulary)
-
-        def run(strict=strict, loose=loose):
-            found = strict is not None and opened.searcher.search(strict, limit=10,
-                                                                 optimize=False)
-            if (not found or len(found) < 10) and loose is not None:
-                opened.searcher.search(loose, limit=10, optimize=False)
-        times.append(timed(run)[0])
+        units = q.split_units(q.clean(text))
+        reading = language.read(q.words_of(units), scope.languages, vocabulary.has)
+        languages = reading.languages[:1] if reading.language else reading.languages
+        clauses = q.build(q.parse(units, synonyms, vocabulary, languages), languages,
+                          vocabulary)
+        built = q.combine(clauses, [opened.ranker.count(c) for c in clauses], size)
+        if not built:
+            continue
+        times.append(timed(lambda query=built[0]: opened.searcher.search(
+            query, limit=10, optimize=False))[0])
     return times
 
 
@@ -224,11 +288,24 @@ def main() -> None:
           f"open_kb {load_seconds:.1f} s (the loader, shared by every command)", flush=True)
     queries = make_queries(kb, args.queries, args.seed)
     fts = Fts5(work / "fts5.db")
+    tv = Tantivy.open(work / "tantivy")
 
     print("build and update:")
     build, _ = timed(lambda: update_index(kb, full=True))
-    fts_build, _ = timed(lambda: fts.build(kb))
-    line("full build", build, fts_build, target=TARGETS["build"])
+    fresh = open_kb(root)  # not the caches the Whoosh build may have filled in this process
+    render, texts = timed(lambda: {a.path: plain_text(fresh, a).text
+                                   for a in fresh.corpus.articles})
+    fts_insert, _ = timed(lambda: fts.build(kb, texts))
+    tv_insert = timed(lambda: tv.build(kb, texts))[0] if tv else None
+    fts_build = render + fts_insert
+    tv_build = render + tv_insert if tv_insert is not None else None
+    line("full build", build, fts_build, target=TARGETS["build"], tantivy=tv_build)
+    print(f"  (the references: {render:.1f} s rendering the plain text once, counted in each, "
+          f"then indexing: fts5 {fts_insert:.1f} s"
+          + (f", tantivy {tv_insert:.1f} s)" if tv_insert is not None else ")"))
+    if tv is None:
+        print("  (tantivy is not installed: pip install -e '.[bench]'; that reference is "
+              "skipped)")
 
     edited = next(a for a in kb.corpus.articles if a.kind == "faq")
     file = root / edited.path
@@ -248,22 +325,29 @@ def main() -> None:
     for text in queries[:10]:
         engine.search(text, scope, limit=10, today=today)
         fts.query(text)
+        if tv:
+            tv.query(text)
     whoosh_times = [timed(lambda t=t: engine.search(t, scope, limit=10, today=today))[0]
                     for t in queries]
     fts_times = [timed(lambda t=t: fts.query(t))[0] for t in queries]
+    tv_times = [timed(lambda t=t: tv.query(t))[0] for t in queries] if tv else []
     for label, fraction in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
         line(f"query {label}", percentile(whoosh_times, fraction),
              percentile(fts_times, fraction), "ms",
-             target=TARGETS["p95"] if label == "p95" else None)
+             target=TARGETS["p95"] if label == "p95" else None,
+             tantivy=percentile(tv_times, fraction) if tv else None)
     tree_times = matcher_tree_times(engine, scope, queries)
-    print(f"  before: the same parsed queries through Whoosh's own top-10 search "
-          f"(its matcher tree): p50 {percentile(tree_times, 0.5) * 1000:.1f} ms, "
-          f"p95 {percentile(tree_times, 0.95) * 1000:.1f} ms "
-          f"({percentile(tree_times, 0.95) / percentile(whoosh_times, 0.95):.1f}x the p95 "
-          f"above, which includes parsing and snippets)", flush=True)
+    if tree_times:
+        print(f"  before: the same parsed queries through Whoosh's own top-10 search "
+              f"(its matcher tree): p50 {percentile(tree_times, 0.5) * 1000:.1f} ms, "
+              f"p95 {percentile(tree_times, 0.95) * 1000:.1f} ms "
+              f"({percentile(tree_times, 0.95) / percentile(whoosh_times, 0.95):.1f}x the p95 "
+              f"above, which includes parsing and snippets)", flush=True)
     hits = sum(1 for t in queries[:50] if search(kb, t, limit=10).results)
     print(f"  whoosh answered {hits}/50 of the first queries; fts5 "
-          f"{sum(1 for t in queries[:50] if fts.query(t))}/50 (no typo tolerance)")
+          f"{sum(1 for t in queries[:50] if fts.query(t))}/50"
+          + (f", tantivy {sum(1 for t in queries[:50] if tv.query(t))}/50" if tv else "")
+          + " (no typo tolerance)")
 
     print("end to end (a new process per query):")
     whoosh_e2e, fts_e2e = end_to_end(root, fts.path, queries[:10])
@@ -280,6 +364,9 @@ def main() -> None:
                       "incremental_s": round(incremental, 3),
                       "p95_ms": round(percentile(whoosh_times, 0.95) * 1000, 1),
                       "fts5_p95_ms": round(percentile(fts_times, 0.95) * 1000, 2),
+                      "tantivy_build_s": round(tv_build, 2) if tv_build is not None else None,
+                      "tantivy_p95_ms": (round(percentile(tv_times, 0.95) * 1000, 2)
+                                         if tv else None),
                       "end_to_end_s": round(statistics.median(whoosh_e2e), 2)}))
 
 

@@ -211,7 +211,7 @@ def test_example_kb_at_four_in_the_morning(tmp_path):
     for name in ("kb.yml", "owners.yml", "synonyms.yml"):
         shutil.copy(REPO / name, tmp_path / name)
     kb = open_kb(tmp_path)
-    result = escalate(kb, "customer charged twice", at=at(kb, "2026-11-23 04:00"))
+    result = escalate(kb, "many customers charged twice", at=at(kb, "2026-11-23 04:00"))
     assert result.playbook.name == "payment-failures"
     assert result.next_step.step.after_hours
     assert result.next_step.step.contact.key == "duty-manager"
@@ -236,6 +236,7 @@ def example(tmp_path_factory):
     ("customer forgot password", "docs/faq/reset-password.md"),
     ("card declined", "docs/scripts/payment-failed-card-declined.md"),
     ("chargeback opened", "docs/scripts/chargeback-opened.md"),
+    ("customer charged twice", "docs/scripts/charged-twice-investigating.md"),
 ])
 def test_a_routine_question_gets_no_playbook_but_the_answers(example, words, answer):
     kb = open_kb(example)

@@ -51,7 +51,7 @@ class Match:
     score: float
 
 
-CONFIDENCE = 0.5
+CONFIDENCE = 0.55
 """A playbook fits when ``its score / (its score + the best answer script's score)`` is at
 least this: chosen on ``bench/relevance.py`` (its escalate figures)."""
 

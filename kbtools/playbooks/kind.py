@@ -92,7 +92,8 @@ class PlaybookMeta(KindMeta):
 INTENTS = ("many customers", "lots of customers", "several customers", "multiple customers",
            "everyone", "all customers", "down for everyone", "outage", "incident", "escalate",
            "escalation", "who do i page", "page", "on call", "oncall", "night", "at night",
-           "3am", "2am", "4am", "after hours", "weekend", "p1", "p2", "sev1", "playbook")
+           "3am", "2am", "4am", "tonight", "overnight", "after hours", "weekend", "p1", "p2",
+           "sev1", "playbook")
 """How agents ask for an escalation playbook rather than a reply (search intents)."""
 
 

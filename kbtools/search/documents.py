@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+import kbtools.search.schema as schema
 from kbtools import clock
 from kbtools.content.plaintext import plain_text
 from kbtools.review.schedule import review_state
 from kbtools.search.analysis import weighted_text
-from kbtools.search.schema import WEIGHTS, phrase_field, schema_key, text_field
+from kbtools.search.schema import phrase_field, schema_key, text_field
 from kbtools.translations.verdicts import OUTDATED, verdict
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def prepare(kb: KnowledgeBase, article: Article, fp: str) -> Prepared:
     state = review_state(article, kb, clock.today())
     default = kb.config.default_language
     headings = "\n".join(rendered.headings)
+    weights = schema.WEIGHTS
     fields = {
         "path": article.path, "kind": article.kind, "lang": lang,
         "audience": article.audience, "owner": article.owner or "",
@@ -107,10 +109,10 @@ def prepare(kb: KnowledgeBase, article: Article, fp: str) -> Prepared:
         "outdated": bool(article.source and verdict(article, source) == OUTDATED),
         "machine": bool(article.pin and article.pin.machine),
         "fingerprint": fp,
-        text_field(lang): weighted_text([(WEIGHTS["title"], article.title),
-                                         (WEIGHTS["summary"], summary),
-                                         (WEIGHTS["headings"], headings),
-                                         (WEIGHTS["body"], rendered.text)]),
+        text_field(lang): weighted_text([(weights["title"], article.title),
+                                         (weights["summary"], summary),
+                                         (weights["headings"], headings),
+                                         (weights["body"], rendered.text)]),
         phrase_field(lang): f"{article.title}\n{headings}",
     }
     return Prepared(article.path, fields, rendered.problems)

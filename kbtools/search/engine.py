@@ -23,9 +23,10 @@ from whoosh.query import And, Or, Term
 
 import kbtools.search.language as language
 import kbtools.search.query as q
+import kbtools.search.ranking as ranking
 from kbtools.errors import KBError
 from kbtools.search.intents import Intents
-from kbtools.search.ranking import DEFAULT_BM25, Ranker, SharedScores
+from kbtools.search.ranking import Ranker, SharedScores
 from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word
 from kbtools.search.store import IndexStore
 from kbtools.search.synonyms import SynonymsFile
@@ -51,8 +52,9 @@ class _Open:
     def __init__(self, name: str, path: Path, shared: SharedScores) -> None:
         self.name = name
         self.index = whoosh_index.open_dir(str(path))
-        self.searcher = self.index.searcher(weighting=DEFAULT_BM25.weighting())
-        self.ranker = Ranker(self.searcher, shared, bm25=DEFAULT_BM25)
+        bm25 = ranking.DEFAULT_BM25
+        self.searcher = self.index.searcher(weighting=bm25.weighting())
+        self.ranker = Ranker(self.searcher, shared, bm25=bm25)
         self.vocabularies: dict[tuple[tuple[str, ...], bool], q.Vocabulary] = {}
 
     def vocabulary(self, languages: tuple[str, ...], public: bool) -> q.Vocabulary:
