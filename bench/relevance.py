@@ -1,7 +1,7 @@
 """Search relevance on labelled queries, each figure next to a naive BM25 baseline.
 
     python bench/relevance.py [--set example|confusable|all] [--distractors 2000]
-                              [--seed 7] [--misses] [--json]
+                              [--seed 7] [--misses] [--json] [--sweep]
 
 Query sets are ``bench/relevance/<set>.yml``: a ``kb:`` name and ``queries``, each with ``q``
 (the text an agent types), ``lang`` (the language it is written in), ``expect`` (the path of
@@ -43,6 +43,15 @@ Targets (for each set and for all): overall R@1 >= 0.92, R@3 >= 0.98, MRR@10 >= 
 kb R@1 - baseline R@1 >= +0.10, and R@1 >= 0.85 in every language.
 ``--misses`` lists the queries whose first result is not acceptable; ``--json`` prints every
 figure (misses included) as JSON instead of tables.
+
+``kb escalate`` is measured on the queries whose answer is a playbook or an answer script: the
+share of right decisions (a playbook, or "no playbook fits") at each confidence threshold, the
+best one and the one in use (``kbtools.playbooks.escalation.CONFIDENCE``).
+
+``--sweep`` is how the ranking's settings were chosen: each setting in turn (the field weights,
+BM25's k1 and b, the intent boost, each language's stemmer) takes each of a few values while
+the others keep theirs, the index is rebuilt and every query run again; it prints R@1 and
+MRR@10 per set and pooled (and the language's own R@1 for a stemmer), the value in use marked.
 """
 
 from __future__ import annotations
@@ -57,7 +66,8 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +82,7 @@ from kbtools.content.macros import MacroError, has_macros  # noqa: E402
 from kbtools.content.plaintext import plain_text  # noqa: E402
 from kbtools.playbooks.escalation import CONFIDENCE, escalate, parse_moment  # noqa: E402
 from kbtools.registry import KINDS, open_kb  # noqa: E402
-from kbtools.search import QueryError, search, update_index  # noqa: E402
+from kbtools.search import QueryError, analysis, intents, ranking, schema, search, update_index  # noqa: E402
 
 SETS_DIR = REPO / "bench" / "relevance"
 EXAMPLE_FILES = ("docs", "playbooks", "macros", "kb.yml", "owners.yml", "synonyms.yml",
@@ -629,6 +639,92 @@ def print_escalate(scopes: dict[str, Any]) -> None:
               f"without a playbook")
 
 
+# -- choosing the settings -------------------------------------------------------------------
+SWEEP: dict[str, tuple] = {
+    "title": (2.0, 3.0, 5.0), "summary": (1.0, 2.0, 3.0), "headings": (1.0, 1.5, 2.0),
+    "k1": (0.9, 1.2, 1.6), "b": (0.6, 0.75, 0.9), "intent": (1.0, 1.3, 1.6),
+    "stem_en": ("snowball", "none"), "stem_ru": ("snowball", "none"),
+    "stem_ar": ("isri", "snowball", "none"), "stem_fa": ("light", "snowball", "none"),
+    "stem_sl": ("lemmagen", "light", "none"),
+}
+"""The values ``--sweep`` tries for each setting."""
+
+
+def current_setting(name: str):
+    """The value the engine uses now for sweep setting ``name``."""
+    if name in ("title", "summary", "headings"):
+        return schema.WEIGHTS[name]
+    if name in ("k1", "b"):
+        return ranking.DEFAULT_BM25.K1 if name == "k1" else ranking.DEFAULT_BM25.B
+    if name == "intent":
+        return intents.INTENT_BOOST
+    return analysis.stemmer_choice(name.removeprefix("stem_"))
+
+
+@contextmanager
+def setting(name: str, value):
+    """The engine's module-level ranking settings with ``name`` set to ``value``, restored
+    afterwards (an index built meanwhile must be rebuilt: its schema key says so)."""
+    saved = (dict(schema.WEIGHTS), ranking.DEFAULT_BM25, intents.INTENT_BOOST,
+             dict(analysis.STEMMERS))
+    if name in ("title", "summary", "headings"):
+        schema.WEIGHTS = {**schema.WEIGHTS, name: value}
+    elif name in ("k1", "b"):
+        ranking.DEFAULT_BM25 = replace(ranking.DEFAULT_BM25, **{name.upper(): value})
+    elif name == "intent":
+        intents.INTENT_BOOST = value
+    else:
+        analysis.STEMMERS[name.removeprefix("stem_")] = value
+    analysis.analyzer.cache_clear()
+    try:
+        yield
+    finally:
+        schema.WEIGHTS, ranking.DEFAULT_BM25, intents.INTENT_BOOST = saved[:3]
+        analysis.STEMMERS.clear()
+        analysis.STEMMERS.update(saved[3])
+        analysis.analyzer.cache_clear()
+
+
+def sweep(names: Sequence[str], work: Path, distractors: int, seed: int) -> list[dict]:
+    """One row per (setting, value): R@1 and MRR@10 per set and pooled."""
+    sets = []
+    for name in names:
+        kb_name, queries = load_set(SETS_DIR / f"{name}.yml")
+        sets.append((name, prepare_kb(kb_name, work / name, distractors, seed).root, queries))
+    rows = []
+    for setting_name, values in SWEEP.items():
+        in_use = current_setting(setting_name)
+        for value in values:
+            with setting(setting_name, value):
+                found: dict[str, list[tuple[list[str], Query]]] = {}
+                for name, root, queries in sets:
+                    kb = open_kb(root)
+                    update_index(kb, full=True)
+                    found[name] = [(run_kb_query(kb, q.q)[0], q) for q in queries]
+            pooled = [pair for pairs in found.values() for pair in pairs]
+            row = {"setting": setting_name, "value": value, "in_use": value == in_use,
+                   "all": scores([(paths, q.acceptable) for paths, q in pooled])}
+            for name, pairs in found.items():
+                row[name] = scores([(paths, q.acceptable) for paths, q in pairs])
+            if setting_name.startswith("stem_"):
+                lang = setting_name.removeprefix("stem_")
+                own = [(paths, q.acceptable) for paths, q in pooled if q.lang == lang]
+                row["lang_r1"] = scores(own)["r1"] if own else None
+            rows.append(row)
+    return rows
+
+
+def print_sweep(rows: Sequence[dict], names: Sequence[str]) -> None:
+    print("settings sweep (one setting at a time; * = in use)")
+    print(f"  {'setting':<10}{'value':>10}   {'all R@1':>7} {'MRR@10':>6}   "
+          + "   ".join(f"{n[:10]:>10} R@1" for n in names) + "   lang R@1")
+    for row in rows:
+        own = f"{row['lang_r1']:.3f}" if row.get("lang_r1") is not None else ""
+        print(f"{'*' if row['in_use'] else ' '} {row['setting']:<10}{row['value']!s:>10}   "
+              f"{row['all']['r1']:7.3f} {row['all']['mrr']:6.3f}   "
+              + "   ".join(f"{row[n]['r1']:14.3f}" for n in names) + f"   {own:>8}")
+
+
 def available_sets() -> list[str]:
     """The query sets of ``bench/relevance/``: example and confusable first, then by name."""
     names = {p.stem for p in SETS_DIR.glob("*.yml")}
@@ -646,6 +742,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--misses", action="store_true",
                         help="list the queries whose first result is not acceptable")
     parser.add_argument("--json", action="store_true", help="print every figure as JSON")
+    parser.add_argument("--sweep", action="store_true",
+                        help="try other values of each ranking setting, one at a time")
     args = parser.parse_args(argv)
     sets = available_sets()
     names = sets if args.set == "all" else [args.set]
@@ -656,6 +754,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("--distractors must be 0 or more")
 
     work = Path(tempfile.mkdtemp(prefix="kb-bench-relevance-"))
+    if args.sweep:
+        try:
+            rows = sweep(names, work, args.distractors, args.seed)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if args.json:
+            print(json.dumps({"sweep": rows}, indent=2))
+        else:
+            print_sweep(rows, names)
+        return
     try:
         runs = []
         for name in names:

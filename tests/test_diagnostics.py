@@ -96,8 +96,8 @@ max_file_bytes: lots
 """
 
 UNKNOWN = ("unknown setting 'langauges' (known: due_soon, facts_dir, internal_facts, "
-           "languages, macros_module, max_file_bytes, owners_file, review_every, state_dir, "
-           "synonyms_file, translate, translations)")
+           "languages, macros_module, max_file_bytes, owners_file, review_every, search_intents, "
+           "state_dir, synonyms_file, translate, translations)")
 KIND = "unknown kind 'faqs' (expected one of faq, script, tone, path, playbook, article)"
 SIZE = "max_file_bytes must be a positive number, got 'lots'"
 

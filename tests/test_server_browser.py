@@ -42,7 +42,7 @@ def test_site_search_box_uses_the_api(served):
         assert first.locator("mark").count() >= 1
         assert first.locator("a").get_attribute("href") == "/faq/reset-password/"
         meta = page.locator(".md-search-result__meta").inner_text()
-        assert "did you mean: password reset" in meta
+        assert "did you mean password reset?" in meta
         assert any("q=pasword+reset" in u or "q=pasword%20reset" in u for u in api_calls)
 
         box.fill("как сбросить пароль")

@@ -269,3 +269,108 @@ def test_the_written_search_index_loses_its_fallback_copies_and_keeps_its_config
     (tmp_path / SEARCH_INDEX).write_text('{"docs": 3}', encoding="utf-8")
     with pytest.raises(ValueError, match="expected a search index"):
         prune_search_index(tmp_path, ["en"])
+
+
+# -- the public site's search: one index per language, spellings readers type -------------
+@pytest.mark.parametrize(("word", "variants"), [
+    ("plačilo", ("placilo",)),                        # Slovenian, typed without carons
+    ("ŽIVJO", ("ZIVJO",)),
+    ("Đakovo", ("Dakovo",)),
+    ("ёлка", ("елка",)),                              # Russian ё typed as е
+    ("йогурт", ()),                                   # й is a letter of its own
+    ("امنیت", ("امنيت",)),                            # Persian yeh, as an Arabic keyboard types it
+    ("امنيت", ("امنیت",)),                            # and the other way round
+    ("کلمة", ("كلمة", "كلمه", "کلمه")),               # keheh, kaf; teh marbuta as heh
+    ("مُحَمَّد", ("محمد",)),                           # harakat are rarely typed
+    ("أسعار", ("اسعار",)),                            # alef with hamza as plain alef
+    ("پرسش\u200cهای", ("پرسش\u200cهاي", "پرسشهاي", "پرسشهای")),  # also without the ZWNJ
+    ("refund", ()),
+    ("vprašanja?", ("vprasanja?",)),                  # punctuation stays: lunr keeps it too
+])
+def test_spelling_variants_are_the_other_ways_readers_type_a_word(word, variants):
+    from kbtools.sites.search_entries import spelling_variants
+
+    assert spelling_variants(word) == variants
+
+
+def test_spelling_variants_go_into_their_own_fields_and_the_shown_text_stays():
+    from kbtools.sites.search_entries import add_spelling_variants
+
+    entries = [
+        {"location": "faq/a/", "title": "Plačilo in račun",
+         "text": "<p>Kako plačam?</p> <code>šifra-računa</code> Brez napak.",
+         "tags": ["plačila", "billing"]},
+        {"location": "faq/b/", "title": "Hello", "text": "<p>Plain words only.</p>"},
+    ]
+    shown = [dict(e) for e in entries]
+    added = add_spelling_variants(entries, ["title", "text", "tags"], r"[\s\-]+")
+    assert added == ["title_variants", "text_variants", "tags_variants"]
+    assert entries[0] == {**shown[0], "title_variants": "Placilo racun",
+                          "text_variants": "placam? sifra racuna", "tags_variants": "placila"}
+    assert entries[1] == shown[1]  # nothing to vary: no field at all
+
+
+def test_each_language_gets_its_own_index_with_its_lunr_settings():
+    from kbtools.sites.search_entries import language_indexes
+
+    config = {"lang": ["en", "ar", "ru"], "separator": "[\\s\\-]+",
+              "pipeline": ["stopWordFilter"],
+              "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}
+    docs = [{"location": "", "title": "Home", "text": "Hi"},
+            {"location": "faq/a/", "title": "Payment", "text": "Pay"},
+            {"location": "ru/faq/a/", "title": "Оплата", "text": "Платёж"},
+            {"location": "ru/faq/a/#part", "title": "Часть", "text": "Ещё"},
+            {"location": "sl/faq/a/", "title": "Plačilo", "text": "Plačam"},
+            {"location": "fa/", "title": "خانه", "text": "سلام"}]
+    indexes = language_indexes({"config": config, "docs": docs}, ("en", "ru", "sl", "fa"))
+    assert {lang: [d["location"] for d in index["docs"]] for lang, index in indexes.items()} == {
+        "en": ["", "faq/a/"], "ru": ["faq/a/", "faq/a/#part"], "sl": ["faq/a/"], "fa": [""]}
+    # Languages lunr knows keep the configured pipeline (their stop words); for the others,
+    # English's trimmer would cut č off word ends and its stop words are not theirs.
+    assert {lang: (i["config"]["lang"], i["config"]["pipeline"]) for lang, i in indexes.items()} \
+        == {"en": (["en"], ["stopWordFilter"]), "ru": (["ru"], ["stopWordFilter"]),
+            "sl": (["en"], []), "fa": (["en"], [])}
+    assert indexes["en"]["config"]["fields"] == config["fields"]
+    assert indexes["sl"]["config"]["fields"] == {**config["fields"],
+                                                 "title_variants": {"boost": 1000.0},
+                                                 "text_variants": {"boost": 1.0}}
+    assert indexes["sl"]["docs"] == [{"location": "faq/a/", "title": "Plačilo", "text": "Plačam",
+                                      "title_variants": "Placilo", "text_variants": "Placam"}]
+    assert indexes["ru"]["docs"][0]["text_variants"] == "Платеж"
+    assert docs[2]["location"] == "ru/faq/a/"  # the input is left as it was
+
+
+def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path):
+    import json
+    import stat
+
+    from kbtools.sites.search_entries import SEARCH_INDEX, write_language_indexes
+
+    assert write_language_indexes(tmp_path, ["en", "ru"]) is None  # no index, nothing written
+    index = {"config": {"lang": ["en", "ru"], "pipeline": ["stopWordFilter"],
+                        "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}},
+             "docs": [{"location": "guide/b/", "title": "B", "text": "x"},
+                      {"location": "ru/guide/b/", "title": "B", "text": "banner x"},
+                      {"location": "ru/faq/a/", "title": "А", "text": "Ёж"},
+                      {"location": "sl/guide/b/", "title": "B", "text": "x"}]}
+    (tmp_path / SEARCH_INDEX).parent.mkdir(parents=True)
+    (tmp_path / SEARCH_INDEX).write_text(json.dumps(index), encoding="utf-8")
+    (tmp_path / SEARCH_INDEX).chmod(0o644)
+    counts = write_language_indexes(tmp_path, ["en", "ru", "sl"], {"ru/guide/b/"})
+    assert counts == {"en": 1, "ru": 1, "sl": 0}  # sl's page is a copy of the English one
+
+    def written(folder):
+        path = tmp_path / folder / SEARCH_INDEX
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # a web server can read it
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    assert written(".")["docs"] == [{"location": "guide/b/", "title": "B", "text": "x"}]
+    assert written("ru") == {
+        "config": {"lang": ["ru"], "pipeline": ["stopWordFilter"],
+                   "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0},
+                              "text_variants": {"boost": 1.0}}},
+        "docs": [{"location": "faq/a/", "title": "А", "text": "Ёж", "text_variants": "Еж"}]}
+    assert written("sl")["docs"] == []
+    (tmp_path / SEARCH_INDEX).write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ValueError, match="expected a search index"):
+        write_language_indexes(tmp_path, ["en"])
