@@ -28,10 +28,25 @@ def write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         if path.exists():
             shutil.copymode(path, tmp)
+        else:  # as open() would make it, not private to its writer: a web server reads sites
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask, read without changing it (Linux), else the usual 022."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def write_text(path: Path, text: str) -> None:

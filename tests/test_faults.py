@@ -343,3 +343,22 @@ def test_state_errors_name_the_path_the_cause_and_the_fix():
                           "index is unchanged")
     copy = OSError(errno.EROFS, os.strerror(errno.EROFS), "/src/a.js", None, "/kb/site/a.js")
     assert StateError.of(copy, "/kb/site", "build").path == "/kb/site/a.js"
+
+
+def test_a_new_file_is_readable_by_others_as_open_would_make_it(tmp_path):
+    """Built sites are served by a web server running as another user."""
+    import os
+    import stat
+
+    from kbtools import atomic
+
+    old = os.umask(0o022)
+    try:
+        atomic.write_text(tmp_path / "new.html", "<p>hi</p>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.html").stat().st_mode) == 0o644
+    (tmp_path / "kept.txt").write_text("x")
+    (tmp_path / "kept.txt").chmod(0o600)
+    atomic.write_text(tmp_path / "kept.txt", "y")
+    assert stat.S_IMODE((tmp_path / "kept.txt").stat().st_mode) == 0o600

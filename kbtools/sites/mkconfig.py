@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.contrib.search import LangOption
 from mkdocs.utils.yaml import yaml_load
 
 from kbtools.content import yamldoc
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import error
 from kbtools.errors import ConfigError
+from kbtools.sites.search_entries import lunr_knows
 from kbtools.sites.site import Site
 
 DEFAULT_CONFIG = Path(__file__).with_name("mkdocs.yml")
@@ -84,8 +84,9 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...]) -> list:
     i18n's ``reconfigure_search`` is turned off: its duplicate removal compares every search
     entry with every other one (minutes at thousands of pages), and the ``kb`` plugin drops the
     copies itself (:mod:`kbtools.sites.search_entries`). The other half of that option, the
-    search plugin's stemming languages, is done here: the KB's languages lunr.js can stem are
-    added to the search plugin's ``lang``."""
+    search plugin's languages, is done here: the KB's languages lunr.js knows are added to the
+    search plugin's ``lang`` (the index of every language, which the internal site keeps; the
+    public site's per-language indexes each get their own language)."""
     plugins = copy.deepcopy(plugins)
     names = [_name(p) for p in plugins]
     if MKDOCS_PLUGIN not in names:
@@ -118,12 +119,9 @@ def _languages(declared: list, languages: tuple[str, ...]) -> list[dict]:
 
 
 def _search_languages(declared, languages: tuple[str, ...]) -> list[str]:
-    """``declared`` (a code or a list) plus each of ``languages`` that lunr.js can stem."""
+    """``declared`` (a code or a list) plus each of ``languages`` that lunr.js knows."""
     found = [declared] if isinstance(declared, str) else list(declared or [])
-    stemmable = LangOption()
-    for lang in languages:
-        if lang not in found and (lang == "en" or stemmable.get_lunr_supported_lang(lang) == lang):
-            found.append(lang)
+    found += [lang for lang in languages if lang not in found and lunr_knows(lang)]
     return found
 
 

@@ -4,13 +4,15 @@ It decides nothing about content. Per event it asks the library: where the stage
 and what the navigation is (``on_config``), localized section titles (``on_nav``), the page
 markdown with macros, kind bodies and banners (``on_page_markdown``), the sanitized HTML
 (``on_page_content``: an allowlist on the public site, author scripts removed on both), and the search index without fallback copies
-(``on_post_build``). ``kb build`` hands it a prepared
+(``on_post_build``; on the public site one index per language, which each language's pages
+load: ``on_page_context``). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import base
@@ -27,7 +29,7 @@ from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.render import render_article
 from kbtools.sites.sanitize import sanitize, sanitize_internal
-from kbtools.sites.search_entries import prune_search_index
+from kbtools.sites.search_entries import prune_search_index, write_language_indexes
 from kbtools.sites.site import page_url
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -79,6 +81,11 @@ class KBPlugin(BasePlugin[KBConfig]):
             config.extra_css.append(ASSETS[0])
         if ASSETS[1] not in map(str, config.extra_javascript):
             config.extra_javascript.append(ASSETS[1])
+        if self.context.site.public and not config.extra.get("scope"):
+            # Pages get their language's folder as base URL (on_page_context), which Material
+            # would also take as the scope of what it remembers (the colour scheme): keep one
+            # scope, the site's root, for every language.
+            config.extra["scope"] = urlsplit(config.site_url or "/").path or "/"
         return config
 
     def on_pre_build(self, config):
@@ -137,6 +144,16 @@ class KBPlugin(BasePlugin[KBConfig]):
     def on_page_content(self, html: str, page: Page, config, files):
         return sanitize(html) if self.context.site.public else sanitize_internal(html)
 
+    def on_page_context(self, context, page: Page, config, nav):
+        # Material loads search/search_index.json from the base URL and resolves result links
+        # against it: a public page's base is its language's folder, where that language's
+        # own index is written (on_post_build).
+        default = self.context.staged.default_language
+        lang = _language(config, default)
+        if self.context.site.public and lang != default:
+            context["base_url"] = get_relative_url(f"{lang}/", page.url)
+        return context
+
     # -- after the build ----------------------------------------------------------------
     @event_priority(-200)  # after search (0) and i18n (-100), which writes the merged index
     def on_post_build(self, config):
@@ -144,9 +161,12 @@ class KBPlugin(BasePlugin[KBConfig]):
         if self._builds > 0:  # a language built inside the first build: the index is partial
             return
         self._builds = 0
+        languages = self.context.kb.config.languages
         try:
-            prune_search_index(config.site_dir, self.context.kb.config.languages,
-                               self.context.fallback_urls)
+            if self.context.site.public:
+                write_language_indexes(config.site_dir, languages, self.context.fallback_urls)
+            else:
+                prune_search_index(config.site_dir, languages, self.context.fallback_urls)
         except ValueError as exc:
             raise PluginError(f"cannot read the search index: {exc}") from None
 

@@ -1,23 +1,67 @@
-"""The search index of a multilingual site: one entry per page and language, no copies.
+"""The search indexes of a multilingual site: no copies, one language each, and the spellings
+readers type.
 
 A page without a translation is published in every language (the English text, with a
 banner); its copies under ``ru/``, ``fa/`` ... would fill search results with duplicates.
 mkdocs-static-i18n can remove them (its ``reconfigure_search`` option) by comparing every entry
 with every other one, which takes minutes at thousands of pages and misses copies with a banner;
 :func:`drop_fallback_copies` does it in one pass, and :func:`prune_search_index` applies it to the
-``search/search_index.json`` that Material's search plugin wrote.
+``search/search_index.json`` that Material's search plugin wrote (one index for every language:
+i18n collects the entries of each language's build and writes them at the site root).
+
+The public site, read as plain static files, is searched by Material's lunr.js in the browser,
+which loads ``search/search_index.json`` from the page's base URL and resolves result links
+against it. The ``kb`` plugin gives each public page its language's folder as base URL, and
+:func:`write_language_indexes` writes one index per language there (``ru/search/...``; the
+default language's at the root), with locations relative to that folder: a reader searches
+the pages of their own language only. Each index is set up for its language
+(:func:`language_config`) and carries, in extra fields, the spellings readers type
+(:func:`spelling_variants`): ``placilo`` finds ``plačilo``.
+
+What Material's lunr does with a query, and why this is the way: Material appends ``*`` to
+every word typed, and lunr runs no pipeline on such a word, so it is matched as typed against
+the beginning of the indexed words. A stemmer in the index (lunr-languages has Russian and
+Arabic ones) would index ``возврат`` for ``возврата``, and the query ``возврата*`` would then
+find nothing; so the stemmer stays off (Material's default), and a folded spelling can only
+be met by indexing it next to the original. The variant fields hold only words whose spelling
+changes, boosted as the field they come from, so ranking is the same whichever spelling is
+typed; Material shows and highlights ``title`` and ``text``, which stay the original.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
+
+from mkdocs.contrib.search import LangOption
 
 from kbtools import atomic
 
 SEARCH_INDEX = "search/search_index.json"
 """Where Material's search plugin writes the index, under the site folder."""
+VARIANTS = "_variants"
+"""Suffix of the field that holds another field's spelling variants (``title_variants``)."""
+
+_TAG = re.compile(r"<[^>]*>")
+"""Markup Material keeps in the index text (``<code>``, ``<li>``); text has ``<`` escaped."""
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+"""Harakat, superscript alef and tatweel: rarely typed, often written."""
+_ALEFS = {"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627"}
+_TO_ARABIC = str.maketrans({**_ALEFS, "\u06cc": "\u064a", "\u06a9": "\u0643"})
+"""Persian yeh and keheh as an Arabic keyboard types them."""
+_TO_PERSIAN = str.maketrans({**_ALEFS, "\u064a": "\u06cc", "\u0649": "\u06cc",
+                             "\u0643": "\u06a9"})
+"""Arabic yeh, alef maksura and kaf as a Persian keyboard types them."""
+_TO_HEH = str.maketrans({"\u0629": "\u0647", "\u06c0": "\u0647"})
+"""Teh marbuta (and heh with yeh above) as heh, as many type it."""
+_TYPED_AS = str.maketrans({"đ": "d", "Đ": "D", "ё": "е", "Ё": "Е"})
+"""Letters typed as another: ``đ`` (no mark to strip) as ``d``, Russian ``ё`` as ``е``."""
+ZWNJ = "\u200c"
 
 
 def prune_search_index(site_dir: Path | str, languages: Iterable[str],
@@ -26,18 +70,51 @@ def prune_search_index(site_dir: Path | str, languages: Iterable[str],
     :func:`drop_fallback_copies`); returns how many entries left, None when there is no index.
     Raises ``ValueError`` when the file is not a search index."""
     path = Path(site_dir) / SEARCH_INDEX
-    try:
-        index = json.loads(path.read_bytes())
-    except FileNotFoundError:
+    index = read_search_index(path)
+    if index is None:
         return None
-    entries = index.get("docs") if isinstance(index, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: expected a search index with a list of 'docs'")
+    entries = index["docs"]
     before = len(entries)
     drop_fallback_copies(entries, languages, fallback_urls)
     if len(entries) != before:
         atomic.write_text(path, json.dumps(index, separators=(",", ":")))
     return before - len(entries)
+
+
+def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
+                           fallback_urls: frozenset[str] | set[str] = frozenset(),
+                           ) -> dict[str, int] | None:
+    """Replace ``site_dir``'s search index (every language, as i18n wrote it) by one index per
+    language (see :func:`language_indexes`), each in its language's folder; returns how many
+    entries each language's index has, None when there is no index. Raises ``ValueError`` when
+    the file is not a search index."""
+    site_dir = Path(site_dir)
+    index = read_search_index(site_dir / SEARCH_INDEX)
+    if index is None:
+        return None
+    languages = tuple(languages)
+    drop_fallback_copies(index["docs"], languages, fallback_urls)
+    counts = {}
+    for lang, own in language_indexes(index, languages).items():
+        path = (site_dir if lang == languages[0] else site_dir / lang) / SEARCH_INDEX
+        atomic.write_text(path, json.dumps(own, separators=(",", ":"), ensure_ascii=False))
+        counts[lang] = len(own["docs"])
+    return counts
+
+
+def read_search_index(path: Path) -> dict | None:
+    """The search index at ``path`` (``config`` and a list of ``docs``), None when there is
+    none; raises ``ValueError`` when the file is something else."""
+    try:
+        index = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except ValueError as exc:
+        raise ValueError(f"{path}: not JSON: {exc}") from None
+    entries = index.get("docs") if isinstance(index, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a search index with a list of 'docs'")
+    return index
 
 
 def drop_fallback_copies(entries: list[dict], languages: Iterable[str],
@@ -60,3 +137,124 @@ def drop_fallback_copies(entries: list[dict], languages: Iterable[str],
                 continue
         kept.append(entry)
     entries[:] = kept
+
+
+# -- one index per language ------------------------------------------------------------------
+def language_indexes(index: dict, languages: tuple[str, ...]) -> dict[str, dict]:
+    """``index`` (every language; ``ru/...`` locations for Russian, unprefixed ones for the
+    default language ``languages[0]``) split into one index per language, each with the
+    language's entries (locations relative to its folder, order kept: Material groups sections
+    under the page entry before them), their spelling variants, and
+    :func:`language_config`. Every language gets an index, if need be an empty one."""
+    config = index.get("config") or {}
+    separator = config.get("separator") or r"[\s\-]+"
+    fields = config.get("fields") or {"title": {}, "text": {}}
+    indexes = {}
+    for lang, entries in split_by_language(index["docs"], languages).items():
+        added = add_spelling_variants(entries, fields, separator)
+        indexes[lang] = {"config": language_config(config, lang, added), "docs": entries}
+    return indexes
+
+
+def split_by_language(entries: Iterable[dict], languages: tuple[str, ...]) -> dict[str, list]:
+    """New entries per language (all of ``languages``, the first being the default), each
+    with its location relative to the language's folder (``ru/faq/a/#b`` -> ``faq/a/#b``)."""
+    split: dict[str, list] = {lang: [] for lang in languages}
+    others = set(languages[1:])
+    for entry in entries:
+        location = entry.get("location", "")
+        lang, _, rest = location.partition("/")
+        if lang in others:
+            split[lang].append({**entry, "location": rest})
+        else:
+            split[languages[0]].append(dict(entry))
+    return split
+
+
+def language_config(config: dict, lang: str, variant_fields: Iterable[str] = ()) -> dict:
+    """The lunr settings of ``lang``'s index: ``config`` (the search plugin's) with ``lang``
+    alone (its stop words), or ``en`` and no pipeline for a language lunr does not know (the
+    English trimmer cuts non-ASCII letters off word ends, and its stop words are English);
+    each of ``variant_fields`` gets the boost of the field it varies."""
+    known = lunr_knows(lang)
+    fields = dict(config.get("fields") or {})
+    for name in variant_fields:
+        fields[name] = dict(fields.get(name.removesuffix(VARIANTS)) or {})
+    return {**config, "lang": [lang if known else "en"],
+            "pipeline": list(config.get("pipeline") or []) if known else [],
+            "fields": fields}
+
+
+def lunr_knows(lang: str) -> bool:
+    """Whether lunr.js has language support for ``lang`` (lunr-languages, as MkDocs and
+    Material ship it): ``en``, ``ru``, ``ar`` yes; ``fa``, ``sl`` no."""
+    return lang == "en" or LangOption().get_lunr_supported_lang(lang) == lang
+
+
+# -- spellings -------------------------------------------------------------------------------
+def add_spelling_variants(entries: list[dict], fields: Iterable[str],
+                          separator: str = r"\s+") -> list[str]:
+    """Give each entry, for each of ``fields`` it has (strings or lists of strings), a field
+    ``<name>_variants`` with the :func:`spelling_variants` of its words (words split at
+    ``separator`` and at markup), when there are any; returns the names of the fields added,
+    in the order of ``fields``."""
+    splitter = _splitter(separator)
+    added = []
+    for name in fields:
+        target = name + VARIANTS
+        for entry in entries:
+            value = entry.get(name)
+            parts = [value] if isinstance(value, str) else value
+            if not isinstance(parts, list):
+                continue
+            variants = [variant for part in parts if isinstance(part, str)
+                        for word in splitter.split(_TAG.sub(" ", part)) if word
+                        for variant in spelling_variants(word)]
+            if variants:
+                entry[target] = " ".join(variants)
+                if target not in added:
+                    added.append(target)
+    return added
+
+
+@lru_cache(maxsize=65536)
+def spelling_variants(word: str) -> tuple[str, ...]:
+    """Other spellings of ``word`` that readers type, without ``word`` itself:
+
+    - Latin letters without their marks (``plačilo`` -> ``placilo``, ``đ`` -> ``d``);
+    - Russian ``ё`` as ``е``;
+    - Arabic script without harakat and tatweel, with plain alef, once with the Arabic
+      keyboard's yeh and kaf (``ي``, ``ك``) and once with the Persian one's (``ی``, ``ک``),
+      each also with teh marbuta as heh (``ة`` -> ``ه``); a word joined by a zero-width
+      non-joiner (``پرسش‌ها``) also without it (``پرسشها``).
+    """
+    if word.isascii():
+        return ()
+    plain = _strip_latin_marks(word).translate(_TYPED_AS)
+    forms = [plain]
+    if _ARABIC_SCRIPT.search(plain):
+        bare = _ARABIC_MARKS.sub("", plain)
+        forms = [bare.translate(_TO_ARABIC), bare.translate(_TO_PERSIAN)]
+        forms += [form.translate(_TO_HEH) for form in forms]
+        forms += [form.replace(ZWNJ, "") for form in forms if ZWNJ in form]
+    return tuple(dict.fromkeys(f for f in forms if f != word))
+
+
+def _strip_latin_marks(word: str) -> str:
+    """``word`` without the combining marks on its Latin letters (``č`` -> ``c``); marks on
+    other letters (Cyrillic ``й``) stay."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _splitter(separator: str) -> re.Pattern:
+    """Material's word separator (a JavaScript pattern) in Python, whitespace when Python
+    cannot read it; lunr splits the variants again with the real one."""
+    try:
+        return re.compile(f"(?:{separator})|\\s+")
+    except re.error:
+        return re.compile(r"\s+")
