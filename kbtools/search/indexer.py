@@ -226,11 +226,19 @@ def _prepared(kb: KnowledgeBase, paths: list[str], fingerprints: dict[str, str])
     _WORK = (kb, fingerprints)
     chunks = [paths[i:i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                                 initializer=_background) as pool:
             for batch in pool.map(_prepare_chunk, chunks):
                 yield from batch
     finally:
         _WORK = None
+
+
+def _background() -> None:
+    """Workers yield the processor to anything interactive (a ``kb serve`` answering agents
+    while ``kb index`` rebuilds)."""
+    with contextlib.suppress(OSError):
+        os.nice(10)
 
 
 def _prepare_chunk(paths: list[str]) -> list[Prepared]:
