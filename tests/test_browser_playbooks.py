@@ -59,7 +59,7 @@ def drawn_svgs(page) -> list[tuple[str, float]]:
 
 @pytest.mark.browser
 def test_playbook_page_shows_an_svg_flowchart(tmp_path):
-    from kbtools.sites.build import build
+    from kbtools.sites.builder import build
     from tests.browser_support import browser, serve_static
 
     make_kb(tmp_path / "kb", {

@@ -75,7 +75,7 @@ def test_registered_as_an_internal_page(kb):
 
 @pytest.mark.browser
 def test_internal_site_shows_the_page_and_public_site_does_not(tmp_path, monkeypatch):
-    from kbtools.sites.build import build
+    from kbtools.sites.builder import build
     from tests.browser_support import browser, serve_static
 
     monkeypatch.setenv("KB_AS_OF", AS_OF)

@@ -58,7 +58,7 @@ def test_page_body_has_box_chips_traits_and_table(kb):
 
 @pytest.mark.browser
 def test_copy_button_puts_the_reply_on_the_clipboard(kb, tmp_path):
-    from kbtools.sites.build import build
+    from kbtools.sites.builder import build
     from tests.browser_support import browser, serve_static
 
     build(kb, ["internal"], out=tmp_path / "out")
