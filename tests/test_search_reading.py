@@ -106,3 +106,17 @@ def test_search_intents_in_kb_yml_replace_a_kinds_own(tmp_path):
     (tmp_path / "kb.yml").write_text("languages: [en]\nsearch_intents:\n  script: [boilerplate]\n",
                                      encoding="utf-8")
     assert load_config(tmp_path, ("script",)).search_intents == {"script": ("boilerplate",)}
+
+
+def test_the_lexicon_keeps_common_words_in_the_state_folder(tmp_path):
+    from kbtools.search.lexicon import Lexicon
+
+    first = Lexicon(tmp_path)
+    assert first.is_word("en", "sync") and first.is_word("en", "Payroll")
+    assert not first.is_word("en", "acount") and not first.is_word("en", "recieve")
+    assert first.is_word("sl", "plačilo") and not first.is_word("xx", "sync")
+    [cached] = tmp_path.glob("lexicon-en-*.pickle")
+    again = Lexicon(tmp_path)
+    assert again.words("en") == first.words("en")
+    cached.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, never an error
+    assert Lexicon(tmp_path).is_word("en", "sync")

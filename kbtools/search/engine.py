@@ -26,6 +26,7 @@ import kbtools.search.query as q
 import kbtools.search.ranking as ranking
 from kbtools.errors import KBError
 from kbtools.search.intents import Intents
+from kbtools.search.lexicon import Lexicon
 from kbtools.search.ranking import Ranker, SharedScores
 from kbtools.search.results import Hit, SearchResults, marker_of, snippet, surface_word
 from kbtools.search.store import IndexStore
@@ -49,8 +50,9 @@ class Scope:
 
 
 class _Open:
-    def __init__(self, name: str, path: Path, shared: SharedScores) -> None:
+    def __init__(self, name: str, path: Path, shared: SharedScores, lexicon: Lexicon) -> None:
         self.name = name
+        self.lexicon = lexicon
         self.index = whoosh_index.open_dir(str(path))
         bm25 = ranking.DEFAULT_BM25
         self.searcher = self.index.searcher(weighting=bm25.weighting())
@@ -62,7 +64,7 @@ class _Open:
         found = self.vocabularies.get(key)
         if found is None:
             found = self.vocabularies[key] = q.Vocabulary(self.searcher.reader(), languages,
-                                                          public)
+                                                          public, self.lexicon)
         return found
 
     def close(self) -> None:
@@ -77,6 +79,7 @@ class Engine:
                  intents: Intents | None = None) -> None:
         self.root = Path(root)
         self.intents = intents or Intents()
+        self.lexicon = Lexicon(self.root / state_dir / "cache")
         self.store = IndexStore(self.root / state_dir)
         self.synonyms_file = synonyms_file
         self._synonyms = SynonymsFile(root, synonyms_file)
@@ -96,7 +99,8 @@ class Engine:
             if cached is not None and cached.name == name:
                 return cached
             try:
-                fresh = _Open(name, self.store.base / name, self._shared_for(name))
+                fresh = _Open(name, self.store.base / name, self._shared_for(name),
+                              self.lexicon)
             except (OSError, EmptyIndexError):
                 continue  # swapped and removed under us: read CURRENT again
             if cached is not None:

@@ -33,7 +33,7 @@ from kbtools.search.analysis import (
     surface_words,
     terms,
 )
-from kbtools.search.lexicon import is_word
+from kbtools.search.lexicon import Lexicon
 from kbtools.search.schema import phrase_field, text_field
 from kbtools.search.synonyms import Synonyms
 
@@ -189,9 +189,11 @@ class Vocabulary:
     correction nor the choice of language can reveal an internal word.
     """
 
-    def __init__(self, reader, languages: tuple[str, ...], public: bool) -> None:
+    def __init__(self, reader, languages: tuple[str, ...], public: bool,
+                 lexicon: Lexicon | None = None) -> None:
         self.reader = reader
         self.languages = languages
+        self.lexicon = lexicon if lexicon is not None else Lexicon()
         self.public_docs: frozenset[int] | None = None
         self._corrections: dict[tuple[str, tuple[str, ...]], tuple[str, str] | None] = {}
         self._frequencies: dict[tuple[str, str], int] = {}
@@ -260,7 +262,7 @@ class Vocabulary:
 
     def _correct(self, word: str, languages: tuple[str, ...]) -> tuple[str, str] | None:
         script = script_of_word(word)
-        if any(is_word(lang, word) for lang in self.languages
+        if any(self.lexicon.is_word(lang, word) for lang in self.languages
                if script_of_language(lang) == script):
             return None
         best: tuple[int, int, str, str] | None = None
