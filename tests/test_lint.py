@@ -245,3 +245,26 @@ def test_example_kb_scripts_pass_the_example_rules():
     assert report.rules >= 15 and report.checked >= 17
     assert [format_finding(f) for f in report.findings] == []
     assert {a.lang for a in kb.corpus.of_kind("script")} >= {"en", "ru"}
+
+
+def test_the_example_tone_rules_stop_a_loud_deflecting_reply(tmp_path):
+    """What the voice principles say (calm punctuation, no chat noise, never deflect) is
+    enforced, whatever the reply's situation."""
+    import shutil
+
+    for name in ("docs", "playbooks", "macros"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    for name in ("kb.yml", "owners.yml", "synonyms.yml"):
+        shutil.copy(REPO / name, tmp_path / name)
+    (tmp_path / "docs/scripts/womp.md").write_text(
+        "---\ntitle: Payment failed reply\nowner: nina\nreviewed: 2026-11-20\nchannel: email\n"
+        "situation: billing\ntone: calm\nuse_when: A payment failed.\n---\nHi there,\n\n"
+        "WOMP WOMP!!! Your payment failed lol, not our problem!!!\n\n"
+        "The Brightloop support team\n", encoding="utf-8")
+    report = lint(open_kb(tmp_path), ["docs/scripts/womp.md"])
+    errors = [(f.line, f.col, f.code) for f in report.findings if f.severity == "error"]
+    assert errors == [(12, 1, "lint.no-chat-noise"), (12, 6, "lint.no-chat-noise"),
+                      (12, 10, "lint.calm-punctuation"), (12, 34, "lint.no-chat-noise"),
+                      (12, 39, "lint.deflect-blame"), (12, 54, "lint.calm-punctuation")]
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "lint", "docs/scripts/womp.md"])
+    assert result.exit_code == 1
