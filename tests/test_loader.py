@@ -92,7 +92,13 @@ def test_content_hash_ignores_formatting_not_substance():
 BAD_CASES = {
     "invalid yaml": (
         "docs/a.md", "---\ntitle: A\ntags: [x, y\nowner: ann\n---\nBody\n",
-        "docs/a.md:4: error: invalid YAML: did not find expected ',' or ']' [meta.yaml]"),
+        # at the line of the unclosed bracket, not the next one where the parser gave up
+        "docs/a.md:3: error: invalid YAML: a flow sequence opened on this line is not closed "
+        "(did not find expected ',' or ']', 1 line below) [meta.yaml]"),
+    "unclosed quote": (
+        "docs/a.md", '---\ntitle: "A\nowner: ann\naudience: public\nreviewed: 2026-11-01\n---\n',
+        "docs/a.md:2: error: invalid YAML: a quoted scalar opened on this line is not closed "
+        "(found unexpected end of stream, 4 lines below) [meta.yaml]"),
     "wrong type": (
         "docs/a.md", "---\ntitle: A\ntags: {a: 1}\n---\n",
         "docs/a.md:3: error: tags must be a list of words, got {'a': 1} [meta.tags]"),

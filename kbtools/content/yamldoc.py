@@ -113,9 +113,8 @@ def load(text: str, first_line: int = 1, *, max_bytes: int = MAX_BYTES) -> YAMLD
     except YAMLSyntaxError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        raise YAMLSyntaxError(line, f"invalid YAML: {exc.problem or exc.context}") from None
+        line, message = _where(exc)
+        raise YAMLSyntaxError(first_line + line, message) from None
     except yaml.YAMLError as exc:
         raise YAMLSyntaxError(first_line, f"invalid YAML: {exc}") from None
     except (TypeError, ValueError) as exc:  # e.g. an unhashable key such as [a, b]: 1
@@ -139,11 +138,26 @@ def check_bounds(text: str, *, max_bytes: int = MAX_BYTES) -> None:
         if node is not None:
             _check_expansion(node, 1)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YAMLSyntaxError(1 + (mark.line if mark else 0),
-                              f"invalid YAML: {exc.problem or exc.context}") from None
+        line, message = _where(exc)
+        raise YAMLSyntaxError(1 + line, message) from None
     finally:
         loader.dispose()
+
+
+def _where(exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """``(0-based line, message)`` of a YAML error, at the line where the mistake is: for an
+    unclosed bracket or quote that is where it was opened (its context), not the later line
+    where the parser gave up."""
+    problem, context = exc.problem_mark, exc.context_mark
+    text = exc.problem or exc.context or "not valid YAML"
+    if context is not None and problem is not None and context.line < problem.line:
+        what = (exc.context or "a value").removeprefix("while parsing ").removeprefix(
+            "while scanning ")
+        below = problem.line - context.line
+        return context.line, (f"invalid YAML: {what} opened on this line is not closed ({text}, "
+                              f"{below} line{'s' if below > 1 else ''} below)")
+    mark = problem or context
+    return (mark.line if mark else 0), f"invalid YAML: {text}"
 
 
 def _too_large(size: int, max_bytes: int, line: int) -> YAMLLimitError:
