@@ -20,10 +20,8 @@ from kbtools.onboarding import page as path_page
 from kbtools.playbooks import kind as playbook_kind
 from kbtools.playbooks import page as playbook_page
 from kbtools.review import health
-from kbtools.review.linkcheck import link_findings
 from kbtools.scripts import kind as script_kind
 from kbtools.scripts import replies, tone
-from kbtools.sites.selection import public_link_findings
 from kbtools.translations import page as translation_pages
 
 KINDS: tuple[Kind, ...] = (
@@ -51,15 +49,9 @@ REPORTS: tuple[PageProvider, ...] = (translation_pages.pages, health.pages)
 """Pages of the internal site that belong to no kind (translation status, content health)."""
 
 
-CHECKS = (link_findings, public_link_findings)
-"""``kb check``'s checks that belong to no kind: what the builds would otherwise refuse later
-(broken internal links and anchors, public pages linking to internal ones)."""
-
-
 def default_registry(extra: Iterable[Kind] = ()) -> Registry:
-    """The registry of :data:`KINDS` (plus ``extra`` kinds), :data:`REPORTS` and
-    :data:`CHECKS`."""
-    return Registry((*KINDS, *extra), REPORTS, CHECKS)
+    """The registry of :data:`KINDS` (plus ``extra`` kinds) and :data:`REPORTS`."""
+    return Registry((*KINDS, *extra), REPORTS)
 
 
 DEFAULT = default_registry()

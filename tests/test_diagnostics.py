@@ -196,11 +196,8 @@ def test_build_refusal_in_each_format(tmp_path):
 
 
 def test_a_mkdocs_warning_is_printed_once_in_the_one_format(tmp_path):
-    # A link a macro makes: only rendering shows where it goes, so MkDocs is first to see it
-    # (kb check reports a written broken link itself, at its line).
     root = make_kb(tmp_path, {
-        "docs/faq/a.md": article("A", 'See [gone]({{ "nope" }}.md).\n', audience="public",
-                                 owner="ann"),
+        "docs/faq/a.md": article("A", "See [gone](nope.md).\n", audience="public", owner="ann"),
     })
     result = run("--root", str(root), "build", "--only", "public")
     assert result.exit_code == 1

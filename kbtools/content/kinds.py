@@ -105,16 +105,10 @@ class Kind:
         return parse_cadence(self.cadence)
 
 
-Check = Callable[[Any], Iterable[Finding]]
-"""A check over the whole knowledge base that belongs to no kind (links between articles)."""
-
-
 class Registry:
-    """The kinds of a knowledge base, in the order folders are matched, plus report pages and
-    the checks that belong to no kind."""
+    """The kinds of a knowledge base, in the order folders are matched, plus report pages."""
 
-    def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = (),
-                 checks: Iterable[Check] = ()) -> None:
+    def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = ()) -> None:
         self._kinds: dict[str, Kind] = {}
         for kind in kinds:
             if kind.name in self._kinds:
@@ -128,7 +122,6 @@ class Registry:
         self._by_folder = sorted((k for k in self._kinds.values() if k.folder),
                                  key=lambda k: -len(k.folder or ""))
         self.reports: tuple[PageProvider, ...] = tuple(reports)
-        self.checks: tuple[Check, ...] = tuple(checks)
 
     def __getitem__(self, name: str) -> Kind:
         return self._kinds[name]
@@ -184,9 +177,6 @@ class Registry:
         return found
 
     def validate(self, kb: Any) -> Iterator[Finding]:
-        """Every kind's cross-article validation, then the checks that belong to no kind."""
         for kind in self:
             if kind.validate:
                 yield from kind.validate(kb)
-        for check in self.checks:
-            yield from check(kb)

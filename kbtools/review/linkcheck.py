@@ -11,21 +11,19 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote
 
 from kbtools import atomic
 from kbtools.content.cache import BodyCache
 from kbtools.content.corpus import CONTENT_ROOTS, Corpus
 from kbtools.content.files import scan_tree
-from kbtools.content.knowledge_base import KnowledgeBase
-from kbtools.content.links import Link, anchors, links
+from kbtools.content.links import Link, anchors
 from kbtools.content.model import Article
-from kbtools.diagnostics import Finding, error
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp")
 
@@ -82,8 +80,6 @@ class InternalLinks:
         """Why ``link`` (internal) in ``article`` is broken, or None if it works."""
         if link.external or "{" in link.target:  # a macro makes the target: known at render
             return None
-        if link.anchor == "top" and link.path is None:
-            return None  # "#top" is the top of the page in every browser
         if link.path is None:
             if link.anchor and link.anchor not in self.anchors_of(article):
                 return BrokenLink(article.path, link.line, link.target,
@@ -106,46 +102,6 @@ class InternalLinks:
             return BrokenLink(article.path, link.line, link.target,
                               f"link to {path}#{link.anchor}: no such heading in {target.path}")
         return None
-
-
-def translation_folders(kb: KnowledgeBase) -> dict[str, str]:
-    """Per translation language, its folder in the folder layout (``ru`` -> ``docs/ru/``);
-    empty in the suffix layout."""
-    settings = kb.config.translations
-    if settings.layout != "folder":
-        return {}
-    return {lang: settings.folder_of(lang).rstrip("/") + "/"
-            for lang in kb.config.translation_languages}
-
-
-PAGE_URL_SUFFIXES = frozenset({"", ".html", ".htm"})
-"""Links to a page's URL rather than its file: the sites leave them as written (kb stale
-still reports those that lead nowhere)."""
-
-
-def _refused(root: Path, path: str) -> bool:
-    """True when ``path`` is there but not the repository's own regular file (a symbolic
-    link): ``kb check`` reports the file itself."""
-    candidate = Path(root) / path
-    return candidate.is_symlink() or any(p.is_symlink() for p in candidate.parents
-                                         if Path(root) in p.parents)
-
-
-def link_findings(kb: KnowledgeBase) -> Iterator[Finding]:
-    """Each broken internal link, anchor, image or file as a ``kb check`` error at its line:
-    the builds refuse them, so a clean ``kb check`` must too."""
-    checker = InternalLinks(kb.root, kb.corpus, translation_folders(kb), kb.bodies)
-    for article in kb.corpus.articles:
-        for link in links(article, kb.bodies):
-            if link.kind == "html":
-                continue  # raw HTML is passed through as written; kb stale still reports it
-            if link.path is not None and PurePosixPath(link.path).suffix in PAGE_URL_SUFFIXES:
-                continue  # a page's URL (``../guide/b/``): MkDocs leaves it as written
-            if link.path is not None and _refused(kb.root, link.path):
-                continue  # a symbolic link, reported as such where it lies
-            broken = checker.broken(article, link)
-            if broken is not None:
-                yield error(article.path, broken.line, "link.broken", broken.message)
 
 
 def content_files(root: Path) -> tuple[frozenset[str], frozenset[str]]:
