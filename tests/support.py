@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -49,6 +50,20 @@ BASE_FILES = {
     "macros/data/contacts.yml": CONTACTS,
     "macros/data/products.yml": "app: Example App\nrefund_window_days: 30\n",
 }
+
+
+EXAMPLE_FOLDERS = ("docs", "playbooks", "macros")
+EXAMPLE_FILES = ("kb.yml", "owners.yml", "synonyms.yml")
+
+
+def copy_example(dest: Path) -> Path:
+    """A copy of the example KB's content and settings at ``dest`` (tests write its index and
+    caches there, never in the repository)."""
+    for name in EXAMPLE_FOLDERS:
+        shutil.copytree(REPO / name, dest / name)
+    for name in EXAMPLE_FILES:
+        shutil.copy(REPO / name, dest / name)
+    return dest
 
 
 def article(title: str, body: str = "Some text.\n", **fields) -> str:

@@ -11,7 +11,7 @@ from kbtools.cli import main
 from kbtools.errors import NotFoundError
 from kbtools.playbooks.escalation import CONFIDENCE, Escalation, NoFit, escalate, parse_moment
 from kbtools.registry import open_kb
-from tests.support import make_kb
+from tests.support import copy_example, make_kb
 
 CONTACTS = """\
 tier1: {name: Tier 1 on shift, channel: "#floor", hours: business}
@@ -220,16 +220,7 @@ def test_example_kb_at_four_in_the_morning(tmp_path):
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
-    import shutil
-
-    from tests.support import REPO
-
-    root = tmp_path_factory.mktemp("example")
-    for name in ("docs", "playbooks", "macros"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("kb.yml", "owners.yml", "synonyms.yml"):
-        shutil.copy(REPO / name, root / name)
-    return root
+    return copy_example(tmp_path_factory.mktemp("example"))
 
 
 @pytest.mark.parametrize(("words", "answer"), [

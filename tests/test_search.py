@@ -6,14 +6,12 @@ letters, Arabic, Slovenian without accents) must have its expected article in th
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kbtools.registry import open_kb
 from kbtools.search import QueryError, search
 from kbtools.search.analysis import terms
-from tests.support import REPO, article, make_kb
+from tests.support import article, copy_example, make_kb
 
 CANARY = "zanzibarcanary"
 
@@ -212,11 +210,7 @@ def test_persian_zwnj_and_letters_are_normalised():
 
 
 def test_example_kb_finds_the_right_playbook_and_scripts(tmp_path):
-    for name in ("docs", "playbooks", "macros"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    for name in ("kb.yml", "owners.yml", "synonyms.yml"):
-        shutil.copy(REPO / name, tmp_path / name)
-    kb = open_kb(tmp_path)
+    kb = open_kb(copy_example(tmp_path))
     expected = {
         "customer charged twice": "playbooks/payment-failures.md",
         "cant log in": "docs/scripts/account-locked.md",

@@ -4,25 +4,18 @@ unknown words, and kind intent."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from kbtools.content.config import load_config
 from kbtools.errors import ConfigError
 from kbtools.registry import open_kb
 from kbtools.search import search
-from tests.support import REPO
+from tests.support import REPO, copy_example
 
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
-    root = tmp_path_factory.mktemp("example")
-    for name in ("docs", "playbooks", "macros"):
-        shutil.copytree(REPO / name, root / name)
-    for name in ("kb.yml", "owners.yml", "synonyms.yml"):
-        shutil.copy(REPO / name, root / name)
-    return open_kb(root)
+    return open_kb(copy_example(tmp_path_factory.mktemp("example")))
 
 
 @pytest.mark.parametrize("text", [

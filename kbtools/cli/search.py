@@ -18,11 +18,15 @@ from kbtools.cli.app import (
     pass_state,
 )
 from kbtools.cli.index import index_progress
-from kbtools.content.config import load_config
 from kbtools.registry import DEFAULT
-from kbtools.search import querylog, search_root
+from kbtools.search import search_root
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _warn_unlogged(problem) -> None:
+    """The answer matters more than the log: warn, never fail."""
+    err_console().print(f"kb: warning: {problem.message}", markup=False, highlight=False)
 
 
 @main.command("search")
@@ -45,14 +49,8 @@ def search_command(state, query: str, lang: str | None, kinds: str | None, publi
     with index_progress(enabled=not as_json) as progress:
         results = search_root(state.root, DEFAULT, query, lang=lang,
                               kinds=parse_list(kinds, DEFAULT.names, "--kind"), public=public,
-                              limit=limit, progress=progress)
-    config = load_config(state.root)
-    unlogged = querylog.record(config.root / config.state_dir, query=query,
-                               lang=results.language or lang,
-                               results=results.total, scope="public" if public else "internal",
-                               via="cli")
-    if unlogged is not None:  # the answer matters more than the log: warn, never fail
-        err_console().print(f"kb: warning: {unlogged.message}", markup=False, highlight=False)
+                              limit=limit, progress=progress, log_via="cli",
+                              unlogged=_warn_unlogged)
     if as_json:
         emit_json(results.to_dict())
         raise SystemExit(EXIT_OK)

@@ -11,13 +11,14 @@ This package is the only place that imports Whoosh. Front-ends use:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbtools import clock
 from kbtools.content.config import Config, load_config
 from kbtools.content.knowledge_base import open_kb
-from kbtools.errors import BusyError, UsageError
+from kbtools.errors import BusyError, StateError, UsageError
 from kbtools.search import querylog, snapshot
 from kbtools.search.engine import Engine, IndexMissing, Scope
 from kbtools.search.gaps import GapsReport, gaps
@@ -115,16 +116,31 @@ def search(kb: KnowledgeBase, query: str, *, lang: str | None = None,
 
 def search_root(root: Path | str, registry: Registry, query: str, *, lang: str | None = None,
                 kinds: tuple[str, ...] = (), public: bool = False, limit: int = 10,
-                progress: Progress | None = None) -> SearchResults:
+                progress: Progress | None = None, log_via: str | None = None,
+                unlogged: Callable[[StateError], None] | None = None) -> SearchResults:
     """:func:`search` for the KB at ``root`` (with the kinds of ``registry``), without
     loading it when nothing changed.
 
     One ``stat`` per file is compared with the snapshot saved when the index was built; when
     all match, the query runs on the index at once (what makes ``kb search`` fast on a large
     KB). Otherwise the KB is loaded and the index updated first, as :func:`search` does.
+    With ``log_via`` the query is added to the query log (``via`` that front-end); a log that
+    cannot be written is passed to ``unlogged``, never raised.
     """
     config = load_config(Path(root), registry.names)
     scope = _scope(config, registry, lang, kinds, public)
+    results = _search_config(config, registry, query, scope, limit, progress)
+    if log_via is not None:
+        problem = querylog.record(config.root / config.state_dir, query=query,
+                                  lang=results.language or lang, results=results.total,
+                                  scope="public" if public else "internal", via=log_via)
+        if problem is not None and unlogged is not None:
+            unlogged(problem)
+    return results
+
+
+def _search_config(config: Config, registry: Registry, query: str, scope: Scope, limit: int,
+                   progress: Progress | None) -> SearchResults:
     limit = max(0, min(int(limit), MAX_LIMIT))
     files = snapshot.take(config)
     current = IndexStore(config.root / config.state_dir).current()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from kbtools.search.analysis import surface_words
@@ -31,8 +32,9 @@ class Intents:
     phrases: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     boost: float = INTENT_BOOST
 
-    @property
+    @cached_property
     def longest(self) -> int:
+        """Words in the longest phrase (computed once, asked on every query)."""
         return max((len(p) for p in self.phrases), default=0)
 
     def kinds_in(self, words: tuple[str, ...]) -> frozenset[str]:
