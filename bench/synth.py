@@ -1667,7 +1667,7 @@ class _Generator:
         for d in self.docs:
             if not d.translated:
                 continue
-            digest = self.hash_fn(d.body) if self.hash_fn else "unknown"
+            digest = self.hash_fn(d.body, (("title", d.title),)) if self.hash_fn else "unknown"
             for lang in self.languages:
                 tr = self.translators[lang]
                 reviewed = min(REVIEW_LAST, d.extra["reviewed"] + timedelta(days=r.randint(0, 60)))

@@ -9,6 +9,7 @@ import pytest
 
 import kbtools.review.health as health_module
 from kbtools.content.model import content_hash
+from kbtools.translations.report import translation_report
 from kbtools.registry import DEFAULT, open_kb
 from kbtools.review.health import PAGE_PATH, health, render
 from tests.support import article, make_kb
@@ -20,7 +21,7 @@ FILES = {
     "docs/faq/reset.md": article("Reset", BODY, owner="ann", reviewed="2026-11-10",
                                  audience="public"),
     "docs/faq/reset.ru.md": article("Сброс", "# Сброс\n", reviewed="2026-11-01",
-                                    translation={"source_hash": content_hash(BODY)}),
+                                    translation={"source_hash": content_hash(BODY, (("title", "Reset"),))}),
     "docs/faq/reset.fa.md": article("بازنشانی", "# بازنشانی\n", reviewed="2026-11-01",
                                     translation={"source_hash": "0" * 16}),
     "docs/faq/old.md": article("Old", owner="bob", reviewed="2025-03-01"),
@@ -46,9 +47,15 @@ def test_numbers(kb):
     owners = {o.handle: (o.articles, o.statuses["overdue"], len(o.flagged)) for o in data.owners}
     assert owners == {"ann": (4, 0, 0), "bob": (4, 1, 4)}  # the leaver counts for ann
     assert [e.path for e in data.oldest][:2] == ["docs/faq/old.md", "docs/faq/soon.md"]
-    coverage = {c.lang: (c.sources, dict(c.verdicts), c.percent_current) for c in data.coverage}
-    assert coverage["ru"] == (5, {"current": 1, "untracked": 1, "missing": 3, "orphaned": 0}, 20)
-    assert coverage["fa"] == (5, {"outdated": 1, "missing": 4, "orphaned": 0}, 0)
+    coverage = {c.lang: (c.expected, dict(c.verdicts), c.percent_current) for c in data.coverage}
+    # As kb translations counts: sources that are public or translated (not the internal
+    # guides nobody translates); % current of the translations that should exist.
+    zero = dict.fromkeys(("current", "outdated", "untracked", "missing", "orphaned", "skipped"), 0)
+    assert coverage["ru"] == (2, {**zero, "current": 1, "untracked": 1}, 50.0)
+    assert coverage["fa"] == (2, {**zero, "outdated": 1, "missing": 1}, 0.0)
+    report = translation_report(kb).summary()
+    assert {c.lang: c.percent_current for c in data.coverage} == \
+        {lang: counts["percent_current"] for lang, counts in report.items()}
 
 
 def test_page_markdown_renders_tables_links_and_an_inline_chart(kb):
@@ -63,7 +70,7 @@ def test_page_markdown_renders_tables_links_and_an_inline_chart(kb):
     assert "<code>docs/faq/old.ru.md</code>" in html  # translations are named
     assert re.search(r"<td>overdue</td>\s*<td[^>]*>1</td>", html)
     assert "Ann Example (<code>ann</code>)" in html
-    assert re.search(r"<td>ru</td>\s*<td[^>]*>20%</td>", html)
+    assert re.search(r"<td>ru</td>\s*<td[^>]*>50.0%</td>", html)
 
 
 def test_registered_as_an_internal_page(kb):

@@ -102,7 +102,7 @@ def test_reviewing_a_source_keeps_translation_verdicts(tmp_path):
     make_kb(tmp_path, {
         "docs/faq/reset.md": article("Reset", body, owner="ann", reviewed="2025-01-01"),
         "docs/faq/reset.ru.md": article("Сброс", "# Сброс\n", reviewed="2026-11-01",
-                                        translation={"source_hash": content_hash(body)}),
+                                        translation={"source_hash": content_hash(body, (("title", "Reset"),))}),
     })
     translation_bytes = (tmp_path / "docs/faq/reset.ru.md").read_bytes()
     kb = open_kb(tmp_path)

@@ -291,12 +291,12 @@ def test_cli_table_diff_and_mark_current(tmp_path):
     commit(root, "wording")
     table = cli(root)
     assert table.exit_code == 0
-    assert "ru: 0.0% current (0/1)" in table.output and "1 commit, 2 lines" in table.output
+    assert "ru: 0.0% current (0 of 1 expected)" in table.output and "1 commit, 2 lines" in table.output
     diff = cli(root, "diff", "docs/faq/reset.ru.md")
     assert diff.exit_code == 0 and "+1. Open the login page." in diff.output
     marked = cli(root, "mark-current", "docs/faq/reset.ru.md")
     assert marked.exit_code == 0 and "docs/faq/reset.ru.md: pinned to docs/faq/reset.md" in marked.output
-    assert "ru: 100.0% current (1/1)" in cli(root).output
+    assert "ru: 100.0% current (1 of 1 expected)" in cli(root).output
     missing = cli(root, "mark-current", "docs/faq/nope.ru.md")
     assert missing.exit_code == 2 and "docs/faq/nope.ru.md: no such article" in missing.output
 
@@ -312,7 +312,7 @@ def test_internal_site_status_pages_per_language(tmp_path):
                              "reports/translations/ru.md"]
     ru_page = pages["reports/translations/ru.md"]
     assert ru_page.audience == "internal"
-    assert "**0.0% current** (0 of 1)" in ru_page.markdown
+    assert "**0.0% current** (0 of 1 expected)" in ru_page.markdown
     assert "| ⚠️ outdated | `docs/faq/reset.ru.md` | `docs/faq/reset.md` | 1 commit(s), 2 line(s) |" \
         in ru_page.markdown
     assert "| [fa](fa.md) | 0.0% | 0 | 0 | 1 | 0 | 0 | 0 |" in pages["reports/translations/index.md"].markdown

@@ -34,7 +34,7 @@ from kbtools.content.markdown import Heading, Link, Outline, outline
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # files changed within 2 s of the cache write are re-read
 _CODE = Path(__file__).resolve().parent.parent  # the kbtools package
 

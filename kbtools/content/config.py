@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -18,21 +19,35 @@ CONFIG_FILE = "kb.yml"
 
 @dataclass(frozen=True)
 class TranslationSettings:
-    """Where translations live and where they record their source state."""
+    """Where translations live, where they record their source state, and what in a source
+    counts as content to translate."""
 
     layout: str = "suffix"
     """``suffix`` (``page.ru.md`` beside ``page.md``) or ``folder`` (``ru/page.md``)."""
+    source_folder: str = "docs"
+    """Folder layout: the source language's folder (``content/en`` in Hugo); the translation of
+    ``<source_folder>/<rest>`` is ``<folder of the language>/<rest>``."""
     folders: Mapping[str, str] = field(default_factory=dict)
-    """Folder layout: the root of each language, e.g. ``{ru: docs/ru}`` (default ``docs/<lang>``)."""
+    """Folder layout: the folder of each language, e.g. ``{ru: docs/ru}``."""
+    folder_pattern: str | None = None
+    """Folder layout: the folder of every language at once, with ``{lang}``:
+    ``content/{lang}`` (Hugo), ``i18n/{lang}/docusaurus-plugin-content-docs/current``.
+    ``folders`` entries win over it; without either, ``docs/<lang>``."""
     source_commit_key: str = "translation.source_commit"
     """Front-matter key (dotted) of the source commit a translation was made from."""
     source_hash_key: str = "translation.source_hash"
     """Front-matter key (dotted) of the hash of the source's normalised text."""
     machine_key: str = "translation.machine"
     """Front-matter key (dotted) that is true for a machine draft not yet reviewed."""
+    translatable_fields: tuple[str, ...] = ("title", "description", "summary")
+    """Front-matter fields (dotted) that are content: a change to them outdates translations."""
 
     def folder_of(self, lang: str) -> str:
-        return self.folders.get(lang, f"docs/{lang}")
+        if lang in self.folders:
+            return self.folders[lang].strip("/")
+        if self.folder_pattern:
+            return self.folder_pattern.replace("{lang}", lang).strip("/")
+        return f"docs/{lang}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,15 @@ class Config:
         default_factory=lambda: MappingProxyType({}))
     """Per kind, query words and phrases that ask for it, added to the kind's own
     (``Kind.intents``): typically the same phrases in the KB's other languages."""
+    content_roots: tuple[str, ...] = ("docs", "playbooks")
+    """Folders holding articles (the translation folders of a folder layout are added)."""
+    strict: bool = True
+    """False for a repository not written for kb (Hugo, Docusaurus): unknown front-matter
+    fields are ignored, a missing title is a warning (the first heading or the file name
+    stands in), and Hugo shortcodes are not read as macros."""
+    extra_fields: tuple[str, ...] = ()
+    """Front-matter fields the repository uses for its own tools (``weight``, ``linkTitle``):
+    allowed on every article even when ``strict``."""
 
     @property
     def default_language(self) -> str:
@@ -91,6 +115,20 @@ class Config:
 
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+    @property
+    def scanned_roots(self) -> tuple[str, ...]:
+        """Every folder the loader walks: the content roots, and under the folder layout the
+        source folder and each translation language's folder (outermost first, no repeats)."""
+        roots = [r.strip("/") for r in self.content_roots]
+        if self.translations.layout == "folder":
+            roots.append(self.translations.source_folder.strip("/"))
+            roots.extend(self.translations.folder_of(lang) for lang in self.translation_languages)
+        kept: list[str] = []
+        for root in sorted(dict.fromkeys(roots), key=lambda r: (r.count("/"), r)):
+            if not any(root == k or root.startswith(k + "/") for k in kept):
+                kept.append(root)
+        return tuple(sorted(kept))
 
 
 _SIMPLE = {"owners_file", "synonyms_file", "facts_dir", "macros_module", "state_dir"}
@@ -139,7 +177,12 @@ def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:
                 fail(key, f"{key} must be a relative path, got {value!r}")
             else:
                 kwargs[key] = value
-        elif key in ("languages", "internal_facts"):
+        elif key == "strict":
+            if not isinstance(value, bool):
+                fail(key, f"strict must be true or false, got {value!r}")
+            else:
+                kwargs[key] = value
+        elif key in ("languages", "internal_facts", "content_roots", "extra_fields"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or (
                 key == "languages" and not value
             ):
@@ -159,9 +202,60 @@ def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:
                            fail(f"{p}.{k}" if k else p, m, c))
             if parsed is not None:
                 kwargs[key] = parsed
+    if not problems:
+        config = Config(**kwargs)
+        problems.extend(_folder_problems(config, data, doc))
     if problems:
         raise ConfigError.of(CONFIG_FILE, sort_findings(problems))
-    return Config(**kwargs)
+    return config
+
+
+def _folder_problems(config: Config, data: dict, doc) -> list[Finding]:
+    """Each folder ``kb.yml`` names that is outside the root, missing, or holds no markdown,
+    at the line of its setting: a typo there would otherwise make an empty, passing report."""
+    named: list[tuple[str, str]] = []  # (setting key, folder)
+    if "content_roots" in data:
+        named += [(f"content_roots.{n}", f) for n, f in enumerate(config.content_roots)]
+    settings = config.translations
+    given = data.get("translations") or {}
+    if settings.layout == "folder":
+        if "source_folder" in given:
+            named.append(("translations.source_folder", settings.source_folder))
+        for lang, folder in settings.folders.items():
+            named.append((f"translations.folders.{lang}", folder))
+    problems = []
+    for lang in settings.folders:
+        if lang not in config.languages or lang == config.default_language:
+            problems.append(error(CONFIG_FILE, doc.line_of(f"translations.folders.{lang}", 1),
+                                  "config.folder", f"translations.folders names {lang!r}, which is "
+                                  f"not a translation language ({', '.join(config.languages)})"))
+    root = config.root
+    for key, folder in named:
+        line = doc.line_of("content_roots" if key.startswith("content_roots.") else key, 1)
+        why = _folder_problem(root, folder)
+        if why:
+            problems.append(error(CONFIG_FILE, line, "config.folder", f"{key.split('.')[0]}: "
+                                  f"{folder!r} {why}"))
+    return problems
+
+
+def _folder_problem(root: Path, folder: str) -> str | None:
+    path = Path(folder)
+    if not folder.strip("/") or path.is_absolute() or ".." in path.parts:
+        return "must be a folder inside the knowledge base, relative to it"
+    full = root / folder
+    try:
+        real = full.resolve(strict=True)
+    except OSError:
+        return "does not exist"
+    if not real.is_relative_to(root):
+        return "lies outside the knowledge base (through a symbolic link)"
+    if not real.is_dir():
+        return "is not a folder"
+    for _, _, names in os.walk(full):
+        if any(name.endswith(".md") for name in names):
+            return None
+    return "holds no markdown (.md) files"
 
 
 def _cadence(value, fail) -> Cadence | None:
@@ -225,10 +319,25 @@ def _translations(value, fail) -> TranslationSettings | None:
                  "config.unknown-setting")
         elif key == "layout" and item not in ("suffix", "folder"):
             fail(key, f"layout must be suffix or folder, got {item!r}")
+        elif key == "folders" and isinstance(item, str):
+            if "{lang}" not in item:
+                fail(key, f"folders must map languages to folders, e.g. {{ru: docs/ru}}, or be "
+                          f"one pattern with {{lang}}, e.g. content/{{lang}}; got {item!r}")
+            else:
+                good["folder_pattern"] = item
         elif key == "folders" and not (
             isinstance(item, dict) and all(isinstance(v, str) for v in item.values())
         ):
             fail(key, f"folders must map languages to folders, e.g. {{ru: docs/ru}}, got {item!r}")
+        elif key == "folder_pattern" and not (isinstance(item, str) and "{lang}" in item):
+            fail(key, f"folder_pattern must contain {{lang}}, e.g. content/{{lang}}; got {item!r}")
+        elif key == "source_folder" and not (isinstance(item, str) and item.strip("/")):
+            fail(key, f"source_folder must be a folder such as content/en, got {item!r}")
+        elif key == "translatable_fields":
+            if not isinstance(item, list) or not all(isinstance(v, str) and v for v in item):
+                fail(key, f"translatable_fields must be a list of front-matter fields, got {item!r}")
+            else:
+                good[key] = tuple(item)
         elif key.endswith("_key") and not (isinstance(item, str) and item):
             fail(key, f"{key} must be a front-matter key such as l10n.sourceCommit, got {item!r}")
         else:

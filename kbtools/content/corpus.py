@@ -33,9 +33,11 @@ from kbtools.content.model import (
 from kbtools.content.yamldoc import YAMLDoc
 from kbtools.diagnostics import Finding, error, warning
 
-__all__ = ["Corpus", "load_corpus", "scan_markdown", "content_hash", "CONTENT_ROOTS"]
+__all__ = ["Corpus", "load_corpus", "scan_markdown", "content_hash", "translatable_texts", "locate",
+           "CONTENT_ROOTS"]
 
 CONTENT_ROOTS = ("docs", "playbooks")
+"""The default content roots (``Config.content_roots``)."""
 COMMON_FIELDS = frozenset(
     {"title", "audience", "owner", "reviewed", "reviewed_by", "review_every", "tags"}
 )
@@ -50,6 +52,9 @@ class Corpus:
     findings: tuple[Finding, ...] = ()
     by_path: Mapping[str, Article] = field(default_factory=dict)
     translations: Mapping[str, Mapping[str, Article]] = field(default_factory=dict)
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    """Markdown files under the content roots that are no article, with why (the first error
+    that stopped them: ``missing title [meta.title]``): reports list them, never drop them."""
 
     def get(self, path: str) -> Article | None:
         return self.by_path.get(path)
@@ -69,13 +74,14 @@ class Corpus:
 
 
 def scan_markdown(root: Path, findings: list[Finding] | None = None,
-                  ) -> list[tuple[str, os.stat_result]]:
-    """``(repo-relative path, stat)`` of every ``.md`` file under the content roots, sorted.
+                  roots: tuple[str, ...] = CONTENT_ROOTS) -> list[tuple[str, os.stat_result]]:
+    """``(repo-relative path, stat)`` of every ``.md`` file under ``roots`` (the config's
+    :attr:`~kbtools.content.config.Config.scanned_roots`), sorted.
 
     Only the repository's own regular files count: no symbolic link is followed (see
     :mod:`kbtools.content.files`); the finding for each link met is added to ``findings``.
     """
-    tree = scan_tree(root, CONTENT_ROOTS, with_stat=(".md",))
+    tree = scan_tree(root, roots, with_stat=(".md",))
     if findings is not None:
         findings.extend(tree.findings)
     return [(path, tree.stats[path]) for path in tree.files if path in tree.stats]
@@ -90,7 +96,7 @@ def load_corpus(config: Config, kinds: Registry, *, cache: bool = True) -> Corpu
     """
     store = CorpusCache(config, kinds) if cache else None
     symlinks: list[Finding] = []
-    files = scan_markdown(config.root, symlinks)
+    files = scan_markdown(config.root, symlinks, config.scanned_roots)
     parsed: dict[str, tuple[Article | None, tuple[Finding, ...]]] = {}
     misses = []
     for relative, stat in files:
@@ -111,6 +117,8 @@ def load_corpus(config: Config, kinds: Registry, *, cache: bool = True) -> Corpu
         article, findings = parsed[relative]
         if article is not None:
             loader.articles.append(article)
+        else:
+            loader.skipped[relative] = _reason(findings)
         loader.findings.extend(findings)
     corpus = loader.finish()
     if store:
@@ -136,13 +144,10 @@ class _Loader:
         self.kinds = kinds
         self.findings: list[Finding] = []
         self.articles: list[Article] = []
+        self.skipped: dict[str, str] = {}
         self.languages = set(config.languages)
-        self.folders = (
-            {lang: config.translations.folder_of(lang).rstrip("/") + "/"
-             for lang in config.translation_languages}
-            if config.translations.layout == "folder" else {}
-        )
         settings = config.translations
+        self.texts = settings.translatable_fields
         self.pin_keys = (settings.source_commit_key, settings.source_hash_key,
                          settings.machine_key)
         self.pin_roots = frozenset(key.split(".")[0] for key in self.pin_keys)
@@ -185,14 +190,12 @@ class _Loader:
 
     def _locate(self, relative: str) -> tuple[str, str | None]:
         """Return ``(lang, source_path)``; source is None for a source article."""
-        for lang, folder in self.folders.items():
-            if relative.startswith(folder):
-                return lang, "docs/" + relative[len(folder):]
-        stem = relative[: -len(".md")]
-        head, dot, suffix = stem.rpartition(".")
-        if dot and suffix in self.languages and suffix != self.config.default_language:
-            return suffix, f"{head}.md"
-        if dot and _LANG.match(suffix) and "/" not in suffix:
+        lang, source = locate(self.config, relative)
+        if source is not None:
+            return lang, source
+        head, dot, suffix = relative[: -len(".md")].rpartition(".")
+        if dot and _LANG.match(suffix) and "/" not in suffix \
+                and suffix != self.config.default_language:
             self.findings.append(warning(
                 relative, 0, "file.language",
                 f"'.{suffix}.md' looks like a translation, but {suffix!r} is not among the "
@@ -203,8 +206,9 @@ class _Loader:
         meta: YAMLDoc = parsed.meta
         data: dict = meta.data  # type: ignore[assignment]
         lang, source = self._locate(relative)
-        kind = self.kinds.kind_of(source or relative)
+        kind = self.kinds.kind_of(source or relative) or self.kinds.default_kind
         spec = self.kinds[kind]
+        strict = self.config.strict
         is_translation = source is not None
         findings = self.findings
 
@@ -214,18 +218,25 @@ class _Loader:
         for key, line in meta.duplicates:
             findings.append(error(relative, line, "meta.duplicate-key",
                                   f"field {key!r} is given twice; the last value would win"))
-        allowed = COMMON_FIELDS | spec.fields | self.pin_roots
-        for key in data:
+        allowed = COMMON_FIELDS | spec.fields | self.pin_roots | set(self.config.extra_fields) \
+            | {key.split(".")[0] for key in self.texts}
+        for key in data if strict else ():
             if key not in allowed:
                 hint = _closest(str(key), allowed)
                 bad(str(key), "meta.unknown-field",
                     f"unknown field {key!r} for a {kind}" + (f" (did you mean {hint!r}?)" if hint else ""))
 
         title = data.get("title")
+        if isinstance(title, (int, float, date)) and not isinstance(title, bool):
+            title = str(title)  # title: 2024 is the text "2024"
         if not isinstance(title, str) or not title.strip():
-            bad("title", "meta.title",
-                "missing title" if title is None else f"title must be text, got {title!r}")
-            return None
+            message = "missing title" if title is None else f"title must be text, got {title!r}"
+            if strict:
+                bad("title", "meta.title", message)
+                return None
+            title = _heading(parsed.body) or relative.rsplit("/", 1)[-1][:-len(".md")]
+            findings.append(warning(relative, meta.line_of("title", 1), "meta.title",
+                                    f"{message}; using {title!r}"))
 
         audience = data.get("audience", INTERNAL)
         if audience not in AUDIENCES:
@@ -264,6 +275,7 @@ class _Loader:
             owner=owner, reviewed=reviewed, reviewed_by=reviewed_by, review_every=review_every,
             tags=tuple(str(t) for t in tags), body=parsed.body, body_line=parsed.body_line,
             source=source, pin=pin, details=details, lines=meta.lines,
+            texts=translatable_texts(data, self.texts),
         )
 
     @staticmethod
@@ -344,7 +356,7 @@ class _Loader:
             final.append(article)
         self._duplicate_titles(final)
         return Corpus(tuple(final), tuple(self.findings), by_path,
-                      {k: dict(v) for k, v in translations.items()})
+                      {k: dict(v) for k, v in translations.items()}, dict(self.skipped))
 
     def _duplicate_titles(self, articles: list[Article]) -> None:
         seen: dict[tuple[str, str], Article] = {}
@@ -356,6 +368,47 @@ class _Loader:
                     article.path, article.line_of("title"), "meta.duplicate-title",
                     f"title {article.title!r} is already used by {first.path}; "
                     "readers and search cannot tell them apart"))
+
+
+def locate(config: Config, relative: str) -> tuple[str, str | None]:
+    """``(language, source path)`` of the markdown file at repo path ``relative`` under
+    ``config``'s layout; the source is None for a file in the source language."""
+    settings = config.translations
+    if settings.layout == "folder":
+        for lang in config.translation_languages:
+            folder = settings.folder_of(lang) + "/"
+            if relative.startswith(folder):
+                return lang, settings.source_folder.strip("/") + "/" + relative[len(folder):]
+    head, dot, suffix = relative[: -len(".md")].rpartition(".")
+    if dot and suffix in config.translation_languages and "/" not in suffix:
+        return suffix, f"{head}.md"
+    return config.default_language, None
+
+
+def translatable_texts(data: Mapping, fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The translatable front-matter ``fields`` (dotted) present in ``data``, as text."""
+    texts = []
+    for key in fields:
+        value: object = data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if isinstance(value, list):
+            value = "\n".join(str(v) for v in value)
+        if value is not None and not isinstance(value, (Mapping, bool)):
+            texts.append((key, str(value)))
+    return tuple(texts)
+
+
+def _heading(body: str) -> str | None:
+    match = re.search(r"^#[ \t]+(.+?)[ \t#]*$", body, re.M)
+    return match.group(1).strip() if match else None
+
+
+def _reason(findings: tuple[Finding, ...]) -> str:
+    for finding in findings:
+        if finding.is_error:
+            return f"{finding.message} [{finding.code}]"
+    return "not read"
 
 
 def _closest(key: str, candidates) -> str | None:

@@ -148,6 +148,11 @@ class Registry:
                 return kind.name
         return self._catch_all.name if source_path.startswith("docs/") else None
 
+    @property
+    def default_kind(self) -> str:
+        """The kind of an article under a content root that no kind's folder claims."""
+        return self._catch_all.name
+
     def macro_names(self, article: Article) -> tuple[str, ...]:
         """Names ``article``'s metadata adds to its macros (see :attr:`Kind.macro_names`)."""
         kind = self._kinds.get(article.kind)

@@ -17,7 +17,16 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.owners import Owners
 from kbtools.content.pages import GeneratedPage
 from kbtools.review.stale import REASONS, Entry, StaleReport, stale_report
-from kbtools.translations.verdicts import CURRENT, MISSING, ORPHANED, OUTDATED, UNTRACKED, verdict
+from kbtools.translations.report import translation_report
+from kbtools.translations.verdicts import (
+    CURRENT,
+    MISSING,
+    ORPHANED,
+    OUTDATED,
+    SKIPPED,
+    UNTRACKED,
+    percent_current,
+)
 
 PAGE_PATH = "reports/health.md"
 STATUSES = ("current", "due-soon", "overdue", "never-reviewed")
@@ -40,15 +49,17 @@ class OwnerHealth:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Translations of the source articles into one language, by verdict."""
+    """Translations into one language, by verdict, as ``kb translations`` counts them."""
 
     lang: str
-    sources: int
+    expected: int
+    """The translations that should exist (see :data:`~verdicts.EXPECTED`)."""
     verdicts: Counter
 
     @property
-    def percent_current(self) -> int:
-        return round(100 * self.verdicts[CURRENT] / self.sources) if self.sources else 100
+    def percent_current(self) -> float:
+        """The one "% current" (:func:`~kbtools.translations.verdicts.percent_current`)."""
+        return percent_current(self.verdicts)
 
 
 @dataclass(frozen=True)
@@ -105,19 +116,13 @@ def _owners(articles: list[Entry]) -> tuple[OwnerHealth, ...]:
 
 
 def _coverage(kb: KnowledgeBase) -> tuple[Coverage, ...]:
-    corpus = kb.corpus
-    sources = list(corpus.sources())
-    result = []
-    for lang in kb.config.translation_languages:
-        verdicts: Counter = Counter()
-        for source in sources:
-            translation = corpus.translations_of(source.path).get(lang)
-            verdicts[verdict(translation, source) if translation else MISSING] += 1
-        verdicts[ORPHANED] = sum(1 for a in corpus.articles
-                                 if a.lang == lang and a.is_translation
-                                 and corpus.get(a.source) is None)
-        result.append(Coverage(lang, len(sources), verdicts))
-    return tuple(result)
+    """The translation report's summary (same verdicts, same "% current")."""
+    if not kb.config.translation_languages:
+        return ()
+    summary = translation_report(kb).summary()
+    return tuple(Coverage(lang, counts["expected"], Counter(
+        {s: counts[s] for s in (CURRENT, OUTDATED, UNTRACKED, MISSING, ORPHANED, SKIPPED)}))
+        for lang, counts in summary.items())
 
 
 def _ages(articles: list[Entry], today: date) -> tuple[tuple[str, int], ...]:
@@ -208,14 +213,15 @@ def _broken(data: Health) -> str:
 def _coverage_table(data: Health) -> str:
     if not data.coverage:
         return "This knowledge base has one language."
-    columns = (CURRENT, OUTDATED, UNTRACKED, MISSING, ORPHANED)
+    columns = (CURRENT, OUTDATED, UNTRACKED, MISSING, ORPHANED, SKIPPED)
     rows = ["| language | % current | " + " | ".join(columns) + " |",
             "|---|---:|" + "---:|" * len(columns)]
     for cov in data.coverage:
         rows.append(f"| {cov.lang} | {cov.percent_current}% | "
                     + " | ".join(str(cov.verdicts[c]) for c in columns) + " |")
-    return "\n".join(rows) + ("\n\nDetails per language: [translation status]"
-                              "(translations/index.md).")
+    return "\n".join(rows) + ("\n\n% current: of the translations that should exist (current, "
+                              "outdated, untracked, missing). Details per language: [translation "
+                              "status](translations/index.md).")
 
 
 def chart_svg(ages: tuple[tuple[str, int], ...]) -> str:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 FOLDER = "reports/translations"
 _BADGE = {"current": "✅ current", "outdated": "⚠️ outdated", "missing": "➖ missing",
-          "orphaned": "🗑️ orphaned", "untracked": "❔ untracked"}
+          "orphaned": "🗑️ orphaned", "untracked": "❔ untracked", "skipped": "⛔ skipped"}
 
 
 def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
@@ -35,7 +35,9 @@ def status_pages(kb: KnowledgeBase, report: TranslationReport) -> list[Generated
 def _overview(report: TranslationReport, summary: dict) -> str:
     lines = ["# Translation status", "",
              "Which translations are behind their source, from `kb translations`. A "
-             "translation is *current* when the source's text is the one it was made from.", "",
+             "translation is *current* when the source's text is the one it was made from. "
+             "% current counts the translations that should exist (current, outdated, "
+             "untracked, missing).", "",
              "| language | % current | " + " | ".join(STATUSES) + " | machine drafts |",
              "|---|---:|" + "---:|" * len(STATUSES) + "---:|"]
     for lang, counts in summary.items():
@@ -49,7 +51,7 @@ def _overview(report: TranslationReport, summary: dict) -> str:
 def _language(lang: str, items: list[TranslationStatus], counts: dict, history: str) -> str:
     lines = [f"# Translation status: {lang}", "",
              f"**{counts['percent_current']}% current** ({counts['current']} of "
-             f"{counts['total']}); " + ", ".join(f"{counts[s]} {s}" for s in STATUSES[1:])
+             f"{counts['expected']} expected); " + ", ".join(f"{counts[s]} {s}" for s in STATUSES[1:])
              + f"; {counts['machine']} machine draft(s) awaiting review.", "",
              "| status | translation | source | behind | owner | note |",
              "|---|---|---|---|---|---|"]

@@ -15,22 +15,25 @@ from dataclasses import asdict, dataclass, field, replace
 
 from kbtools.atomic import write_text
 from kbtools.content import frontmatter
-from kbtools.content.corpus import CONTENT_ROOTS
+from kbtools.content.corpus import locate, translatable_texts
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article, content_hash
 from kbtools.errors import NotFoundError, UsageError
 from kbtools.git import History, changed_lines, diff_to_worktree, load_history, read_blobs
 from kbtools.translations.verdicts import (
     CURRENT,
+    EXPECTED,
     MISSING,
     ORPHANED,
     OUTDATED,
+    SKIPPED,
     STATUSES,
     UNTRACKED,
+    percent_current,
     verdict,
 )
 
-_WORST_FIRST = (OUTDATED, MISSING, ORPHANED, UNTRACKED, CURRENT)
+_WORST_FIRST = (OUTDATED, MISSING, ORPHANED, UNTRACKED, SKIPPED, CURRENT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,11 @@ class TranslationReport:
     """``ok``, ``shallow`` or why there is none (``not a git checkout``)."""
     scope: tuple[TranslationStatus, ...] | None = None
     """What :meth:`summary` counts (``items`` before a status filter); None: ``items``."""
+    notes: tuple[str, ...] = ()
+    """What the reader must know about the run itself: a configured language for which no
+    translation was found (where kb looked), files under no language."""
+    strict: bool = False
+    """Verdicts by the "source file changed since the pin" rule (see ``translation_report``)."""
 
     def filtered(self, langs=(), statuses=(), owner: str | None = None) -> TranslationReport:
         """Only ``langs``/``owner``; ``statuses`` narrows the items but not the summary."""
@@ -78,16 +86,17 @@ class TranslationReport:
                        languages=tuple(x for x in self.languages if not langs or x in langs))
 
     def summary(self) -> dict[str, dict]:
-        """Per language: the count of each status, the total and the percentage current."""
+        """Per language: the count of each status, the total, the expected translations and
+        the percentage current (of the expected: see :func:`~verdicts.percent_current`)."""
         result = {}
         scope = self.items if self.scope is None else self.scope
         for lang in self.languages:
             counts = Counter(i.status for i in scope if i.lang == lang)
-            total = sum(counts.values())
-            result[lang] = {**{s: counts.get(s, 0) for s in STATUSES}, "total": total,
+            result[lang] = {**{s: counts.get(s, 0) for s in STATUSES},
+                            "total": sum(counts.values()),
+                            "expected": sum(counts[s] for s in EXPECTED),
                             "machine": sum(1 for i in scope if i.lang == lang and i.machine),
-                            "percent_current": round(100 * counts[CURRENT] / total, 1)
-                            if total else 100.0}
+                            "percent_current": percent_current(counts)}
         return result
 
     def failing(self, statuses) -> list[TranslationStatus]:
@@ -95,33 +104,44 @@ class TranslationReport:
 
     def to_dict(self) -> dict:
         return {"translations": [i.to_dict() for i in self.items],
-                "summary": self.summary(), "history": self.history}
+                "summary": self.summary(), "history": self.history,
+                "percent_current_of": "expected translations: current + outdated + untracked "
+                                      "+ missing (orphaned and skipped are not counted)",
+                "mode": "strict" if self.strict else "content", "notes": list(self.notes)}
 
 
 def translation_path(kb: KnowledgeBase, source: str, lang: str) -> str:
     """Where the ``lang`` translation of ``source`` lives under the configured layout."""
     settings = kb.config.translations
-    if settings.layout == "folder" and source.startswith("docs/"):
-        return settings.folder_of(lang).rstrip("/") + "/" + source[len("docs/"):]
+    folder = settings.source_folder.strip("/") + "/"
+    if settings.layout == "folder" and source.startswith(folder):
+        return settings.folder_of(lang) + "/" + source[len(folder):]
     return f"{source[:-len('.md')]}.{lang}.md"
 
 
 def open_history(kb: KnowledgeBase) -> History:
     """The knowledge base's git history (one ``git log`` pass)."""
-    return load_history(kb.root, CONTENT_ROOTS)
+    return load_history(kb.root, kb.config.scanned_roots)
 
 
 def translation_report(kb: KnowledgeBase, history: History | None = None,
-                       every_source: bool = False) -> TranslationReport:
-    """One verdict per source article and translation language.
+                       every_source: bool = False, strict: bool = False) -> TranslationReport:
+    """One verdict per source article and translation language, and one entry per markdown
+    file that is no article (``skipped``, with why).
 
     Sources in scope are public articles and any article that has a translation (internal
     guides nobody translates are not ``missing``); ``every_source`` includes them all.
+
+    By default a translation is ``outdated`` when the source's content changed since the pin
+    (:func:`~kbtools.content.model.content_hash`: translatable front matter, words, links and
+    code; not the formatting of prose). ``strict`` applies the rule "the source file changed
+    since the pinned commit" instead (any byte; pins without a commit compare hashes).
     """
     history = history if history is not None else open_history(kb)
-    builder = _Builder(kb, history)
+    builder = _Builder(kb, history, strict)
     items = [builder.status(t) for t in kb.corpus.articles if t.is_translation]
     items = builder.finish(items)
+    items.extend(_skipped(kb))
     for source in kb.corpus.sources():
         have = kb.corpus.translations_of(source.path)
         if not (every_source or source.is_public or have):
@@ -131,11 +151,50 @@ def translation_report(kb: KnowledgeBase, history: History | None = None,
                 items.append(TranslationStatus(
                     source.path, translation_path(kb, source.path, lang), lang, MISSING,
                     owner=_owner(kb, source)))
-    order = {lang: n for n, lang in enumerate(kb.config.translation_languages)}
+    order = {lang: n for n, lang in enumerate(kb.config.languages)}
     items.sort(key=lambda i: (order.get(i.lang, 99), _WORST_FIRST.index(i.status), i.source,
                               i.path))
     state = history.problem or ("shallow" if history.shallow else "ok")
-    return TranslationReport(tuple(items), kb.config.translation_languages, state)
+    return TranslationReport(tuple(items), kb.config.translation_languages, state,
+                             notes=_notes(kb, items), strict=strict)
+
+
+def _skipped(kb: KnowledgeBase) -> list[TranslationStatus]:
+    """A ``skipped`` entry per file that is no article: a translation under its language, a
+    source under each language it has translations in (or the source language)."""
+    found = []
+    translated: dict[str, set[str]] = {}
+    for path in kb.corpus.skipped:
+        lang, source = locate(kb.config, path)
+        if source is not None:
+            translated.setdefault(source, set()).add(lang)
+    for path, reason in kb.corpus.skipped.items():
+        lang, source = locate(kb.config, path)
+        if source is not None:
+            if source in kb.corpus.skipped:
+                continue  # reported with its source below
+            found.append(TranslationStatus(source, path, lang, SKIPPED, note=f"skipped: {reason}"))
+            continue
+        langs = set(kb.corpus.translations_of(path)) | translated.get(path, set())
+        for each in sorted(langs) or [kb.config.default_language]:
+            note = f"skipped: {reason}" if each == kb.config.default_language else \
+                f"skipped: its source {path} is no article: {reason}"
+            found.append(TranslationStatus(path, path if each == kb.config.default_language
+                                           else translation_path(kb, path, each), each,
+                                           SKIPPED, note=note))
+    return found
+
+
+def _notes(kb: KnowledgeBase, items: list[TranslationStatus]) -> tuple[str, ...]:
+    settings = kb.config.translations
+    notes = []
+    for lang in kb.config.translation_languages:
+        if any(i.lang == lang and i.status != MISSING for i in items):
+            continue
+        where = (f"in {settings.folder_of(lang)}/" if settings.layout == "folder"
+                 else f"as *.{lang}.md beside their sources")
+        notes.append(f"no translations found for {lang} (looked {where})")
+    return tuple(notes)
 
 
 def _owner(kb: KnowledgeBase, article: Article) -> str | None:
@@ -144,10 +203,11 @@ def _owner(kb: KnowledgeBase, article: Article) -> str | None:
 
 @dataclass
 class _Builder:
-    """Two passes: verdicts from hashes, then one batched blob read for the git details."""
+    """Two passes: verdicts from hashes, then batched blob reads for the git details."""
 
     kb: KnowledgeBase
     history: History
+    strict: bool = False
     wanted: set = field(default_factory=set)
     pending: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
@@ -159,6 +219,9 @@ class _Builder:
         base = TranslationStatus(t.source, t.path, t.lang, UNTRACKED, bool(pin and pin.machine),
                                  _owner(kb, t), pinned_commit=pin.source_commit if pin else None)
         if source is None:
+            if t.source in kb.corpus.skipped:
+                return replace(base, status=SKIPPED, note=f"skipped: its source {t.source} is "
+                               f"no article: {kb.corpus.skipped[t.source]}")
             return self._orphan(base)
         commit = history.resolve(pin.source_commit) if pin else None
         since = history.since(t.source, commit) if commit else None
@@ -166,6 +229,8 @@ class _Builder:
             self.wanted.add((commit, since[1]))
             self.pending[t.path] = (commit, since)
         status = verdict(t, source)
+        if self.strict and since is not None:
+            status = UNTRACKED  # decided from the bytes at the pin (finish)
         if status == UNTRACKED and pin and pin.source_commit and not since:
             return replace(base, note=self._unreadable(pin.source_commit))
         return replace(base, status=status)
@@ -191,11 +256,37 @@ class _Builder:
         return f"pinned commit {commit[:10]} is not in this checkout's history{hint}"
 
     def finish(self, items: list[TranslationStatus]) -> list[TranslationStatus]:
+        if self.strict:  # an unchanged, clean file needs no blob
+            self.wanted = {(c, since[1]) for path, (c, since) in self.pending.items()
+                           if since[0] or since[1] != self.kb.corpus.get(path).source
+                           or self.kb.corpus.get(path).source in self.history.dirty}
         blobs = read_blobs(self.history, self.wanted) if self.wanted else {}
-        return [self._detail(item, blobs) for item in items]
+        moved = self._moved(items, blobs)
+        return [self._detail(item, blobs, moved) for item in items]
 
-    def _detail(self, item: TranslationStatus, blobs: dict) -> TranslationStatus:
-        if item.status in (ORPHANED, MISSING):
+    def _moved(self, items: list[TranslationStatus], blobs: dict) -> dict:
+        """For translations whose source did not exist at their pin: the source's path at the
+        pin found through the translation's own path then (a page moved with its translation
+        and rewritten in one commit, which git cannot pair), with its text then."""
+        found, wanted = {}, set()
+        for item in items:
+            pending = self.pending.get(item.path)
+            if pending is None or (pending[0], pending[1][1]) in blobs:
+                continue
+            commit = pending[0]
+            then = self.history.since(item.path, commit)
+            if then is None or then[1] == item.path:
+                continue
+            lang, old_source = locate(self.kb.config, then[1])
+            if old_source and lang == item.lang and old_source != item.source:
+                found[item.path] = (old_source, then[0][-1] if then[0] else commit)
+                wanted.add((commit, old_source))
+        if wanted:
+            blobs.update(read_blobs(self.history, wanted))
+        return found
+
+    def _detail(self, item: TranslationStatus, blobs: dict, moved: dict) -> TranslationStatus:
+        if item.status in (ORPHANED, MISSING, SKIPPED):
             return item
         history, pending = self.history, self.pending.get(item.path)
         translation = self.kb.corpus.get(item.path)
@@ -209,18 +300,37 @@ class _Builder:
                 return replace(item, note=note)
             return item
         commit, (commits, old_path) = pending
+        if self.strict and not commits and old_path == item.source and not dirty:
+            return replace(item, status=CURRENT)
         old = blobs.get((commit, old_path))
-        if item.status == UNTRACKED:  # a commit-only pin: hash the source as it was then
-            if old is None:
-                return replace(item, note=f"source did not exist at pinned commit {commit[:10]}")
-            pinned_hash = content_hash(_body(old.decode("utf-8", "replace")))
+        note = None
+        if old is None and item.path in moved:
+            old_path, when = moved[item.path]
+            old = blobs.get((commit, old_path))
+            if old is not None:
+                note = (f"source moved from {old_path} and rewritten in {when[:10]}, so git "
+                        "could not pair the two files; compared with the old file")
+        if old is None:
+            if item.status == UNTRACKED or self.strict:
+                return replace(item, status=OUTDATED, note=(
+                    f"pin unusable: {item.source} did not exist at pinned commit {commit[:10]}"
+                    f"{' (it was added in ' + commits[-1][:10] + ')' if commits else ''}; "
+                    "compare the translation with the source and re-pin it"))
+            return item
+        if self.strict:
+            current = (self.kb.root / item.source).read_bytes()
+            item = replace(item, status=CURRENT if current == old else OUTDATED)
+            if item.status == CURRENT:
+                return item
+        elif item.status == UNTRACKED:  # a commit-only pin: hash the source as it was then
+            pinned_hash = pinned_content_hash(old.decode("utf-8", "replace"),
+                                              self.kb.config.translations.translatable_fields)
             item = replace(item, status=verdict(translation, source, pinned_hash))
         if item.status != OUTDATED:
             return item
         lines = self._changed_lines(commit, old_path, item.source, old)
         return replace(item, behind_commits=len(commits), changed_lines=lines,
-                       note=dirty.strip(" ()") or None)
-
+                       note=note or dirty.strip(" ()") or None)
 
     def _changed_lines(self, commit: str, old_path: str, source: str,
                        old: bytes | None) -> int | None:
@@ -232,9 +342,16 @@ class _Builder:
         return self.lines.get(key)
 
 
-def _body(text: str) -> str:
-    parts = frontmatter.split(text.lstrip("\ufeff"))
-    return parts[1] if parts else text
+def pinned_content_hash(text: str, fields: tuple[str, ...]) -> str:
+    """The content hash of a source file's text as it was (a blob read from git)."""
+    text = text.lstrip("\ufeff")
+    try:
+        parsed = frontmatter.parse(text)
+    except frontmatter.FrontMatterError:
+        parts = frontmatter.split(text)
+        return content_hash(parts[1] if parts else text)
+    data = parsed.meta.data if isinstance(parsed.meta.data, dict) else {}
+    return content_hash(parsed.body, translatable_texts(data, fields))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 from kbtools.content.model import Article
 
-CURRENT, OUTDATED, MISSING, ORPHANED, UNTRACKED = (
-    "current", "outdated", "missing", "orphaned", "untracked")
-STATUSES = (CURRENT, OUTDATED, MISSING, ORPHANED, UNTRACKED)
-"""Every verdict, from best to worst kept."""
+CURRENT, OUTDATED, MISSING, ORPHANED, UNTRACKED, SKIPPED = (
+    "current", "outdated", "missing", "orphaned", "untracked", "skipped")
+STATUSES = (CURRENT, OUTDATED, MISSING, ORPHANED, UNTRACKED, SKIPPED)
+"""Every verdict, from best to worst kept; ``skipped`` is a file that is no article (or whose
+source is none), with the reason."""
+EXPECTED = (CURRENT, OUTDATED, MISSING, UNTRACKED)
+"""The verdicts of the translations that should exist: the denominator of "% current"
+(orphaned translations have no source; skipped files are no article)."""
+
+
+def percent_current(counts) -> float:
+    """The one definition of "% current": current translations over the expected ones
+    (:data:`EXPECTED`, so a missing translation counts against it), 100 when none is expected."""
+    expected = sum(counts.get(s, 0) for s in EXPECTED)
+    return round(100 * counts.get(CURRENT, 0) / expected, 1) if expected else 100.0
 
 
 def verdict(translation: Article, source: Article | None, pinned_hash: str | None = None) -> str:
