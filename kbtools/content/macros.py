@@ -225,6 +225,18 @@ def _uses(tree) -> list[tuple[int, tuple]]:
     return uses
 
 
+_SHORTCODE = re.compile(r"\{\{([<%]).*?\1\}\}", re.S)
+
+
+def mask_shortcodes(text: str) -> str:
+    """``text`` with Hugo shortcodes (``{{< name >}}``, ``{{% name %}}``) blanked out, line
+    breaks kept: in a repository not written for kb they are the site generator's, not
+    macros (``strict: false``)."""
+    if "{{<" not in text and "{{%" not in text:
+        return text
+    return _SHORTCODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+
+
 def has_macros(text: str) -> bool:
     """Whether ``text`` holds a macro marker (``{{``, ``{%`` or ``{##``)."""
     return "{" in text and _MARKERS.search(text) is not None

@@ -175,8 +175,8 @@ def _skipped(kb: KnowledgeBase) -> list[TranslationStatus]:
                 continue  # reported with its source below
             found.append(TranslationStatus(source, path, lang, SKIPPED, note=f"skipped: {reason}"))
             continue
-        langs = set(kb.corpus.translations_of(path)) | translated.get(path, set())
-        for each in sorted(langs) or [kb.config.default_language]:
+        # its translations that are articles say "skipped" themselves (_Builder.status)
+        for each in [kb.config.default_language, *sorted(translated.get(path, ()))]:
             note = f"skipped: {reason}" if each == kb.config.default_language else \
                 f"skipped: its source {path} is no article: {reason}"
             found.append(TranslationStatus(path, path if each == kb.config.default_language
