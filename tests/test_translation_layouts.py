@@ -187,30 +187,47 @@ def test_a_deleted_source_is_orphaned_with_where_it_went(tmp_path):
 
 def test_every_markdown_file_gets_a_verdict_or_a_reason(tmp_path):
     root = hugo(tmp_path, pages=("guide", "other"))
-    # a number as title, a capitalised key, and a partial without front matter
+    # a number as title, a capitalised key, a snippet without front matter, broken YAML
     write(root, "content/en/docs/year.md", "---\ntitle: 2024\n---\n\nThe year in review.\n")
     write(root, "content/en/docs/caps.md", "---\nTitle: Capitals\n---\n\n# Capitals here\n")
+    write(root, "content/ja/docs/caps.md", "---\ntitle: 大文字\n---\n\n本文。\n")
     write(root, "content/en/docs/partial.md", "Just a snippet included elsewhere.\n")
     write(root, "content/ja/docs/partial.md", "挿入される断片。\n")
+    write(root, "content/en/docs/broken.md", "---\ntitle: [unclosed\n---\n\nText.\n")
+    write(root, "content/ja/docs/broken.md", "---\ntitle: 壊れた\n---\n\n本文。\n")
+    write(root, "content/ja/docs/unreadable.md", "---\ntitle: 壊れた: [\n---\n")
     commit(root, "odd files")
     kb = open_kb(root, cache=False)
     assert kb.corpus.get("content/en/docs/year.md").title == "2024"
     assert kb.corpus.get("content/en/docs/caps.md").title == "Capitals here"
+    assert kb.corpus.get("content/en/docs/partial.md").title == "partial"
     found, _ = verdicts(root)
-    assert found[("content/en/docs/partial.md", "en")][0] == "skipped"
-    ja = found[("content/ja/docs/partial.md", "ja")]
-    assert ja[0] == "skipped" and "no article" in ja[1]
-    write(root, "content/ja/docs/caps.md", "---\ntitle: 大文字\n---\n\n本文。\n")
-    write(root, "content/en/docs/broken.md", "---\ntitle: [unclosed\n---\n\nText.\n")
-    write(root, "content/ja/docs/broken.md", "---\ntitle: 壊れた\n---\n\n本文。\n")
-    found, _ = verdicts(root)
-    assert found[("content/ja/docs/broken.md", "ja")][0] == "skipped"
     assert found[("content/ja/docs/caps.md", "ja")][0] == "untracked"
+    assert found[("content/ja/docs/partial.md", "ja")][0] == "untracked"
+    source, translation = (found[("content/en/docs/broken.md", "en")],
+                           found[("content/ja/docs/broken.md", "ja")])
+    assert source[0] == "skipped" and source[1].startswith("skipped: ") and "yaml" in source[1]
+    assert translation[0] == "skipped" and "is no article" in translation[1]
+    assert found[("content/ja/docs/unreadable.md", "ja")][0] == "skipped"
     paths = [path for path, _ in found]
     assert len(paths) == len(set(paths))  # one entry per file and language
     files = {p.relative_to(root).as_posix() for p in root.glob("content/**/*.md")}
-    kb = open_kb(root, cache=False)
     assert files <= set(paths) | {a.path for a in kb.corpus.articles}
+
+
+def test_strict_mode_skips_what_it_cannot_read_and_says_why(tmp_path):
+    root = hugo(tmp_path)
+    (root / "kb.yml").write_text(HUGO_YML.replace("strict: false", "strict: true"))
+    write(root, "content/en/docs/partial.md", "Just a snippet included elsewhere.\n")
+    write(root, "content/en/docs/caps.md", "---\nTitle: Capitals\n---\n")
+    commit(root, "odd files")
+    found, _ = verdicts(root)
+    assert found[("content/en/docs/partial.md", "en")] == (
+        "skipped", "skipped: no front matter: the file must start with a --- line and a title "
+                   "[meta.missing]")
+    assert found[("content/en/docs/caps.md", "en")] == (
+        "skipped", "skipped: unknown field 'Title' for a article (did you mean 'title'?) "
+                   "[meta.unknown-field]")
 
 
 def test_the_cli_json_says_what_percent_current_counts(tmp_path):
@@ -317,3 +334,18 @@ def test_a_content_root_that_does_not_exist_is_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["--root", str(root), "check"])
     assert result.exit_code == 2 and "kb.yml:3:" in result.output \
         and "'contents' does not exist" in result.output
+
+
+def test_commands_take_and_print_the_repositorys_real_paths(tmp_path):
+    root = hugo(tmp_path)
+    edit(root, "content/en/docs/guide.md", "and an exporter", "and two exporters")
+    commit(root, "reword")
+    diff = cli(root, "diff", "content/ja/docs/guide.md")
+    assert diff.exit_code == 0 and "+Set up the collector with a *receiver* and two exporters." \
+        in diff.output and "content/en/docs/guide.md" in diff.output
+    marked = cli(root, "mark-current", "content/ja/docs/guide.md")
+    assert marked.exit_code == 0, marked.output
+    assert "content/ja/docs/guide.md: pinned to content/en/docs/guide.md" in marked.output
+    text = (root / "content/ja/docs/guide.md").read_text(encoding="utf-8")
+    assert f"default_lang_commit: {git(root, 'rev-parse', 'HEAD')}" in text
+    assert status(root, "content/ja/docs/guide.md")[0] == "current"

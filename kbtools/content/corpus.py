@@ -182,8 +182,11 @@ class _Loader:
         try:
             parsed = frontmatter.parse(text)
         except frontmatter.FrontMatterError as exc:
-            self.findings.append(error(relative, exc.line, exc.code, str(exc)))
-            return
+            if self.config.strict or exc.code != "meta.missing":
+                self.findings.append(error(relative, exc.line, exc.code, str(exc)))
+                return
+            # a repository not written for kb: a snippet included by its site generator
+            parsed = frontmatter.Parsed(YAMLDoc({}, {}, ()), text, 1)
         article = self._article(relative, parsed)
         if article is not None:
             self.articles.append(article)
@@ -364,7 +367,7 @@ class _Loader:
             key = (article.lang, article.title.casefold())
             first = seen.setdefault(key, article)
             if first is not article:
-                self.findings.append(error(
+                self.findings.append((error if self.config.strict else warning)(
                     article.path, article.line_of("title"), "meta.duplicate-title",
                     f"title {article.title!r} is already used by {first.path}; "
                     "readers and search cannot tell them apart"))

@@ -225,7 +225,7 @@ def _uses(tree) -> list[tuple[int, tuple]]:
     return uses
 
 
-_SHORTCODE = re.compile(r"\{\{([<%]).*?\1\}\}", re.S)
+_SHORTCODE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}", re.S)
 
 
 def mask_shortcodes(text: str) -> str:
