@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from kbtools.content.config import CONFIG_FILE, Config
-from kbtools.content.corpus import CONTENT_ROOTS
 from kbtools.content.files import scan_tree
 
 Snapshot = dict[str, list[int]]
@@ -25,7 +24,8 @@ def take(config: Config) -> Snapshot:
     (:func:`kbtools.content.files.scan_tree`): no symbolic link is followed.
     """
     root = config.root
-    tree = scan_tree(root, (*CONTENT_ROOTS, config.facts_dir), with_stat=(".md", ".yml", ".yaml"))
+    tree = scan_tree(root, (*config.scanned_roots, config.facts_dir),
+                     with_stat=(".md", ".yml", ".yaml"))
     found: Snapshot = {path: [stat.st_mtime_ns, stat.st_size] for path, stat in tree.stats.items()}
     for relative in (CONFIG_FILE, config.owners_file, config.macros_module):
         _stat(root / relative, relative, found)
