@@ -203,7 +203,7 @@ def test_a_mkdocs_warning_is_printed_once_in_the_one_format(tmp_path):
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("docs/faq/a.md: error: MkDocs: Doc file 'docs/faq/a.md' contains "
+    assert lines[0].startswith("docs/faq/a.md:6: error: MkDocs: Doc file 'docs/faq/a.md' contains "
                                "a link 'nope.md'")
     assert lines[0].endswith("[site.mkdocs]")
     assert lines[1] == ("kb: error: the public site was not built: MkDocs reported 1 "

@@ -216,7 +216,24 @@ def _mkdocs_finding(context: SiteContext, message: str) -> Finding:
     articles = (context.staged.article_at(m) for m in _QUOTED.findall(message))
     article = next((a for a in articles if a is not None), None)
     path = article.path if article is not None else config_file(context.kb).name
-    return error(path, 0, "site.mkdocs", f"MkDocs: {_repo_paths(context, message)}")
+    line = _link_line(article, message) if article is not None else 0
+    return error(path, line, "site.mkdocs", f"MkDocs: {_repo_paths(context, message)}")
+
+
+_LINK_IN_MESSAGE = re.compile(r"(?:link|image|anchor) '([^']+)'")
+
+
+def _link_line(article, message: str) -> int:
+    """The file line of the link a MkDocs warning names (``contains a link 'x.md'``), or 0."""
+    match = _LINK_IN_MESSAGE.search(message)
+    if not match:
+        return 0
+    target = match.group(1)
+    for number, text in enumerate(article.body.split("\n")):
+        if f"({target}" in text or f"<{target}" in text or f"]: {target}" in text \
+                or f'"{target}"' in text:
+            return article.body_line + number
+    return 0
 
 
 def _measure(folder: Path) -> tuple[int, int]:
