@@ -135,7 +135,7 @@ def test_a_page_linking_a_relative_symlinked_image_is_refused_without_a_tracebac
     os.symlink("../img/real.png", root / "docs/faq/logo.png")
     result = run(root, "build", "--only", "public", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert "docs/faq/a.md: error: MkDocs: Doc file 'docs/faq/a.md' contains a link 'logo.png'" \
+    assert "docs/faq/a.md:5: error: MkDocs: Doc file 'docs/faq/a.md' contains a link 'logo.png'" \
         in result.output
 
 
