@@ -95,9 +95,10 @@ review_every:
 max_file_bytes: lots
 """
 
-UNKNOWN = ("unknown setting 'langauges' (known: due_soon, facts_dir, internal_facts, "
-           "languages, macros_module, max_file_bytes, owners_file, review_every, search_intents, "
-           "state_dir, synonyms_file, translate, translations)")
+UNKNOWN = ("unknown setting 'langauges' (known: content_roots, due_soon, extra_fields, "
+           "facts_dir, internal_facts, languages, macros_module, max_file_bytes, owners_file, "
+           "review_every, search_intents, state_dir, strict, synonyms_file, translate, "
+           "translations)")
 KIND = "unknown kind 'faqs' (expected one of faq, script, tone, path, playbook, article)"
 SIZE = "max_file_bytes must be a positive number, got 'lots'"
 

@@ -9,9 +9,9 @@ import pytest
 
 import kbtools.review.health as health_module
 from kbtools.content.model import content_hash
-from kbtools.translations.report import translation_report
 from kbtools.registry import DEFAULT, open_kb
 from kbtools.review.health import PAGE_PATH, health, render
+from kbtools.translations.report import translation_report
 from tests.support import article, make_kb
 
 AS_OF = "2026-11-23"
