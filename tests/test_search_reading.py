@@ -113,3 +113,17 @@ def test_the_lexicon_keeps_common_words_in_the_state_folder(tmp_path):
     assert again.words("en") == first.words("en")
     cached.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, never an error
     assert Lexicon(tmp_path).is_word("en", "sync")
+
+
+def test_scripts_of_languages_beyond_the_examples():
+    from kbtools.search.analysis import script_of_language, script_of_word
+    from kbtools.search.language import read
+
+    # Bengali, Japanese kana and Georgian are their own scripts: a Latin query is never read
+    # as one of them, nor one of them as Latin
+    assert [script_of_word(w) for w in ("কালেক্টর", "トレース", "ひらがな", "ენა")] == \
+        ["beng", "hani", "hani", "geor"]
+    assert script_of_language("bn") == "beng" and script_of_language("ka") == "geor"
+    everywhere = lambda lang, term: True  # noqa: E731 - every language has every word
+    assert read(("collector",), ("en", "bn"), everywhere).language == "en"
+    assert read(("কালেক্টর",), ("en", "bn"), everywhere).language == "bn"

@@ -328,7 +328,8 @@ def _stoplist(lang: str) -> frozenset[str]:
 
 _SCRIPTS = {"ru": "cyrl", "uk": "cyrl", "bg": "cyrl", "mk": "cyrl", "be": "cyrl", "kk": "cyrl",
             "ar": "arab", "fa": "arab", "ur": "arab", "ps": "arab", "he": "hebr", "el": "grek",
-            "zh": "hani", "ja": "hani", "ko": "hang", "th": "thai", "hi": "deva"}
+            "zh": "hani", "ja": "hani", "ko": "hang", "th": "thai", "hi": "deva", "mr": "deva",
+            "ne": "deva", "bn": "beng", "ta": "taml", "ka": "geor", "hy": "armn"}
 
 
 def script_of_language(lang: str) -> str:
@@ -346,7 +347,10 @@ def script_of_word(word: str) -> str:
                 return "other"
             for prefix, script in (("LATIN", "latn"), ("CYRILLIC", "cyrl"), ("ARABIC", "arab"),
                                    ("HEBREW", "hebr"), ("GREEK", "grek"), ("CJK", "hani"),
-                                   ("HANGUL", "hang"), ("THAI", "thai"), ("DEVANAGARI", "deva")):
+                                   ("HIRAGANA", "hani"), ("KATAKANA", "hani"),
+                                   ("HANGUL", "hang"), ("THAI", "thai"), ("DEVANAGARI", "deva"),
+                                   ("BENGALI", "beng"), ("TAMIL", "taml"), ("GEORGIAN", "geor"),
+                                   ("ARMENIAN", "armn")):
                 if name.startswith(prefix):
                     return script
             return "other"
