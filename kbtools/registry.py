@@ -20,12 +20,17 @@ from kbtools.onboarding import page as path_page
 from kbtools.playbooks import kind as playbook_kind
 from kbtools.playbooks import page as playbook_page
 from kbtools.review import health
+from kbtools.review.linkcheck import link_findings
 from kbtools.scripts import kind as script_kind
 from kbtools.scripts import replies, tone
+from kbtools.sites.catalogs import catalog_findings
+from kbtools.sites.helpcenter import category_findings
+from kbtools.sites.selection import public_link_findings
 from kbtools.translations import page as translation_pages
 
 KINDS: tuple[Kind, ...] = (
     Kind("faq", "docs/faq/", "Frequently asked questions", cadence="180d", linted=True,
+         fields=frozenset({"categories"}),  # an index's help-center topics (kbtools.sites)
          intents=("faq", "help center", "help article", "customer asks")),
     Kind("script", "docs/scripts/", "Answer scripts", cadence="120d",
          fields=script_kind.FIELDS, parse=script_kind.parse, validate=script_kind.validate,
@@ -49,9 +54,16 @@ REPORTS: tuple[PageProvider, ...] = (translation_pages.pages, health.pages)
 """Pages of the internal site that belong to no kind (translation status, content health)."""
 
 
+CHECKS = (link_findings, public_link_findings, catalog_findings, category_findings)
+"""``kb check``'s checks that belong to no kind: what the builds would otherwise refuse later
+(broken internal links and anchors, public pages linking to internal ones), and the sites'
+translation catalogs and help-center categories."""
+
+
 def default_registry(extra: Iterable[Kind] = ()) -> Registry:
-    """The registry of :data:`KINDS` (plus ``extra`` kinds) and :data:`REPORTS`."""
-    return Registry((*KINDS, *extra), REPORTS)
+    """The registry of :data:`KINDS` (plus ``extra`` kinds), :data:`REPORTS` and
+    :data:`CHECKS`."""
+    return Registry((*KINDS, *extra), REPORTS, CHECKS)
 
 
 DEFAULT = default_registry()

@@ -161,3 +161,18 @@ def test_a_cache_without_a_file_still_answers(tmp_path):
     assert bodies.ids(body, 3) == outline(body, 3).ids == {"title"}
     bodies.save([(body, 3)])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_many_outlines_read_by_worker_processes_equal_a_reading_here(tmp_path):
+    file = tmp_path / "bodies.pickle"
+    count = cache_module.PARALLEL_FROM + 50  # enough for the forked workers
+    bodies = [(f"# Step {n}\n\n```\n[not a link](code.md)\n```\n\nSee [page {n}](p{n}.md#part) "
+               f"and ![logo](logo{n % 7}.png).\n\n## Part {n} {{#part-{n}}}\n", 3 + n % 5)
+              for n in range(count)]
+    cache = BodyCache(file)
+    assert cache.read_outlines(bodies) == count
+    assert all(cache.outline(body, first) == outline(body, first) for body, first in bodies)
+    cache.save(bodies)
+    again = BodyCache(file)  # a later run: every outline comes from the file
+    assert again.read_outlines(bodies) == 0
+    assert [again.links(b, f) for b, f in bodies] == [outline(b, f).links for b, f in bodies]

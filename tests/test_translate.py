@@ -58,6 +58,9 @@ def kb_files(**extra):
                                       owner="ann", reviewed="2026-10-01", tags=["billing"]),
         "docs/faq/login.md": article("How do I sign in?", "Use your e-mail address.\n",
                                      audience="public", owner="bob"),
+        # the page the refund article links to (kb check refuses a link to nowhere)
+        "docs/faq/policy.md": article("Refund policy", "# Window\n\nThirty days.\n",
+                                      audience="public", owner="ann"),
         **extra,
     }
 

@@ -19,7 +19,7 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -150,7 +150,7 @@ class BodyCache:
 
     Entries are keyed by a hash of the body (and its first line, which an outline's lines
     count from): an edited body has a new key, so an entry is never out of date, only
-    unused. The file ``file`` (None: nothing is read or kept) is read on first use; it is
+    unused. The file ``file`` (None: kept for this run only) is read on first use; it is
     ignored when it is corrupt or was written by other code or libraries. :meth:`save`
     rewrites it atomically when this run added entries or bodies are gone, and keeps quiet
     when it cannot. Safe to share between threads.
@@ -199,13 +199,56 @@ class BodyCache:
         self._store(part, body, 0, (scan.error, tuple(scan.stored), scan.uses))
         return scan
 
+    def read_outlines(self, bodies: Iterable[tuple[str, int]]) -> int:
+        """Parse the outlines of ``bodies`` (``(body, first line)`` pairs) this cache does
+        not hold yet, so later :meth:`outline`, :meth:`links` and :meth:`ids` calls parse
+        nothing (see :meth:`start_outlines`). Returns how many were parsed."""
+        return self.start_outlines(bodies)()
+
+    def start_outlines(self, bodies: Iterable[tuple[str, int]]) -> Callable[[], int]:
+        """Start parsing the outlines of ``bodies`` this cache does not hold yet and return
+        the function that waits for them and returns how many were parsed (call it before
+        asking for them; the caller can do other work meanwhile). A large batch is parsed
+        by forked worker processes (see :func:`_fork_pool`), else by the returned function,
+        here."""
+        held = self._load().get(_OUTLINE, {})
+        missing: dict[bytes, tuple[str, int]] = {}
+        for body, first_line in bodies:
+            key = self._key(body, first_line)
+            if key not in held:
+                missing[key] = (body, first_line)
+        pool = _fork_pool() if len(missing) >= PARALLEL_FROM else None
+        if pool is None:
+            def parse_here() -> int:
+                for body, first_line in missing.values():
+                    self._read_outline(body, first_line)
+                return len(missing)
+            return parse_here
+        global _WORK
+        _WORK = work = list(missing.values())
+        size = -(-len(work) // (_WORKERS * 4))  # a few chunks per worker: even finish times
+        chunks = [(start, min(start + size, len(work))) for start in range(0, len(work), size)]
+        results = pool.map(_pack_outlines, chunks)  # the workers fork and start now
+
+        def wait() -> int:
+            global _WORK
+            try:
+                packed = [p for chunk in results for p in chunk]
+            finally:
+                pool.shutdown()
+                _WORK = None
+            stored = self._load()
+            with self._lock:
+                entries = stored.setdefault(_OUTLINE, {})
+                for key, value in zip(missing, packed, strict=True):
+                    entries[key] = value
+                self._added += len(packed)
+            return len(packed)
+        return wait
+
     def _read_outline(self, body: str, first_line: int) -> Outline:
         found = outline(body, first_line)
-        self._store(_OUTLINE, body, first_line, (
-            tuple((h.line, h.level, h.text, h.id) for h in found.headings),
-            tuple((link.line, link.target, link.image, link.kind, link.start, link.end)
-                  for link in found.links),
-            tuple(found.ids)))
+        self._store(_OUTLINE, body, first_line, _outline_values(found))
         return found
 
     # -- the store: by part, ``{key of (body, first line): marshalled plain values}``
@@ -222,8 +265,6 @@ class BodyCache:
             return None
 
     def _store(self, part: Any, body: str, first_line: int, values: tuple) -> None:
-        if self.file is None:
-            return  # nothing is kept: nothing to pack
         try:
             packed = marshal.dumps(values)
         except ValueError:  # a value marshal cannot write (an odd macro key): not kept
@@ -289,6 +330,46 @@ class BodyCache:
             except OSError:
                 return
             self._stored, self._added = parts, 0
+
+
+PARALLEL_FROM = 400
+"""From this many unread bodies on, :meth:`BodyCache.read_outlines` parses in worker
+processes (below it, forking costs more than it saves)."""
+_WORK: list[tuple[str, int]] | None = None
+"""The bodies forked workers parse: set just before the pool forks, never changed."""
+
+
+_WORKERS = 2
+
+
+def _fork_pool():
+    """A pool of :data:`_WORKERS` forked processes, or None where forking is not for us: a
+    machine with one core, a system without ``fork``, or a process running other threads
+    (one of them may hold a lock a child would wait on forever)."""
+    if (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+        return None
+    # imported here: only a large batch forks, and every command that opens a knowledge
+    # base imports this module (kb's start-up time)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(_WORKERS, mp_context=multiprocessing.get_context("fork"))
+
+
+def _pack_outlines(chunk: tuple[int, int]) -> list[bytes]:
+    start, end = chunk
+    return [marshal.dumps(_outline_values(outline(body, first_line)))
+            for body, first_line in _WORK[start:end]]
+
+
+def _outline_values(found: Outline) -> tuple:
+    """An outline as the plain values the cache keeps (see :func:`_unpack_outline`)."""
+    return (tuple((h.line, h.level, h.text, h.id) for h in found.headings),
+            tuple((link.line, link.target, link.image, link.kind, link.start, link.end)
+                  for link in found.links),
+            tuple(found.ids))
 
 
 def _unpack_outline(packed: tuple) -> Outline:

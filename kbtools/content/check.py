@@ -35,10 +35,14 @@ class CheckReport(FindingCounts):
 
 def check(kb: KnowledgeBase) -> CheckReport:
     """Run every validation over ``kb``; the report lists findings sorted by location."""
+    # The links checks need every body's outline: parsed by worker processes (when there
+    # are many) while this one checks owners, macros and dates.
+    outlines = kb.bodies.start_outlines((a.body, a.body_line) for a in kb.corpus.articles)
     findings = list(kb.findings)
     findings.extend(check_owners(kb))
     findings.extend(check_macros(kb))
     findings.extend(check_dates(kb))
+    outlines()
     findings.extend(kb.kinds.validate(kb))
     return CheckReport(tuple(sort_findings(findings)), len(kb.corpus))
 

@@ -105,10 +105,16 @@ class Kind:
         return parse_cadence(self.cadence)
 
 
-class Registry:
-    """The kinds of a knowledge base, in the order folders are matched, plus report pages."""
+Check = Callable[[Any], Iterable[Finding]]
+"""A check over the whole knowledge base that belongs to no kind (links between articles)."""
 
-    def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = ()) -> None:
+
+class Registry:
+    """The kinds of a knowledge base, in the order folders are matched, plus report pages and
+    the checks that belong to no kind."""
+
+    def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = (),
+                 checks: Iterable[Check] = ()) -> None:
         self._kinds: dict[str, Kind] = {}
         for kind in kinds:
             if kind.name in self._kinds:
@@ -122,6 +128,7 @@ class Registry:
         self._by_folder = sorted((k for k in self._kinds.values() if k.folder),
                                  key=lambda k: -len(k.folder or ""))
         self.reports: tuple[PageProvider, ...] = tuple(reports)
+        self.checks: tuple[Check, ...] = tuple(checks)
 
     def __getitem__(self, name: str) -> Kind:
         return self._kinds[name]
@@ -182,6 +189,9 @@ class Registry:
         return found
 
     def validate(self, kb: Any) -> Iterator[Finding]:
+        """Every kind's cross-article validation, then the checks that belong to no kind."""
         for kind in self:
             if kind.validate:
                 yield from kind.validate(kb)
+        for check in self.checks:
+            yield from check(kb)

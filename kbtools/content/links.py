@@ -39,6 +39,8 @@ class Link:
     external: bool
     start: int = 0
     end: int = 0
+    kind: str = "inline"
+    """How it is written: ``inline``, ``reference``, ``autolink`` or ``html`` (raw HTML)."""
 
 
 def links(article: Article, bodies: BodyCache | None = None) -> list[Link]:
@@ -56,7 +58,7 @@ def links_in(path: str, text: str, first_line: int = 1,
     for link in written:
         resolved, anchor, external = _resolve(base_dir, link.target)
         found.append(Link(link.line, link.target, resolved, anchor, link.image, external,
-                          link.start, link.end))
+                          link.start, link.end, link.kind))
     return found
 
 

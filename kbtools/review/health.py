@@ -16,6 +16,7 @@ from html import escape
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.owners import Owners
 from kbtools.content.pages import GeneratedPage
+from kbtools.feedback import MIN_VOTES, ArticleVotes, unhelpful_articles
 from kbtools.review.stale import REASONS, Entry, StaleReport, stale_report
 from kbtools.translations.report import translation_report
 from kbtools.translations.verdicts import (
@@ -77,6 +78,9 @@ class Health:
     ages: tuple[tuple[str, int], ...]
     orphaned_assets: tuple[str, ...] = field(default=())
     default_language: str = "en"
+    unhelpful: tuple[tuple[ArticleVotes, str | None], ...] = field(default=())
+    """Articles readers voted unhelpful on the public site, worst first, with their titles
+    (the same list as ``kb gaps``)."""
 
 
 def health(kb: KnowledgeBase, as_of: str | date | None = None,
@@ -89,10 +93,12 @@ def health(kb: KnowledgeBase, as_of: str | date | None = None,
     broken = tuple((e.path, r.line, r.message) for e in articles for r in e.reasons
                    if r.code == "broken-link")
     oldest = sorted((e for e in articles if e.reviewed), key=lambda e: (e.reviewed, e.path))
+    titles = {a.path: a.title for a in kb.corpus.articles}
     return Health(
         report.as_of, len(articles), statuses, reasons, _owners(articles),
         tuple(oldest[:OLDEST]), broken, _coverage(kb), _ages(articles, report.as_of),
-        tuple(e.path for e in report.entries if e.asset), kb.config.default_language)
+        tuple(e.path for e in report.entries if e.asset), kb.config.default_language,
+        tuple((row, titles.get(row.path)) for row in unhelpful_articles(kb, top=OLDEST)))
 
 
 def status_of(entry: Entry) -> str:
@@ -154,6 +160,7 @@ def render(data: Health, owners: Owners) -> str:
         "## Oldest reviews", "", _oldest(data), "",
         "## Broken links", "", _broken(data), "",
         "## Translation coverage", "", _coverage_table(data), "",
+        "## Unhelpful articles", "", _unhelpful(data), "",
     ]
     if data.orphaned_assets:
         parts += ["## Images nothing links to", "",
@@ -222,6 +229,26 @@ def _coverage_table(data: Health) -> str:
     return "\n".join(rows) + ("\n\n% current: of the translations that should exist (current, "
                               "outdated, untracked, missing). Details per language: [translation "
                               "status](translations/index.md).")
+
+
+def _unhelpful(data: Health) -> str:
+    if not data.unhelpful:
+        return (f"No article has enough votes (at least {MIN_VOTES} in a language) with a "
+                "\"No\" among them.")
+    rows = ["| article | language | votes | no | helpful |", "|---|---|---:|---:|---:|"]
+    for row, title in data.unhelpful:
+        if row.path.startswith("docs/") and title and not _is_translation(row.path, row.lang):
+            name = f"[{_cell(title)}](../{row.path[len('docs/'):]})"
+        else:
+            name = f"`{row.path}`"
+        rows.append(f"| {name} | {row.lang} | {row.votes} | {row.no_votes} "
+                    f"| {row.helpful_share:.0%} |")
+    return "\n".join(rows) + (f"\n\nFrom the public site's \"Was this helpful?\" votes "
+                              f"(`kb gaps` lists the same), at least {MIN_VOTES} per language.")
+
+
+def _is_translation(path: str, lang: str) -> bool:
+    return path.endswith(f".{lang}.md")
 
 
 def chart_svg(ages: tuple[tuple[str, int], ...]) -> str:

@@ -9,9 +9,8 @@ answers in ``<state_dir>/linkcheck.json`` so the next run asks again only when a
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
-from collections.abc import Iterable, Mapping
+import posixpath
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -22,8 +21,10 @@ from kbtools import atomic
 from kbtools.content.cache import BodyCache
 from kbtools.content.corpus import CONTENT_ROOTS, Corpus
 from kbtools.content.files import scan_tree
-from kbtools.content.links import Link, anchors
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.links import Link, anchors, links
 from kbtools.content.model import Article
+from kbtools.diagnostics import Finding, error
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".bmp")
 
@@ -80,6 +81,8 @@ class InternalLinks:
         """Why ``link`` (internal) in ``article`` is broken, or None if it works."""
         if link.external or "{" in link.target:  # a macro makes the target: known at render
             return None
+        if link.anchor == "top" and link.path is None:
+            return None  # "#top" is the top of the page in every browser
         if link.path is None:
             if link.anchor and link.anchor not in self.anchors_of(article):
                 return BrokenLink(article.path, link.line, link.target,
@@ -102,6 +105,65 @@ class InternalLinks:
             return BrokenLink(article.path, link.line, link.target,
                               f"link to {path}#{link.anchor}: no such heading in {target.path}")
         return None
+
+
+def translation_folders(kb: KnowledgeBase) -> dict[str, str]:
+    """Per translation language, its folder in the folder layout (``ru`` -> ``docs/ru/``);
+    empty in the suffix layout."""
+    settings = kb.config.translations
+    if settings.layout != "folder":
+        return {}
+    return {lang: settings.folder_of(lang).rstrip("/") + "/"
+            for lang in kb.config.translation_languages}
+
+
+PAGE_URL_SUFFIXES = frozenset({"", ".html", ".htm"})
+"""Links to a page's URL rather than its file: the sites leave them as written (kb stale
+still reports those that lead nowhere)."""
+
+
+def _suffix(path: str) -> str:
+    """``PurePosixPath(path).suffix``, without making a path object per link."""
+    name = posixpath.basename(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+class _Symlinks:
+    """Which repo paths are, or lie under, a symbolic link (each folder asked once)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._known: dict[str, bool] = {"": False, ".": False}
+
+    def refused(self, path: str) -> bool:
+        """True when ``path`` is there but not the repository's own regular file (a symbolic
+        link, or a file in a linked folder): ``kb check`` reports the link itself."""
+        known = self._known.get(path)
+        if known is None:
+            parent = posixpath.dirname(path)
+            known = self._known[path] = (self.refused(parent) if parent != path else False) \
+                or (self.root / path).is_symlink()
+        return known
+
+
+def link_findings(kb: KnowledgeBase) -> Iterator[Finding]:
+    """Each broken internal link, anchor, image or file as a ``kb check`` error at its line:
+    the builds refuse them, so a clean ``kb check`` must too."""
+    checker = InternalLinks(kb.root, kb.corpus, translation_folders(kb), kb.bodies)
+    symlinks = _Symlinks(kb.root)
+    kb.bodies.read_outlines((a.body, a.body_line) for a in kb.corpus.articles)
+    for article in kb.corpus.articles:
+        for link in links(article, kb.bodies):
+            if link.kind == "html":
+                continue  # raw HTML is passed through as written; kb stale still reports it
+            if link.path is not None and _suffix(link.path) in PAGE_URL_SUFFIXES:
+                continue  # a page's URL (``../guide/b/``): MkDocs leaves it as written
+            if link.path is not None and symlinks.refused(link.path):
+                continue  # a symbolic link, reported as such where it lies
+            broken = checker.broken(article, link)
+            if broken is not None:
+                yield error(article.path, broken.line, "link.broken", broken.message)
 
 
 def content_files(root: Path) -> tuple[frozenset[str], frozenset[str]]:
@@ -214,6 +276,11 @@ class _Answer:
 
 
 def _request(url: str, method: str, timeout: float) -> _Answer:
+    # imported here: only `kb stale --external` asks the web, and every command that opens
+    # a knowledge base imports this module (kb's start-up time)
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(url, method=method, headers={"User-Agent": _AGENT})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310

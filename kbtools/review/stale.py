@@ -37,6 +37,7 @@ from kbtools.review.linkcheck import (
     assets,
     check_urls,
     site_relative,
+    translation_folders,
 )
 from kbtools.review.schedule import ReviewState, review_state
 
@@ -170,7 +171,7 @@ def stale_report(kb: KnowledgeBase, *, as_of: str | date | None = None,
     corpus = kb.corpus
     states = {a.path: review_state(a, kb, today) for a in corpus.articles}
     bodies = kb.bodies  # every body's links and anchors: read once, kept for the next run
-    checker = InternalLinks(kb.root, corpus, _folders(kb), bodies)
+    checker = InternalLinks(kb.root, corpus, translation_folders(kb), bodies)
     linked: set[str] = set()
     found_links: dict[str, list[Link]] = {}
     entries = []
@@ -204,14 +205,6 @@ def _query(kb: KnowledgeBase, owner: str | None, kind: str | None, lang: str | N
         raise UsageError(f"--lang: unknown language {lang!r} "
                          f"(kb.yml has {', '.join(kb.config.languages)})")
     return _Query(owner, kind, lang)
-
-
-def _folders(kb: KnowledgeBase) -> dict[str, str]:
-    settings = kb.config.translations
-    if settings.layout != "folder":
-        return {}
-    return {lang: settings.folder_of(lang).rstrip("/") + "/"
-            for lang in kb.config.translation_languages}
 
 
 def _review_reasons(article: Article, states: dict[str, ReviewState],

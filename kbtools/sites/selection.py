@@ -17,7 +17,7 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import links
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding, error, sort_findings
-from kbtools.sites.site import Site, page_url, site_path
+from kbtools.sites.site import PUBLIC, SITES, Site, page_url, site_path
 
 # Errors that block the public build wherever they are: a playbook marked public is a
 # mistake about what customers may see, even though the playbook itself is never published.
@@ -57,6 +57,16 @@ def select(kb: KnowledgeBase, site: Site) -> Selection:
     return Selection(site, articles, tuple(sorted(assets)), tuple(sort_findings(findings)))
 
 
+def public_link_findings(kb: KnowledgeBase) -> tuple[Finding, ...]:
+    """``kb check``'s view of the public site: each link from a public page to a page it does
+    not publish (the public build refuses them)."""
+    return select(kb, SITES[PUBLIC]).findings
+
+
+PUBLIC_ONLY = frozenset({"site.public-links-internal"})
+"""Errors that only the public site cares about (the internal site publishes both pages)."""
+
+
 def blocking_findings(site: Site, selection: Selection,
                       check_findings: Iterable[Finding]) -> list[Finding]:
     """The errors that stop ``site`` from building.
@@ -70,8 +80,9 @@ def blocking_findings(site: Site, selection: Selection,
     pages = {a.path for a in selection.articles}
     blocking = [
         f for f in check_findings
-        if f.is_error and (f.path in pages or f.code in SITE_BLOCKERS
-                           or (site.public and f.code in PUBLIC_BLOCKERS))
+        if f.is_error and (site.public or f.code not in PUBLIC_ONLY)
+        and (f.path in pages or f.code in SITE_BLOCKERS
+             or (site.public and f.code in PUBLIC_BLOCKERS))
     ]
     blocking.extend(f for f in selection.findings if f.is_error)
     return sort_findings(set(blocking))
@@ -83,15 +94,16 @@ def _public_references(kb: KnowledgeBase, articles: tuple[Article, ...],
     section) the public site does not publish, whatever form the link takes."""
     published = {a.path for a in articles}
     languages = frozenset(kb.config.languages[1:])
+    files = frozenset(tree.files)  # asked once per link
     assets: set[str] = set()
     findings: list[Finding] = []
     for article in articles:
         page = _page_folder(article, kb.config.default_language)
-        for link in links(article):
+        for link in links(article, kb.bodies):  # outlines read once, kept between runs
             if link.external or link.path is None:
                 continue
             path = unquote(link.path)
-            if path in tree.files and not path.endswith(".md"):
+            if path in files and not path.endswith(".md"):
                 if path.startswith("docs/"):
                     assets.add(path)
                 continue
