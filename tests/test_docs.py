@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -80,3 +83,26 @@ def test_format_option_is_documented_in_readme(command):
     else:
         for choice in choices:
             assert f"--format {choice}" in readme, f"README.md does not show {name} --format {choice}"
+
+
+def test_the_lazy_command_table_matches_every_command():
+    """``kb --help`` lists the commands from :data:`kbtools.cli.app.COMMANDS` without
+    importing them: the table names every command module with its docstring's short help."""
+    from kbtools.cli.app import COMMANDS as TABLE
+
+    modules = {p.stem for p in (REPO / "kbtools" / "cli").glob("*.py")} - {"__init__", "app"}
+    assert set(TABLE) == modules
+    for name, short in TABLE.items():
+        command = command_object((name,))
+        assert command.get_short_help_str(limit=10_000) == short, name
+
+
+def test_help_imports_no_command_and_no_knowledge_base():
+    script = ("import sys\nfrom kbtools.cli import main\n"
+              "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in sys.modules if m.startswith(('kbtools.cli.', "
+              "'kbtools.registry', 'kbtools.content.knowledge_base', 'mkdocs'))))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, cwd=REPO)
+    assert "Validate every article, playbook, path and settings file." in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "['kbtools.cli.app']"

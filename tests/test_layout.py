@@ -118,9 +118,9 @@ LAYERS = [
      "kbtools.git"},
     {"kbtools.content"},
     {"kbtools.review", "kbtools.translations", "kbtools.scripts", "kbtools.playbooks",
-     "kbtools.onboarding", "kbtools.search", "kbtools.sites"},
+     "kbtools.onboarding", "kbtools.search", "kbtools.sites", "kbtools.feedback"},
     {"kbtools.registry"},
-    {"kbtools.cli", "kbtools.server"},
+    {"kbtools.cli", "kbtools.server", "kbtools.preview"},
 ]
 
 

@@ -2,7 +2,8 @@
 
 Each module in this package is named after the command it adds to :data:`main` and is
 imported only when that command runs (see :class:`~kbtools.cli.app.KBGroup`); a new command
-is a new module and nothing else changes.
+is a new module and a line in :data:`~kbtools.cli.app.COMMANDS` (its short help, which
+``kb --help`` shows without importing it).
 """
 
 from __future__ import annotations

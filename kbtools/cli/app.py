@@ -15,42 +15,81 @@ from __future__ import annotations
 import functools
 import importlib
 import json
-import pkgutil
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 
-from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import FORMATS, Finding, github_annotation, render, summary
 from kbtools.errors import BusyError, ConfigError, KBError, NotFoundError, StateError, UsageError
-from kbtools.registry import open_kb
+
+if TYPE_CHECKING:  # the knowledge base is imported by the first command that opens one
+    from kbtools.content.knowledge_base import KnowledgeBase
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
-_CLI_DIR = Path(__file__).parent
 
-
-def _command_modules() -> list[str]:
-    return [m.name for m in pkgutil.iter_modules([str(_CLI_DIR)]) if m.name != "app"]
+COMMANDS: dict[str, str] = {
+    "build": "Build the internal site (site/) and the public FAQ (site-public/) with MkDocs.",
+    "check": "Validate every article, playbook, path and settings file.",
+    "escalate": "Find the playbook for WORDS (what the agent sees) and print what to do now.",
+    "export": "Export content for other tools.",
+    "gaps": "Report the most frequent search queries, those that found nothing, and those "
+            "whose results nobody opened, each with its scope (public or internal) and "
+            "language; and the articles readers of the public site voted unhelpful (\"Was "
+            "this helpful?\"), worst first.",
+    "index": "Build or update the search index (under .kb/index).",
+    "lint": "Check answer scripts and FAQ entries (all, or those under PATHS) against the "
+            "rules in the tone guidelines (docs/tone/).",
+    "path": "Show the onboarding path NAME (e.g. first-weeks): stages, steps, time, "
+            "checkpoints.",
+    "playbooks": "List the escalation playbooks by priority.",
+    "review": "Set reviewed (and reviewed_by) in each article's front matter.",
+    "script": "Print answer script NAME (e.g. refund-approved) filled in, as plain text.",
+    "search": "Search the knowledge base; typos, synonyms and all languages are handled.",
+    "serve": "Serve the internal site and the search API (GET /api/search) until interrupted.",
+    "stale": "List overdue, unowned and broken content, grouped by owner.",
+    "translate": "Write machine-translated drafts of PATH...",
+    "translations": "Show which translations are current, outdated, missing, orphaned or "
+                    "untracked, and which files under the content folders are skipped (no "
+                    "article) and why.",
+}
+"""Every command (the module ``kbtools.cli.NAME`` adds it) and its short help, as its
+docstring starts (tests/test_docs.py holds the two together): ``kb --help`` lists the
+commands without importing any of them."""
 
 
 class KBGroup(click.Group):
     """A group that turns kbtools errors into their findings (in the command's ``--format``),
     one clear ``kb: error:`` line and an exit code.
 
-    Commands load on demand: ``kb NAME`` imports only ``kbtools.cli.NAME`` (each command
-    module is named after its command), so ``kb search`` does not pay for MkDocs' imports.
+    Commands load on demand (Click's lazy-loading pattern): ``kb NAME`` imports only
+    ``kbtools.cli.NAME``, so ``kb search`` does not pay for MkDocs' imports, and ``kb
+    --help`` lists :data:`COMMANDS` without importing any.
     """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(_command_modules()))
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
 
     def get_command(self, ctx: click.Context, name: str):
-        if name not in self.commands and name in _command_modules():
+        if name not in self.commands and name in COMMANDS:
             importlib.import_module(f"kbtools.cli.{name}")
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            command = loaded if loaded is not None else click.Command(name, help=COMMANDS[name])
+            rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -87,6 +126,9 @@ class State:
 
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
+            # imported here, not at the top: `kb --help` and commands that open no knowledge
+            # base do not pay for every kind's modules (kb's start-up time)
+            from kbtools.registry import open_kb
             self._kb = open_kb(self.root)
         return self._kb
 

@@ -23,14 +23,15 @@ __all__ = ["serve", "create_app", "ServerSettings", "Access", "check_bind", "is_
 
 
 def serve(kb: KnowledgeBase, settings: ServerSettings, *, host: str = "127.0.0.1",
-          port: int = 8000, on_ready=None) -> None:
+          port: int = 8000, on_ready=None, wrap=None) -> None:
     """Check the bind address, make sure an index exists, then serve until interrupted.
 
     Raises :class:`~kbtools.errors.UsageError` for a non-loopback ``host`` without a token
     or ``behind_proxy`` (unless the server is public), a public server whose site folder is
     not a public site, and when ``host:port`` cannot be listened on. ``port`` 0 picks a free
     port. ``on_ready(url)`` is called once the socket listens (connections made from then on
-    wait until the server accepts them).
+    wait until the server accepts them). ``wrap(app)``, when given, returns the ASGI app
+    served instead of ``app`` (``kb serve --watch`` adds live reload around it).
     """
     import uvicorn
 
@@ -38,7 +39,9 @@ def serve(kb: KnowledgeBase, settings: ServerSettings, *, host: str = "127.0.0.1
     if settings.access.public:
         check_public_site(settings.site_dir)
     ensure_index(kb)
-    config = uvicorn.Config(create_app(kb, settings), host=host, port=port, log_level="warning",
+    app = create_app(kb, settings)
+    config = uvicorn.Config(app if wrap is None else wrap(app), host=host, port=port,
+                            log_level="warning",
                             access_log=False, server_header=False,
                             proxy_headers=settings.access.behind_proxy,
                             forwarded_allow_ips="127.0.0.1" if settings.access.behind_proxy else None)

@@ -1,0 +1,86 @@
+"""``kb serve --watch`` in real headless Chromium, on a copy of the example knowledge base: a
+saved edit shows up in the open page by itself; a broken edit shows its findings over the last
+good page."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import time
+
+import pytest
+
+from tests.browser_support import browser
+from tests.support import copy_example
+from tests.test_server import KB
+
+pytestmark = pytest.mark.browser
+
+OLD = "You can move between our plans at any time"
+NEW = "Brightloop lets you switch plans whenever you like"
+
+
+@contextlib.contextmanager
+def kb_serve_watch(root, timeout: float = 600):
+    """``kb serve --watch --port 0`` on ``root``; yields its URL once the first build is
+    served (the machine may be slow: the wait is generous)."""
+    process = subprocess.Popen([str(KB), "--root", str(root), "serve", "--watch", "--port", "0"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + timeout
+        url = None
+        while time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line and process.poll() is not None:
+                break
+            if line.startswith("serving "):
+                url = line.split()[1]
+                break
+        assert url, f"kb serve --watch did not start: {process.stderr.read()}"
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_path):
+    root = copy_example(tmp_path / "example")
+    source = root / "docs/faq/change-plan.md"
+    text = source.read_text(encoding="utf-8")
+    assert OLD in text
+    audience_line = text.splitlines().index("audience: public") + 1
+    problems: list[str] = []
+    with kb_serve_watch(root) as url, browser() as chromium:
+        page = chromium.new_page()
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        loads: list[str] = []
+        page.on("load", lambda: loads.append(page.url))
+        page.goto(f"{url}/faq/change-plan/", wait_until="load")
+        page.get_by_text(OLD).first.wait_for(timeout=60_000)
+        page.evaluate("window.kbBeforeEdit = true")
+
+        source.write_text(text.replace(OLD, NEW), encoding="utf-8")
+        page.get_by_text(NEW).first.wait_for(timeout=300_000)
+        assert page.evaluate("window.kbBeforeEdit === undefined")  # a new document: reloaded
+        assert len(loads) >= 2 and loads[-1] == f"{url}/faq/change-plan/"
+        assert page.locator("#kb-preview-findings").count() == 0
+
+        page.evaluate("window.kbBeforeBrokenEdit = true")
+        source.write_text(text.replace(OLD, NEW).replace("audience: public", "audience: [public"),
+                          encoding="utf-8")
+        overlay = page.locator("#kb-preview-findings")
+        overlay.wait_for(timeout=300_000)
+        shown = overlay.inner_text()
+        assert f"docs/faq/change-plan.md:{audience_line}: error: invalid YAML" in shown
+        assert "[meta.yaml]" in shown and "last good build" in shown
+        assert page.evaluate("window.kbBeforeBrokenEdit === true")  # not reloaded: kept
+        assert page.get_by_text(NEW).first.is_visible()
+        assert page.get_by_text(OLD).count() == 0
+    assert not [p for p in problems if "live" in p or "Content Security Policy" in p], problems
