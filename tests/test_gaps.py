@@ -107,14 +107,16 @@ def test_gaps_by_scope_and_language_with_unopened_results(tmp_path, monkeypatch)
     assert [r.query for r in gaps(open_kb(root), top=1).unopened] == ["refund"]
 
     data = json.loads(run(root, "gaps", "--json").stdout)
-    assert set(data) == {"since", "total", "frequent", "zero_results", "unopened"}
+    assert set(data) == {"since", "total", "frequent", "zero_results", "unopened", "min_votes",
+                         "unhelpful"}
     assert data["unopened"][0] == {"query": "refund", "scope": "public", "lang": "en",
                                    "count": 2, "opened": 0, "last_results": 2,
                                    "last_seen": "2026-11-20T10:00:00+00:00"}
 
     text = run(root, "gaps", "--csv").stdout
     table = list(csv.DictReader(io.StringIO(text)))
-    assert text.splitlines()[0] == "list,query,scope,lang,count,opened,last_results,last_seen"
+    assert text.splitlines()[0] == ("list,query,scope,lang,count,opened,last_results,last_seen,"
+                                    "path,page,votes,no_votes,helpful_share")
     assert [(r["list"], r["query"], r["scope"], r["lang"], r["count"], r["opened"])
             for r in table if r["list"] != "frequent"] == [
         ("zero_results", "'=HYPERLINK(\"http://x.example\")", "public", "en", "1", "0"),

@@ -1,22 +1,25 @@
 """Content gaps from the query log: what people search for most, what finds nothing, and what
-finds results nobody opens."""
+finds results nobody opens; and from the vote log, the articles readers found unhelpful."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import kbtools.search.querylog as querylog
+from kbtools.feedback import MIN_VOTES, ArticleVotes, unhelpful_articles
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
 
 LISTS = ("frequent", "zero_results", "unopened")
 """The report's lists, in the order they are shown."""
-CSV_FIELDS = ("list", "query", "scope", "lang", "count", "opened", "last_results", "last_seen")
-"""The columns of :meth:`GapsReport.rows` (``list`` names the list a row belongs to)."""
+CSV_FIELDS = ("list", "query", "scope", "lang", "count", "opened", "last_results", "last_seen",
+              "path", "page", "votes", "no_votes", "helpful_share")
+"""The columns of :meth:`GapsReport.rows` (``list`` names the list a row belongs to; the last
+five are the ``unhelpful`` list's, empty in the query lists)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,16 +55,29 @@ class GapsReport:
     frequent: list[QueryCount] = field(default_factory=list)
     zero_results: list[QueryCount] = field(default_factory=list)
     unopened: list[QueryCount] = field(default_factory=list)
+    unhelpful: list[ArticleVotes] = field(default_factory=list)
+    """Articles readers voted unhelpful on the public site ("Was this helpful?"), worst first
+    (see :func:`kbtools.feedback.unhelpful`)."""
+    min_votes: int = MIN_VOTES
+    """Votes an article needed in a language to be listed in :attr:`unhelpful`."""
 
     def to_dict(self) -> dict:
         return {"since": self.since, "total": self.total,
-                **{name: [row.to_dict() for row in getattr(self, name)] for name in LISTS}}
+                **{name: [row.to_dict() for row in getattr(self, name)] for name in LISTS},
+                "min_votes": self.min_votes,
+                "unhelpful": [row.to_dict() for row in self.unhelpful]}
 
     def rows(self) -> Iterator[dict]:
         """Every row of every list as a flat dict with the keys of :data:`CSV_FIELDS`."""
+        blank = dict.fromkeys(CSV_FIELDS, "")
         for name in LISTS:
             for row in getattr(self, name):
-                yield {"list": name, **row.to_dict()}
+                yield {**blank, "list": name, **row.to_dict()}
+        for row in self.unhelpful:
+            yield {**blank, "list": "unhelpful", "scope": "public", "lang": row.lang,
+                   "last_seen": row.last_vote, "path": row.path, "page": row.page,
+                   "votes": row.votes, "no_votes": row.no_votes,
+                   "helpful_share": row.helpful_share}
 
 
 @dataclass(slots=True)
@@ -75,12 +91,16 @@ class _Tally:
     last_seen: str = ""
 
 
-def gaps(kb: KnowledgeBase, *, since: date | None = None, top: int = 20) -> GapsReport:
+def gaps(kb: KnowledgeBase, *, since: date | None = None, top: int = 20,
+         min_votes: int = MIN_VOTES) -> GapsReport:
     """Group the queries logged since ``since`` by text (case and spacing ignored), scope
-    and language, and rank them; ``top`` rows per list."""
+    and language, and rank them; ``top`` rows per list. The unhelpful articles are those with
+    at least ``min_votes`` votes since ``since`` in a language."""
     start = datetime(since.year, since.month, since.day, tzinfo=UTC) if since else None
-    return report(querylog.entries(kb.root / kb.config.state_dir, start),
-                  since=since.isoformat() if since else None, top=top)
+    found = report(querylog.entries(kb.root / kb.config.state_dir, start),
+                   since=since.isoformat() if since else None, top=top)
+    return replace(found, min_votes=min_votes,
+                   unhelpful=unhelpful_articles(kb, since=since, min_votes=min_votes, top=top))
 
 
 def report(entries: Iterable[querylog.Logged], *, since: str | None = None,

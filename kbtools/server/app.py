@@ -4,6 +4,8 @@ Routes:
 
 - ``GET /api/search`` and ``POST /api/search/events``: the search API
   (:mod:`kbtools.server.api`).
+- ``POST /api/feedback`` (public server only): the site's "Was this helpful?" votes
+  (:mod:`kbtools.server.feedback`).
 - ``GET /_kb/search.js`` -> the script that makes the site's search box use the API (the
   theme's ``assets/kb/search.js``).
 - ``GET|POST /_kb/login`` -> token form (only when a token is configured, never on a public
@@ -38,6 +40,7 @@ from starlette.routing import Route
 
 from kbtools.errors import UsageError
 from kbtools.server.api import SearchApi, error
+from kbtools.server.feedback import FeedbackApi
 from kbtools.server.scripts import MarkedPage, OwnScripts
 from kbtools.server.security import (
     COOKIE,
@@ -78,9 +81,12 @@ def create_app(kb: KnowledgeBase, settings: ServerSettings) -> SecurityHeaders:
     site = _Site(settings.site_dir, settings.access)
     login = [] if settings.access.public else [
         Route("/_kb/login", site.login, methods=["GET", "POST"])]
+    votes = FeedbackApi(kb, settings.site_dir, is_public_page) if settings.access.public else None
+    feedback = [Route("/api/feedback", votes.vote, methods=["POST"])] if votes else []
     routes = [
         Route("/api/search", api.search, methods=["GET"]),
         Route("/api/search/events", api.event, methods=["POST"]),
+        *feedback,
         Route(SEARCH_SCRIPT, _script, methods=["GET"]),
         *login,
         Route("/{path:path}", site.page, methods=["GET", "HEAD"]),
