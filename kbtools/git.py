@@ -57,6 +57,8 @@ class History:
     """The KB root's path inside the repository (``""`` or ``"kb/"``)."""
     commits: list[str] = field(default_factory=list)
     parents: list[tuple[str, ...]] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)
+    """Commit time of each of :attr:`commits` (seconds since the epoch, UTC)."""
     changes: dict[str, list[Change]] = field(default_factory=dict)
     dirty: frozenset[str] = frozenset()
     """Paths with uncommitted changes (staged, unstaged or untracked) under the KB root."""
@@ -83,6 +85,11 @@ class History:
             return None
         found = [c for c in self.commits if c.startswith(ref)]
         return found[0] if len(found) == 1 else None
+
+    def last_changed(self, path: str) -> int | None:
+        """Commit time (epoch seconds) of the newest commit that touched ``path``, or None."""
+        entries = self.changes.get(path)
+        return self.times[entries[0].index] if entries and self.times else None
 
     def last_commit(self, path: str) -> str | None:
         """The newest commit that touched ``path`` (None if never committed)."""
@@ -203,7 +210,7 @@ def load_history(root: Path | str, roots: Iterable[str] = ()) -> History:
     return history
 
 
-_LOG = ["log", "-z", "--topo-order", "--format=%x01%H %P", "--name-status", "-M", "HEAD"]
+_LOG = ["log", "-z", "--topo-order", "--format=%x01%H %ct %P", "--name-status", "-M", "HEAD"]
 _READ_SIZE = 1 << 20
 
 
@@ -248,14 +255,15 @@ def _relative(path: str, prefix: str) -> str | None:
 
 
 def _parse_log(history: History, records: Iterable[bytes]) -> None:
-    """Fill ``history`` from ``git log`` records (``%H %P`` then the name-status list)."""
+    """Fill ``history`` from ``git log`` records (``%H %ct %P`` then the name-status list)."""
     prefix = history.prefix
     changes = history.changes
     for index, chunk in enumerate(records):
         head, _, rest = chunk.partition(b"\0")
         ids = head.decode().split()
         history.commits.append(ids[0])
-        history.parents.append(tuple(ids[1:]))
+        history.times.append(int(ids[1]))
+        history.parents.append(tuple(ids[2:]))
         tokens = rest.lstrip(b"\n").split(b"\0")
         at = 0
         while at < len(tokens) and tokens[at]:

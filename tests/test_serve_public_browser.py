@@ -86,6 +86,8 @@ def test_public_home_page_searches_the_engine_in_its_language(public_root):
         # A Russian page searches Russian articles only.
         page.goto(url + "/ru/", wait_until="load")
         assert search_box(page, "возврат") == ["Какие у вас правила возврата?"]
+        # ... and says so in Russian (kb's catalogs, on <meta name="kb-strings">)
+        assert "Найдено документов: 1" in page.locator(".md-search-result__meta").inner_text()
         entries = site_entries(public_root, 2)
         page.close()
     assert [(e.query, e.scope, e.lang) for e in entries] == [

@@ -10,7 +10,8 @@ import pytest
 from kbtools.errors import ContentError, UsageError
 from kbtools.registry import open_kb
 from kbtools.sites import build
-from kbtools.sites.banners import STRINGS, page_banners
+from kbtools.sites.banners import page_banners
+from kbtools.sites.catalogs import package_catalog
 from kbtools.sites.indexes import section_indexes
 from kbtools.sites.navigation import expand_nav
 from kbtools.sites.render import copy_box, map_links, strip_comments
@@ -108,11 +109,13 @@ def test_copy_box_marks_the_reply_for_the_copy_button():
 
 
 def test_banner_strings_exist_for_every_language_with_the_same_placeholders():
-    assert set(STRINGS) >= {"en", "ar", "fa", "ru", "sl"}
-    for lang, texts in STRINGS.items():
-        assert texts.keys() == STRINGS["en"].keys(), lang
-        assert "{owner}" in texts["overdue"] and "{due}" in texts["overdue"], lang
-        assert "{link}" in texts["outdated"] and "{language}" in texts["fallback"], lang
+    english = package_catalog("en").strings
+    for lang in ("en", "ar", "fa", "ru", "sl"):
+        texts = package_catalog(lang).strings
+        assert texts.keys() == english.keys(), lang
+        assert "{owner}" in texts["banner.overdue"] and "{due}" in texts["banner.overdue"], lang
+        assert "{link}" in texts["banner.outdated"], lang
+        assert "{language}" in texts["banner.fallback"], lang
 
 
 def _banner_kb(tmp_path):

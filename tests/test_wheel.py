@@ -39,6 +39,13 @@ RUNTIME_FILES = (
     "kbtools/sites/theme/assets/kb/kb.js",
     "kbtools/sites/theme/assets/vendor/mermaid/mermaid.min.js",
     "kbtools/sites/theme/assets/vendor/mermaid/LICENSE",
+    "kbtools/preview/live.js",  # kb serve --watch: GET /_kb/live.js
+    "kbtools/sites/theme/kb-home.html",  # the help-center home
+    "kbtools/sites/theme/partials/copyright.html",
+    "kbtools/sites/theme/partials/kb-home-top.html",
+    "kbtools/sites/theme/partials/tags.html",
+    "kbtools/sites/strings/en.yml",  # kb's interface strings (catalogs)
+    "kbtools/sites/strings/ar.yml",
 )
 # Nothing from the checkout or a user site may stand in for the installed package.
 ISOLATED = {"PYTHONPATH": "", "PYTHONNOUSERSITE": "1"}

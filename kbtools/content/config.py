@@ -91,6 +91,8 @@ class Config:
     """Larger markdown files are reported, not parsed (a pasted log, not an article)."""
     state_dir: str = ".kb"
     """Git-ignored folder for the search index, query log and caches."""
+    catalogs_dir: str = "catalogs"
+    """Folder of the sites' interface-string catalogs, one ``<lang>.yml`` per language."""
     search_intents: Mapping[str, tuple[str, ...]] = field(
         default_factory=lambda: MappingProxyType({}))
     """Per kind, query words and phrases that ask for it, added to the kind's own
@@ -131,7 +133,8 @@ class Config:
         return tuple(sorted(kept))
 
 
-_SIMPLE = {"owners_file", "synonyms_file", "facts_dir", "macros_module", "state_dir"}
+_SIMPLE = {"owners_file", "synonyms_file", "facts_dir", "macros_module", "state_dir",
+           "catalogs_dir"}
 
 
 def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:

@@ -39,7 +39,7 @@ __all__ = ["Corpus", "load_corpus", "scan_markdown", "content_hash", "translatab
 CONTENT_ROOTS = ("docs", "playbooks")
 """The default content roots (``Config.content_roots``)."""
 COMMON_FIELDS = frozenset(
-    {"title", "audience", "owner", "reviewed", "reviewed_by", "review_every", "tags"}
+    {"title", "audience", "owner", "reviewed", "reviewed_by", "review_every", "tags", "promoted"}
 )
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
@@ -267,6 +267,10 @@ class _Loader:
             bad("tags", "meta.tags", f"tags must be a list of words, got {tags!r}")
             tags = []
 
+        promoted = data.get("promoted", False)
+        if not isinstance(promoted, bool):
+            bad("promoted", "meta.type", f"promoted must be true or false, got {promoted!r}")
+            promoted = False
         pin = self._pin(data, meta, relative) if is_translation else None
         ctx = ParseContext(relative, meta, parsed.body, parsed.body_line, is_translation,
                            self.kinds)
@@ -276,7 +280,7 @@ class _Loader:
         return Article(
             path=relative, kind=kind, lang=lang, title=title.strip(), audience=audience,
             owner=owner, reviewed=reviewed, reviewed_by=reviewed_by, review_every=review_every,
-            tags=tuple(str(t) for t in tags), body=parsed.body, body_line=parsed.body_line,
+            tags=tuple(str(t) for t in tags), promoted=promoted, body=parsed.body, body_line=parsed.body_line,
             source=source, pin=pin, details=details, lines=meta.lines,
             texts=translatable_texts(data, self.texts),
         )

@@ -60,6 +60,8 @@ class Article:
     reviewed_by: str | None = None
     review_every: Cadence | None = None
     tags: tuple[str, ...] = ()
+    promoted: bool = False
+    """``promoted: true``: the help-center home lists it among the promoted answers."""
     body: str = ""
     body_line: int = 1
     source: str | None = None

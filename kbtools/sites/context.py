@@ -29,6 +29,8 @@ class SiteContext:
     failures: list[Finding] = field(default_factory=list)
     fallback_urls: set[str] = field(default_factory=set)
     """URLs of pages shown in the default language under another language (``ru/guide/b/``)."""
+    modified: dict[str, str] = field(default_factory=dict)
+    """Per page URL, the day (ISO) its article last changed in git: the sitemap's lastmod."""
 
 
 def staging_dir(kb: KnowledgeBase, site: Site) -> Path:

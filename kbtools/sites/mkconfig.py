@@ -20,6 +20,7 @@ from kbtools.content import yamldoc
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import error
 from kbtools.errors import ConfigError
+from kbtools.sites.catalogs import catalog
 from kbtools.sites.search_entries import lunr_knows
 from kbtools.sites.site import Site
 
@@ -72,6 +73,8 @@ def load_site_config(kb: KnowledgeBase, site: Site, raw: dict, *, docs_dir: Path
     declared public (see :func:`public_overrides`); raises :class:`ConfigError` otherwise.
     """
     plugins = fit_plugins(raw.get("plugins") or [], site, kb.config.languages)
+    if site.public:
+        plugins = localize_languages(kb, plugins)
     overrides = public_overrides(kb, raw, plugins) if site.public else {"plugins": plugins}
     return load_config(str(config_file(kb)), docs_dir=str(docs_dir), site_dir=str(site_dir),
                        strict=True, site_name=site_name(raw, site), **overrides)
@@ -104,6 +107,25 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...]) -> list:
         elif name in SEARCH_PLUGINS:
             options["lang"] = _search_languages(options.get("lang"), languages)
         plugins[index] = {name: options}
+    return plugins
+
+
+LOCALIZED = {"site_name": "site.name", "site_description": "site.description",
+             "copyright": "site.copyright"}
+"""i18n language settings filled from the catalogs (mkdocs.yml's own values win)."""
+
+
+def localize_languages(kb: KnowledgeBase, plugins: list) -> list:
+    """``plugins`` with each i18n language's site name, description and copyright taken
+    from its catalog (:mod:`kbtools.sites.catalogs`) where ``mkdocs.yml`` sets none."""
+    plugins = copy.deepcopy(plugins)
+    for plugin in plugins:
+        if isinstance(plugin, dict) and I18N_PLUGIN in plugin:
+            for language in plugin[I18N_PLUGIN].get("languages") or []:
+                strings = catalog(kb, str(language.get("locale")))
+                for setting, key in LOCALIZED.items():
+                    if language.get(setting) is None and strings.get(key):
+                        language[setting] = strings.get(key)
     return plugins
 
 

@@ -5,12 +5,13 @@ and what the navigation is (``on_config``), localized section titles (``on_nav``
 markdown with macros, kind bodies and banners (``on_page_markdown``), the sanitized HTML
 (``on_page_content``: an allowlist on the public site, author scripts removed on both), and the search index without fallback copies
 (``on_post_build``; on the public site one index per language, which each language's pages
-load: ``on_page_context``). ``kb build`` hands it a prepared
+load: ``on_page_context``, and the sitemap without fallback copies: :mod:`.sitemap`). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,19 +24,46 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
 from kbtools.diagnostics import error
+from kbtools.git import History, load_history
+from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
+from kbtools.sites.pageinfo import (
+    FEEDBACK_ENDPOINT,
+    changed_on,
+    describe,
+    every_language,
+    page_info,
+)
 from kbtools.sites.render import render_article
 from kbtools.sites.sanitize import sanitize, sanitize_internal
 from kbtools.sites.search_entries import prune_search_index, write_language_indexes
 from kbtools.sites.site import page_url
+from kbtools.sites.sitemap import write_sitemap
+from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
 PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
 _UNSET = object()
+INSTANT = "navigation.instant"
+
+
+class _InstantNavigationWarning(logging.Filter):
+    """Drops i18n's warning that its language links do not follow Material's instant
+    navigation: ``theme/main.html`` puts each page's language links in its content
+    (``data-kb-alternate``) and ``assets/kb/kb.js`` updates the language menu from them on
+    every page change, so the links stay right."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "navigation.instant" not in record.getMessage()
+
+
+_I18N_LOGGER = "mkdocs.plugins.mkdocs_static_i18n.reconfigure"
+_INSTANT_FILTER = _InstantNavigationWarning()
 
 
 class KBConfig(base.Config):
@@ -55,6 +83,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._builds = 0
         """MkDocs builds under way: i18n runs one per other language inside the first."""
         self._bytecode_cache: FileSystemBytecodeCache | None = None
+        self._homes: dict[str, helpcenter.Home] = {}
+        self._history: History | None = None
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -68,6 +98,9 @@ class KBPlugin(BasePlugin[KBConfig]):
             kb = open_kb(Path(config.config_file_path).parent)
             name = (self.config.public_site_name if self.config.site == "public" else None)
             self.context = prepare(kb, self.config.site, site_name=name or config.site_name)
+        i18n_log = logging.getLogger(_I18N_LOGGER)
+        if _INSTANT_FILTER not in i18n_log.filters:
+            i18n_log.addFilter(_INSTANT_FILTER)
         staged = self.context.staged
         config.docs_dir = str(staged.docs_dir)
         if self._nav_spec is _UNSET:  # i18n calls on_config once per language
@@ -81,6 +114,11 @@ class KBPlugin(BasePlugin[KBConfig]):
             config.extra_css.append(ASSETS[0])
         if ASSETS[1] not in map(str, config.extra_javascript):
             config.extra_javascript.append(ASSETS[1])
+        features = config.theme.get("features") or []
+        if not self.context.site.public and INSTANT in features:
+            # The agent site is served by `kb serve`, not at site_url, where instant loading
+            # would rewrite its links against the wrong address: plain page loads there.
+            config.theme["features"] = [f for f in features if f != INSTANT]
         if self.context.site.public and not config.extra.get("scope"):
             # Pages get their language's folder as base URL (on_page_context), which Material
             # would also take as the scope of what it remembers (the colour scheme): keep one
@@ -142,7 +180,12 @@ class KBPlugin(BasePlugin[KBConfig]):
             raise PluginError(finding.format()) from None
 
     def on_page_content(self, html: str, page: Page, config, files):
-        return sanitize(html) if self.context.site.public else sanitize_internal(html)
+        if not self.context.site.public:
+            return sanitize_internal(html)
+        html = sanitize(html)
+        if not page.meta.get("description"):  # no summary: the first paragraph readers see
+            page.meta["description"] = describe(html) or None
+        return html
 
     def on_page_context(self, context, page: Page, config, nav):
         # Material loads search/search_index.json from the base URL and resolves result links
@@ -152,7 +195,60 @@ class KBPlugin(BasePlugin[KBConfig]):
         lang = _language(config, default)
         if self.context.site.public and lang != default:
             context["base_url"] = get_relative_url(f"{lang}/", page.url)
+        context["kb_strings"] = catalog(self.context.kb, lang)
+        if self.context.site.public:
+            context.update(self._public_page(page, config, lang))
+        elif getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md":
+            # the agent site's home, in every language: search and one category per kind
+            root = "" if lang == default else f"{lang}/"
+            context["kb_url"] = lambda url: get_relative_url(root + url or ".", page.url)
+            context["kb_agent"] = True
+            context["kb_blocks"] = helpcenter.agent_home(
+                self.context.kb, self.context.staged.articles.values(), lang)
         return context
+
+    def _public_page(self, page: Page, config, lang: str) -> dict:
+        """The help-center home's data, or an article's extras (see ``theme/main.html``)."""
+        staged = self.context.staged
+        site_url = config.site_url
+        root = "" if lang == staged.default_language else f"{lang}/"
+        found = {"kb_url": lambda url: get_relative_url(root + url or ".", page.url)}
+        if staged.article_at("index.md") is None:  # the generated help-center home
+            found["kb_contact_url"] = found["kb_url"]("").rstrip("/") + "/#kb-home-contact"
+        # kb_url(url): a URL relative to the language root, as seen from this page
+        found.update(self._page_extras(page, config, lang, site_url))
+        canonical, alternates = found.get("kb_urls") or (None, ())
+        # hreflang links relative to the page: Material's language menu fetches each one's
+        # sitemap, which must be the serving site's own (a preview is not at site_url); the
+        # sitemap lists the same alternates absolute.
+        base = site_url if (site_url or "").endswith("/") else f"{site_url}/"
+        found["kb_urls"] = (canonical, tuple(
+            (hreflang, get_relative_url(href[len(base):] or ".", page.url))
+            for hreflang, href in alternates if href.startswith(base)))
+        return found
+
+    def _page_extras(self, page: Page, config, lang: str, site_url: str | None) -> dict:
+        kb, staged = self.context.kb, self.context.staged
+        if page.meta.get("template") == HOME_TEMPLATE:
+            home = self._homes.get(lang)
+            if home is None:
+                home = self._homes[lang] = helpcenter.home(kb, staged.articles.values(), lang)
+            return {"kb_home": home, "kb_blocks": home,
+                    "kb_urls": every_language(kb, "", lang, site_url)}
+        article = staged.article_at(page.file.src_uri)
+        if article is None:
+            return {"kb_urls": every_language(kb, page_url(page.file.src_uri), lang,
+                                              site_url)}
+        if self._history is None:
+            self._history = load_history(kb.root, kb.config.scanned_roots)
+        info = page_info(kb, article, staged.articles.values(), reader_lang=lang,
+                         site_url=site_url, history=self._history)
+        day = changed_on(self._history, article)
+        if day is not None:
+            self.context.modified[page.url] = day.isoformat()
+        return {"kb_page": info, "kb_urls": (info.canonical, info.alternates),
+                "kb_feedback_endpoint": config.extra.get("feedback_endpoint")
+                or FEEDBACK_ENDPOINT}
 
     # -- after the build ----------------------------------------------------------------
     @event_priority(-200)  # after search (0) and i18n (-100), which writes the merged index
@@ -165,10 +261,15 @@ class KBPlugin(BasePlugin[KBConfig]):
         try:
             if self.context.site.public:
                 write_language_indexes(config.site_dir, languages, self.context.fallback_urls)
+                if config.site_url:
+                    write_sitemap(Path(config.site_dir), config.site_url,
+                                  self.context.fallback_urls,
+                                  self.context.kb.config.default_language,
+                                  self.context.modified)
             else:
                 prune_search_index(config.site_dir, languages, self.context.fallback_urls)
         except ValueError as exc:
-            raise PluginError(f"cannot read the search index: {exc}") from None
+            raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
 
 
 def _bytecode_cache(kb) -> FileSystemBytecodeCache:

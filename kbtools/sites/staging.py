@@ -17,11 +17,13 @@ from pathlib import Path
 import nh3
 import yaml
 
+import kbtools.sites.helpcenter as helpcenter
 import kbtools.sites.indexes as indexes
 from kbtools.content.files import own_file_problem
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.errors import ContentError
+from kbtools.sites.catalogs import catalog
 from kbtools.sites.selection import Selection
 from kbtools.sites.site import Site, site_path
 
@@ -82,7 +84,9 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         title = _plain(article.title) if site.public else article.title
         norm = site_path(article.source) if article.is_translation else src
         titles[(norm, article.lang)] = title
-        _write_page(docs_dir / src, title, article.tags, article.body)
+        summary = description(article) if site.public else None
+        extra = {"description": summary} if summary else None
+        _write_page(docs_dir / src, title, article.tags, article.body, extra)
     try:
         for asset in selection.assets:
             _link(kb.root, asset, docs_dir / site_path(asset))
@@ -98,7 +102,38 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
     for page in indexes.section_indexes(titles, languages, site_name, public=site.public):
         titles[(page.norm, page.lang)] = page.title
         _write_page(docs_dir / page.src, page.title, (), page.markdown)
+    if site.public:
+        _write_help_center(kb, selection, docs_dir, titles, home="index.md" not in articles)
     return StagedSite(site, docs_dir, languages, articles, titles)
+
+
+def description(article: Article) -> str | None:
+    """The page's description: its ``summary`` (or ``description``) front matter, if any
+    (else the adapter takes the page's first paragraph, :func:`~kbtools.sites.pageinfo.
+    describe`)."""
+    texts = dict(article.texts)
+    text = texts.get("summary") or texts.get("description")
+    return " ".join(text.split()) if text else None
+
+
+HOME_TEMPLATE = "kb-home.html"
+"""The theme template that renders :func:`kbtools.sites.helpcenter.home`."""
+
+
+def _write_help_center(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
+                       titles: dict[tuple[str, str], str], *, home: bool) -> None:
+    """The public home in every language (the help center), unless the knowledge base
+    publishes its own (``home`` False), and the topic and tag pages (not in the navigation:
+    reached from the home and from articles' tags)."""
+    languages = kb.config.languages
+    for lang in languages if home else ():
+        name = catalog(kb, lang).text("site.name")
+        titles[("index.md", lang)] = name
+        src = "index.md" if lang == languages[0] else f"index.{lang}.md"
+        _write_page(docs_dir / src, name, (), "", {"template": HOME_TEMPLATE,
+                                                   "hide": ["navigation", "toc"]})
+    for page in helpcenter.topic_pages(kb, selection.articles, languages):
+        _write_page(docs_dir / page.src, page.title, (), page.markdown)
 
 
 def _plain(title: str) -> str:
@@ -106,10 +141,12 @@ def _plain(title: str) -> str:
     return nh3.clean(title, tags=set()).replace("&amp;", "&")
 
 
-def _write_page(path: Path, title: str, tags: tuple[str, ...], body: str) -> None:
+def _write_page(path: Path, title: str, tags: tuple[str, ...], body: str,
+                extra: dict | None = None) -> None:
     meta: dict = {"title": title}
     if tags:
         meta["tags"] = list(tags)
+    meta.update(extra or {})
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{head}---\n{body}", encoding="utf-8")

@@ -1,15 +1,33 @@
-/* kbtools: a "Copy" button for every element with a data-kb-copy attribute (answer scripts).
-   The button copies the element's visible text; it works with Material's instant loading. */
+/* kbtools: a "Copy" button for every element with a data-kb-copy attribute (answer scripts),
+   and the help-center home's search box. The button copies the element's visible text; both
+   work with Material's instant loading. */
 (function () {
   "use strict";
-  var LABELS = {
-    en: ["Copy", "Copied"], ar: ["نسخ", "تم النسخ"], fa: ["کپی", "کپی شد"],
-    ru: ["Копировать", "Скопировано"], sl: ["Kopiraj", "Kopirano"]
-  };
-
+  // The labels come from the catalogs, on <meta name="kb-strings"> (theme/main.html).
   function labels() {
-    var lang = (document.documentElement.lang || "en").slice(0, 2);
-    return LABELS[lang] || LABELS.en;
+    var meta = document.querySelector('meta[name="kb-strings"]');
+    return [meta && meta.getAttribute("data-copy") || "Copy",
+            meta && meta.getAttribute("data-copied") || "Copied"];
+  }
+
+  // The help-center home's search box opens Material's search with what was typed.
+  function initSearchForm() {
+    document.querySelectorAll("form[data-kb-search-form]").forEach(function (form) {
+      if (form.getAttribute("data-kb-ready")) return;
+      form.setAttribute("data-kb-ready", "1");
+      form.addEventListener("submit", function (event) {
+        var toggle = document.querySelector('input[data-md-toggle="search"]');
+        var query = document.querySelector('input[data-md-component="search-query"]');
+        if (!toggle || !query) return;  // no search on this page: submit as a link
+        event.preventDefault();
+        var value = form.querySelector("input[type=search]").value;
+        toggle.checked = true;
+        toggle.dispatchEvent(new Event("change"));
+        query.value = value;
+        query.focus();
+        query.dispatchEvent(new Event("input", {bubbles: true}));
+      });
+    });
   }
 
   function copyText(value) {
@@ -28,7 +46,31 @@
     return Promise.resolve();
   }
 
+  // Instant navigation keeps the header: point the language menu at this page's versions
+  // (theme/main.html lists them in the content, which instant navigation replaces).
+  function initLanguageLinks() {
+    document.querySelectorAll("[data-kb-alternate]").forEach(function (alt) {
+      var lang = alt.getAttribute("data-kb-alternate");
+      document.querySelectorAll(".md-select__link[hreflang]").forEach(function (link) {
+        if (link.getAttribute("hreflang") === lang) {
+          link.href = new URL(alt.getAttribute("data-href"), window.location.href).href;
+        }
+      });
+    });
+  }
+
+  // Material's search overlay is a role=dialog without a name (axe: aria-dialog-name): give
+  // it the search box's own label, which Material writes in the reader's language.
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]:not([aria-label])");
+    var input = document.querySelector("input.md-search__input[aria-label]");
+    if (dialog && input) dialog.setAttribute("aria-label", input.getAttribute("aria-label"));
+  }
+
   function init() {
+    initSearchForm();
+    initLanguageLinks();
+    nameSearchDialog();
     var names = labels();
     document.querySelectorAll("[data-kb-copy]").forEach(function (box) {
       if (box.getAttribute("data-kb-copy-ready")) return;

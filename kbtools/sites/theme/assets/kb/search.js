@@ -121,13 +121,24 @@
              rank: Number(link.getAttribute("data-kb-rank")) });
     }
 
+    /* The labels come from the catalogs, on <meta name="kb-strings"> (theme/main.html). */
+    function label(name, values) {
+      var strings = document.querySelector('meta[name="kb-strings"]');
+      var text = (strings && strings.getAttribute("data-search-" + name)) || "";
+      Object.keys(values || {}).forEach(function (key) {
+        text = text.split("{" + key + "}").join(String(values[key]));
+      });
+      return text;
+    }
+
     function setMeta(text, suggestion) {
       if (!meta) return;
       meta.hidden = false;
       meta.textContent = text;
       if (!suggestion) return;
       /* "did you mean" is a link: following it searches for the suggestion */
-      meta.appendChild(document.createTextNode(" \u2014 did you mean "));
+      var parts = label("did-you-mean").split("{suggestion}");
+      meta.appendChild(document.createTextNode(" \u2014 " + parts[0]));
       var again = el("a", "kb-search-suggestion", suggestion);
       again.href = "#";
       again.setAttribute("data-kb-suggestion", suggestion);
@@ -139,7 +150,7 @@
         settle();
       });
       meta.appendChild(again);
-      meta.appendChild(document.createTextNode("?"));
+      meta.appendChild(document.createTextNode(parts.slice(1).join("")));
     }
 
     function render(data) {
@@ -147,7 +158,7 @@
       list.textContent = "";
       list.hidden = false;  /* Material hides the list until its own worker answers */
       var total = data.total || 0;
-      var note = total === 1 ? "1 matching document" : total + " matching documents";
+      var note = total === 1 ? label("result-one") : label("results", { count: total });
       setMeta(note, data.suggestion);
       (data.results || []).forEach(function (hit, index) {
         var item = el("li", "md-search-result__item");
@@ -177,7 +188,7 @@
       var ticket = ++latest;
       if (!query) {
         if (list) list.textContent = "";
-        setMeta("Type to start searching");
+        setMeta(label("prompt"));
         return;
       }
       fetch(api + "?n=10&" + params(query), {
@@ -186,10 +197,10 @@
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
       }).then(function (answer) {
         if (ticket !== latest) return;  /* a newer query is on its way */
-        if (!answer.ok) { if (list) list.textContent = ""; setMeta(answer.data.error || "Search failed"); return; }
+        if (!answer.ok) { if (list) list.textContent = ""; setMeta(answer.data.error || label("failed")); return; }
         render(answer.data);
       }).catch(function () {
-        if (ticket === latest) setMeta("Search is not available right now");
+        if (ticket === latest) setMeta(label("unavailable"));
       });
     }
 

@@ -1,0 +1,197 @@
+"""What the theme shows around a public article: its language and direction, last-updated
+date, tag links, related articles, the feedback placeholder's strings, and the page's
+canonical and language-alternate URLs.
+
+Collecting only (:func:`page_info` returns a :class:`PageInfo`); ``theme/main.html`` renders
+it. URLs are relative to the language's root (``faq/a/``) unless said absolute.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
+
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.model import Article
+from kbtools.git import History
+from kbtools.sites.catalogs import catalog, direction
+from kbtools.sites.helpcenter import TAGS, Link, tag_slug
+from kbtools.sites.site import page_url, site_path
+
+MAX_RELATED = 5
+FEEDBACK_ENDPOINT = "api/feedback"
+"""Default of ``extra.feedback_endpoint`` (relative to the site root)."""
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    lang: str
+    """The reader's language (the site's)."""
+    content_lang: str
+    """The language the article is written in (English on a fallback page)."""
+    dir: str
+    """Writing direction of the content."""
+    updated: str | None
+    tags: tuple[Link, ...]
+    related: tuple[Link, ...]
+    canonical: str | None
+    alternates: tuple[tuple[str, str], ...] = ()
+    """``(hreflang, absolute URL)`` for every language the page is written in, and
+    ``x-default``."""
+    strings: Mapping[str, str] = field(default_factory=dict)
+    """The ``article.*`` and ``feedback.*`` strings of the reader's catalog."""
+
+    @property
+    def reader_dir(self) -> str:
+        """Writing direction of the reader's language (the site's)."""
+        return direction(self.lang)
+
+    @property
+    def fallback(self) -> bool:
+        return self.content_lang != self.lang
+
+
+def page_info(kb: KnowledgeBase, article: Article, published: Iterable[Article], *,
+              reader_lang: str, site_url: str | None, history: History | None) -> PageInfo:
+    """The extras of ``article``'s page for readers of ``reader_lang``; ``published`` are
+    the site's articles (every language)."""
+    published = list(published)
+    text = catalog(kb, reader_lang)
+    source = kb.corpus.get(article.source) if article.is_translation else article
+    source = source or article
+    titles = {a.path: a.title for a in published if not a.is_translation}
+    titles.update({a.source: a.title for a in published
+                   if a.is_translation and a.lang == reader_lang})
+    tags = tuple(Link(text.tag(tag), f"{TAGS}/{tag_slug(tag)}/") for tag in source.tags)
+    strings = {f"article.{k}": v for k, v in text.section("article").items()}
+    strings.update({f"feedback.{k}": v for k, v in text.section("feedback").items()})
+    updated = last_updated(history, article, reader_lang)
+    return PageInfo(
+        reader_lang, article.lang, direction(article.lang),
+        text.text("article.updated", date=updated) if updated else None,
+        tags, related(source, published, titles),
+        *_urls(kb, source, published, reader_lang, site_url), strings)
+
+
+def last_updated(history: History | None, article: Article, lang: str) -> str | None:
+    """The date of the newest commit touching ``article``'s file, in ``lang``'s long date
+    format (``2 November 2026``, ``2 نوفمبر 2026``); None without history."""
+    day = changed_on(history, article)
+    if day is None:
+        return None
+    try:
+        return format_date(day, format="long", locale=lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return day.isoformat()
+
+
+def changed_on(history: History | None, article: Article) -> date | None:
+    """The (UTC) day of the newest commit touching ``article``'s file; None without one."""
+    if history is None or not history.available:
+        return None
+    when = history.last_changed(article.path)
+    return None if when is None else datetime.fromtimestamp(when, UTC).date()
+
+
+def related(source: Article, published: Iterable[Article],
+            titles: Mapping[str, str]) -> tuple[Link, ...]:
+    """Up to :data:`MAX_RELATED` published source articles sharing the most tags with
+    ``source`` (then the same folder), by title."""
+    folder = posixpath.dirname(source.path)
+    mine = set(source.tags)
+    scored = []
+    for other in published:
+        if other.is_translation or other.path == source.path or other.name == "index":
+            continue
+        shared = len(mine & set(other.tags))
+        same = posixpath.dirname(other.path) == folder
+        if shared or same:
+            title = titles.get(other.path, other.title)
+            scored.append((-shared, not same, title.casefold(), Link(title, page_url(
+                site_path(other.path)))))
+    return tuple(item[-1] for item in sorted(scored, key=lambda s: s[:3])[:MAX_RELATED])
+
+
+def _urls(kb: KnowledgeBase, source: Article, published: list[Article], reader_lang: str,
+          site_url: str | None) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The canonical URL (a fallback copy's is the source's) and the alternates."""
+    if not site_url:
+        return None, ()
+    written = {kb.config.default_language} | {a.lang for a in published
+                                              if a.source == source.path}
+    return every_language(kb, page_url(site_path(source.path)), reader_lang, site_url,
+                          written)
+
+
+def every_language(kb: KnowledgeBase, url: str, reader_lang: str, site_url: str | None,
+                   written: Iterable[str] | None = None,
+                   ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """Canonical URL and ``(hreflang, URL)`` alternates of the page at ``url`` (relative to
+    a language's root) in the ``written`` languages (all of the KB's when None); a reader's
+    language without its own version has the default language's as canonical."""
+    if not site_url:
+        return None, ()
+    default = kb.config.default_language
+    languages = kb.config.languages
+    written = set(languages if written is None else written)
+
+    def absolute(lang: str) -> str:
+        return language_root(site_url, lang, default) + url
+
+    alternates = tuple((lang, absolute(lang)) for lang in languages if lang in written)
+    canonical = absolute(reader_lang if reader_lang in written else default)
+    return canonical, (*alternates, ("x-default", absolute(default)))
+
+
+def language_root(site_url: str, lang: str, default: str) -> str:
+    """The absolute URL of ``lang``'s site (``https://help.example/ar/``)."""
+    root = site_url if site_url.endswith("/") else site_url + "/"
+    return root if lang == default else f"{root}{lang}/"
+
+
+DESCRIPTION_CHARS = 160
+"""Longest page description (``<meta name="description">``, what search engines show)."""
+
+
+def describe(html: str) -> str:
+    """A page description from its (sanitized) HTML: the text of the first paragraph that is
+    not in a banner, cut at a word under :data:`DESCRIPTION_CHARS`."""
+    reader = _FirstParagraph()
+    reader.feed(html)
+    text = " ".join("".join(reader.text).split())
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[:DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return text
+
+
+class _FirstParagraph(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self._depth = 0  # inside <p> (not in an admonition)
+        self._skip = 0  # inside an admonition (banners, notes)
+        self.done = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if self._skip or "admonition" in classes:
+            self._skip += tag != "br" and tag != "img"
+        elif tag == "p" and not self.done:
+            self._depth += 1
+
+    def handle_endtag(self, tag):
+        if self._skip:
+            self._skip -= 1
+        elif tag == "p" and self._depth:
+            self._depth -= 1
+            self.done = bool("".join(self.text).strip())
+
+    def handle_data(self, data):
+        if self._depth and not self._skip and not self.done:
+            self.text.append(data)

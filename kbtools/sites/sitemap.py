@@ -1,0 +1,79 @@
+"""The public site's sitemap, as a search engine should read it: every language version of a
+page, and no fallback copy.
+
+mkdocs-static-i18n writes ``sitemap.xml`` with a ``<url>`` per page and language and an
+``<xhtml:link rel="alternate" hreflang>`` per language, fallback copies included: the English
+text published under ``ar/`` because the page has no Arabic translation yet would be announced
+as the Arabic version, while that page's own ``<link rel="canonical">`` names the English page
+(:mod:`kbtools.sites.pageinfo`). :func:`pruned_sitemap` drops those copies, as ``<url>`` and as
+alternate, and adds the ``x-default`` alternate (the default language's page), so the sitemap
+and the pages' heads say the same thing; an article's ``<lastmod>`` is the day it last changed
+in git, not the day of the build; :func:`write_sitemap` writes it and its ``.gz``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import urljoin
+
+from kbtools import atomic
+
+SITEMAP = "sitemap.xml"
+"""Where MkDocs writes the sitemap, under the site folder (and ``sitemap.xml.gz`` next to it)."""
+_SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_XHTML = "http://www.w3.org/1999/xhtml"
+ET.register_namespace("", _SM)  # written back with the prefixes MkDocs gave them
+ET.register_namespace("xhtml", _XHTML)
+
+
+def pruned_sitemap(xml: bytes, site_url: str, fallback_urls: Iterable[str],
+                   default_language: str, modified: Mapping[str, str] | None = None) -> bytes:
+    """``xml`` (a sitemap) without the fallback copies (``fallback_urls``: page URLs relative
+    to ``site_url``, ``ar/faq/refund/``), with an ``x-default`` alternate on every entry that
+    has the default language's, and with ``<lastmod>`` set to ``modified``'s day (per page
+    URL, when its article last changed in git) instead of the build's. Raises
+    :class:`ValueError` when ``xml`` is not a sitemap."""
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise ValueError(f"{SITEMAP} is not XML: {exc}") from None
+    if root.tag != f"{{{_SM}}}urlset":
+        raise ValueError(f"{SITEMAP} is not a sitemap (root element {root.tag!r})")
+    copies = {urljoin(site_url, url) for url in fallback_urls}
+    days = {urljoin(site_url, url): day for url, day in (modified or {}).items()}
+    for entry in list(root):
+        loc = entry.findtext(f"{{{_SM}}}loc", "").strip()
+        if loc in copies:
+            root.remove(entry)
+            continue
+        lastmod = entry.find(f"{{{_SM}}}lastmod")
+        if loc in days and lastmod is not None:
+            lastmod.text = days[loc]
+        links = entry.findall(f"{{{_XHTML}}}link")
+        for link in links:
+            if link.get("href") in copies or link.get("hreflang") == "x-default":
+                entry.remove(link)
+        default = next((link.get("href") for link in links
+                        if link.get("hreflang") == default_language
+                        and link.get("href") not in copies), None)
+        if default is not None:
+            ET.SubElement(entry, f"{{{_XHTML}}}link",
+                          {"rel": "alternate", "hreflang": "x-default", "href": default})
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_sitemap(site_dir: Path, site_url: str, fallback_urls: Iterable[str],
+                  default_language: str, modified: Mapping[str, str] | None = None) -> bool:
+    """Rewrite ``site_dir``'s sitemap (and its ``.gz``) pruned; False when the site has none."""
+    path = Path(site_dir) / SITEMAP
+    if not path.is_file():
+        return False
+    data = pruned_sitemap(path.read_bytes(), site_url, fallback_urls, default_language,
+                          modified)
+    atomic.write_bytes(path, data)
+    atomic.write_bytes(path.with_name(SITEMAP + ".gz"), gzip.compress(data, mtime=0))
+    return True
