@@ -76,8 +76,9 @@ def prepare(source: Path, work: Path) -> list[str]:
     return ["en", *langs]
 
 
-def run_kb_measured(work: Path, *args: str) -> tuple[dict, float, float]:
-    """As :func:`run_kb`, with the child's own peak memory (``os.wait4``)."""
+def run_kb(work: Path, *args: str) -> tuple[dict, float, float]:
+    """``kb translations --json ARGS`` in its own process: (report, wall seconds, the
+    child's own peak MB from ``os.wait4``)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", "from kbtools.cli import main; main()",
                              "--root", str(work),
@@ -181,8 +182,8 @@ def main(argv=None) -> int:
         files = len(list(work.glob("content/**/*.md")))
         print(f"{args.source.name}: {files} markdown files, {commits} commits, languages "
               f"{', '.join(langs)} (prepared in {time.perf_counter() - start:.1f} s)")
-        strict, strict_s, strict_mb = run_kb_measured(work, "--strict")
-        default, default_s, default_mb = run_kb_measured(work)
+        strict, strict_s, strict_mb = run_kb(work, "--strict")
+        default, default_s, default_mb = run_kb(work)
         ref_start = time.perf_counter()
         ref = reference(work)
         ref_s = time.perf_counter() - ref_start

@@ -49,6 +49,27 @@ def _umask() -> int:
     return 0o022
 
 
+def append_line(path: Path, line: bytes, max_bytes: int, rotated: str) -> None:
+    """Append ``line`` to the log at ``path`` with ONE ``write`` on an ``O_APPEND`` file, so
+    concurrent writers never interleave; past ``max_bytes`` the log is first moved aside to
+    ``rotated`` (a name beside it, replacing the older one). Raises :class:`OSError` when the
+    line could not be written whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.stat().st_size + len(line) > max_bytes:
+            os.replace(path, path.with_name(rotated))
+    except FileNotFoundError:
+        pass
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        written = os.write(fd, line)
+        if written != len(line):  # the disk filled up, or a size limit was met, mid-line
+            raise OSError(f"only {written} of {len(line)} bytes written (a full disk or a "
+                          "file-size limit)")
+    finally:
+        os.close(fd)
+
+
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` as UTF-8, atomically (see :func:`write_bytes`)."""
     write_bytes(path, text.encode("utf-8"))

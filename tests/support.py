@@ -113,3 +113,23 @@ def git_init(root: Path, message: str = "initial", date: str | None = None) -> s
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message, date=date)
     return git(root, "rev-parse", "HEAD")
+
+
+def write(root: Path, path: str, text: str) -> None:
+    """Write ``text`` to ``root/path``, making its folders."""
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    (root / path).write_text(text, encoding="utf-8")
+
+
+def edit(root: Path, path: str, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in ``root/path``."""
+    text = (root / path).read_text(encoding="utf-8")
+    assert old in text, old
+    write(root, path, text.replace(old, new))
+
+
+def commit(root: Path, message: str) -> str:
+    """Commit everything in the repo at ``root``; return the commit id."""
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+    return git(root, "rev-parse", "HEAD")

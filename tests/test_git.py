@@ -7,18 +7,7 @@ import shutil
 
 import kbtools.git
 from kbtools.git import changed_lines, diff_to_worktree, load_history, read_blobs
-from tests.support import git, git_init
-
-
-def write(root, path, text):
-    (root / path).parent.mkdir(parents=True, exist_ok=True)
-    (root / path).write_text(text, encoding="utf-8")
-
-
-def commit(root, message):
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD")
+from tests.support import commit, git, git_init, write
 
 
 def test_history_of_a_kb_in_a_subfolder(tmp_path):

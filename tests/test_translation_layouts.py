@@ -14,7 +14,7 @@ from kbtools.content.check import check
 from kbtools.errors import ConfigError
 from kbtools.registry import open_kb
 from kbtools.translations.report import translation_report
-from tests.support import git, git_init, make_kb
+from tests.support import commit, edit, git, git_init, make_kb, write
 
 HUGO_YML = """\
 languages: [en, ja, zh]
@@ -62,23 +62,6 @@ receivers:
     collection_interval: 10s
 ```
 """
-
-
-def write(root, path, text):
-    (root / path).parent.mkdir(parents=True, exist_ok=True)
-    (root / path).write_text(text, encoding="utf-8")
-
-
-def edit(root, path, old, new):
-    text = (root / path).read_text(encoding="utf-8")
-    assert old in text, old
-    write(root, path, text.replace(old, new))
-
-
-def commit(root, message):
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD")
 
 
 def hugo(tmp_path, pages=("guide",)):

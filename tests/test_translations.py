@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from kbtools.cli import main
 from kbtools.registry import open_kb
 from kbtools.translations.report import mark_current, source_diff, translation_report
-from tests.support import article, git, git_init, make_kb
+from tests.support import article, commit, edit, git, git_init, make_kb
 
 SOURCE = """
 # Reset your password
@@ -27,23 +27,6 @@ RU = """
 2. Нажмите **Забыли пароль**.
 3. Перейдите по ссылке из письма.
 """
-
-
-def write(root, path, text):
-    (root / path).parent.mkdir(parents=True, exist_ok=True)
-    (root / path).write_text(text, encoding="utf-8")
-
-
-def edit(root, path, old, new):
-    text = (root / path).read_text(encoding="utf-8")
-    assert old in text, old
-    write(root, path, text.replace(old, new))
-
-
-def commit(root, message):
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", message)
-    return git(root, "rev-parse", "HEAD")
 
 
 def pinned_kb(tmp_path, **extra):

@@ -15,14 +15,13 @@ are kept and the reports read both.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kbtools import clock
+from kbtools import atomic, clock
 from kbtools.errors import StateError
 
 LOG_NAME = "feedback.jsonl"
@@ -78,27 +77,10 @@ def record(state_dir: Path, *, page: str, path: str | None, lang: str, helpful: 
     target = log_path(state_dir)
     with _LOCK:
         try:
-            _append(target, line, max_bytes)
+            atomic.append_line(target, line, max_bytes, ROTATED_NAME)
         except OSError as exc:
             raise StateError.of(exc, target, "record the vote") from exc
     return vote
-
-
-def _append(path: Path, line: bytes, max_bytes: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if path.stat().st_size + len(line) > max_bytes:
-            os.replace(path, path.with_name(ROTATED_NAME))
-    except FileNotFoundError:
-        pass
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        written = os.write(fd, line)
-        if written != len(line):  # the disk filled up, or a size limit was met, mid-line
-            raise OSError(f"only {written} of {len(line)} bytes written (a full disk or a "
-                          "file-size limit)")
-    finally:
-        os.close(fd)
 
 
 def entries(state_dir: Path, since: datetime | None = None) -> Iterator[Vote]:

@@ -21,7 +21,6 @@ dropped), so the log never grows without bound.
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -29,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kbtools import clock
+from kbtools import atomic, clock
 from kbtools.errors import StateError
 
 LOG_NAME = "queries.jsonl"
@@ -118,27 +117,10 @@ def _write(state_dir: Path, fields: dict, max_bytes: int) -> StateError | None:
     path = log_path(state_dir)
     with _LOCK:
         try:
-            _append(path, line, max_bytes)
+            atomic.append_line(path, line, max_bytes, "queries.1.jsonl")
         except OSError as exc:
             return StateError.of(exc, path, "log the query", kept="the search itself worked")
     return None
-
-
-def _append(path: Path, line: bytes, max_bytes: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if path.stat().st_size + len(line) > max_bytes:
-            os.replace(path, path.with_name("queries.1.jsonl"))
-    except FileNotFoundError:
-        pass
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        written = os.write(fd, line)
-        if written != len(line):  # the disk filled up, or a size limit was met, mid-line
-            raise OSError(f"only {written} of {len(line)} bytes written (a full disk or a "
-                          "file-size limit)")
-    finally:
-        os.close(fd)
 
 
 def entries(state_dir: Path, since: datetime | None = None) -> Iterator[Logged]:

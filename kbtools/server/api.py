@@ -69,14 +69,9 @@ class SearchApi:
 
     async def event(self, request: Request) -> Response:
         """Log one event of the search box (see the module docstring)."""
-        if not same_origin(request.headers):
-            return error(403, "events are accepted from this site's own pages only")
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media != "application/json":
-            return error(415, "the body must be JSON (Content-Type: application/json)")
-        body = await _bounded_body(request, MAX_BODY_BYTES)
-        if body is None:
-            return error(413, f"the body is over {MAX_BODY_BYTES} bytes")
+        body = await own_json_body(request, MAX_BODY_BYTES, "events")
+        if isinstance(body, Response):
+            return body
         try:
             event = parse_event(body)
         except UsageError as exc:
@@ -137,6 +132,20 @@ class SearchApi:
         else:
             return error(400, "path is not one of this query's results")
         return Response(status_code=204, headers={"cache-control": "no-store"})
+
+
+async def own_json_body(request: Request, limit: int, what: str) -> bytes | Response:
+    """The JSON body a page of this site posted (at most ``limit`` bytes), or the error
+    response saying why not: 403 from another site, 415 not JSON, 413 too large."""
+    if not same_origin(request.headers):
+        return error(403, f"{what} are accepted from this site's own pages only")
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        return error(415, "the body must be JSON (Content-Type: application/json)")
+    body = await _bounded_body(request, limit)
+    if body is None:
+        return error(413, f"the body is over {limit} bytes")
+    return body
 
 
 async def _bounded_body(request: Request, limit: int) -> bytes | None:

@@ -31,8 +31,7 @@ from starlette.responses import Response
 from kbtools.errors import StateError, UsageError
 from kbtools.feedback import page_paths, record
 from kbtools.feedback.pages import normalize_page
-from kbtools.server.api import _bounded_body, error
-from kbtools.server.security import same_origin
+from kbtools.server.api import error, own_json_body
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
@@ -104,14 +103,9 @@ class FeedbackApi:
         self._paths: dict[str, str] | None = None
 
     async def vote(self, request: Request) -> Response:
-        if not same_origin(request.headers):
-            return error(403, "votes are accepted from this site's own pages only")
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media != "application/json":
-            return error(415, "the body must be JSON (Content-Type: application/json)")
-        body = await _bounded_body(request, MAX_BODY_BYTES)
-        if body is None:
-            return error(413, f"the body is over {MAX_BODY_BYTES} bytes")
+        body = await own_json_body(request, MAX_BODY_BYTES, "votes")
+        if isinstance(body, Response):
+            return body
         try:
             page, lang, helpful = parse_vote(body, self.kb.config.languages)
         except UsageError as exc:

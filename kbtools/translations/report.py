@@ -256,10 +256,12 @@ class _Builder:
         return f"pinned commit {commit[:10]} is not in this checkout's history{hint}"
 
     def finish(self, items: list[TranslationStatus]) -> list[TranslationStatus]:
-        if self.strict:  # an unchanged, clean file needs no blob
-            self.wanted = {(c, since[1]) for path, (c, since) in self.pending.items()
-                           if since[0] or since[1] != self.kb.corpus.get(path).source
-                           or self.kb.corpus.get(path).source in self.history.dirty}
+        if self.strict:  # a source untouched since the pin, and clean, needs no blob
+            self.wanted = set()
+            for path, (commit, (commits, old)) in self.pending.items():
+                source = self.kb.corpus.get(path).source
+                if commits or old != source or source in self.history.dirty:
+                    self.wanted.add((commit, old))
         blobs = read_blobs(self.history, self.wanted) if self.wanted else {}
         moved = self._moved(items, blobs)
         return [self._detail(item, blobs, moved) for item in items]
