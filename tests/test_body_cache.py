@@ -176,3 +176,20 @@ def test_many_outlines_read_by_worker_processes_equal_a_reading_here(tmp_path):
     again = BodyCache(file)  # a later run: every outline comes from the file
     assert again.read_outlines(bodies) == 0
     assert [again.links(b, f) for b, f in bodies] == [outline(b, f).links for b, f in bodies]
+
+
+@pytest.mark.parametrize("count", [3, cache_module.PARALLEL_FROM + 50],
+                         ids=["here", "worker processes"])
+def test_macro_scans_read_with_the_outlines_equal_a_scan_here(tmp_path, count):
+    macros = open_kb(make_kb(tmp_path / "kb", {})).macros
+    texts = [f"Step {n}: {{{{ support.company }}}}{{% if n %}} {n}{{% endif %}}"
+             + (" {{ broken" if n % 9 == 0 else "") for n in range(count)]
+    bodies = [(text, 1) for text in texts]
+    file = tmp_path / "bodies.pickle"
+    cache = BodyCache(file)
+    assert cache.start_outlines(bodies, scans=(macros, iter(texts)))() == count
+    assert [cache.macro_scan(macros, t) for t in texts] == [macros.scan(t) for t in texts]
+    assert sum(scan.error is not None for scan in map(macros.scan, texts)) == -(-count // 9)
+    cache.save(bodies)
+    kept = pickle.loads(file.read_bytes())["parts"][("macros", macros.syntax)]
+    assert len(kept) == count  # scanned with the outlines, not when asked for

@@ -54,3 +54,52 @@ def test_a_clean_check_means_the_builds_accept_the_links(tmp_path):
     report = build(kb, out=tmp_path / "out")
     assert {site.site for site in report.sites} == {"internal", "public"}
     assert all(site.warnings == () for site in report.sites)
+
+
+def _link_errors(root) -> list[tuple[str, int, str]]:
+    kb = open_kb(root)
+    try:
+        return sorted((f.path, f.line, f.message) for f in check(kb).findings
+                      if f.code == "link.broken")
+    finally:
+        kb.save_caches()  # as `kb check` does: the next run may reuse the answer
+
+
+def test_a_warm_check_answers_as_a_cold_one_after_each_kind_of_edit(tmp_path):
+    body = "See [steps](b.md#steps), ![logo](logo.png) and [b](b.md).\n"
+    root = _kb(tmp_path, body, ru_body="[шаги](b.md#shagi)\n")
+    b_ru = root / "docs/faq/b.ru.md"
+    b_ru.write_text(b_ru.read_text(encoding="utf-8").replace("# Шаги", "# Shagi"),
+                    encoding="utf-8")
+    (root / "docs/faq/logo.png").write_bytes(b"\x89PNG")
+    assert _link_errors(root) == []
+    assert _link_errors(root) == []  # the kept answer
+    b_ru.write_text(b_ru.read_text(encoding="utf-8").replace("# Shagi", "# Etapy"),
+                    encoding="utf-8")  # a heading of the page a translation links to
+    ru_first = open_kb(root).corpus.get("docs/faq/a.ru.md").body_line
+    assert _link_errors(root) == [
+        ("docs/faq/a.ru.md", ru_first,
+         "link to docs/faq/b.md#shagi: no such heading in docs/faq/b.ru.md")]
+    (root / "docs/faq/logo.png").unlink()  # a file no article is
+    first = open_kb(root).corpus.get("docs/faq/a.md").body_line
+    assert ("docs/faq/a.md", first, "image docs/faq/logo.png, which does not exist") \
+        in _link_errors(root)
+    b_ru.unlink()  # the translation goes: the Russian page links to the English B now
+    assert _link_errors(root) == [
+        ("docs/faq/a.md", first, "image docs/faq/logo.png, which does not exist"),
+        ("docs/faq/a.ru.md", ru_first,
+         "link to docs/faq/b.md#shagi: no such heading in docs/faq/b.md")]
+    (root / "docs/faq/b.md").unlink()
+    assert [(path, message) for path, _, message in _link_errors(root)] == [
+        ("docs/faq/a.md", "image docs/faq/logo.png, which does not exist"),
+        ("docs/faq/a.md", "link to docs/faq/b.md, which does not exist"),
+        ("docs/faq/a.md", "link to docs/faq/b.md, which does not exist"),
+        ("docs/faq/a.ru.md", "link to docs/faq/b.md, which does not exist")]
+
+
+def test_a_kept_answer_is_not_reused_when_a_symbolic_link_appears_outside_the_content(tmp_path):
+    root = _kb(tmp_path, "![logo](../../assets/logo.png)\n")
+    assert [m for *_, m in _link_errors(root)] == ["image assets/logo.png, which does not exist"]
+    (root / "assets").mkdir()
+    (root / "assets/logo.png").symlink_to(root / "docs/faq/a.md")
+    assert _link_errors(root) == []  # skipped: a symbolic link is reported where it lies

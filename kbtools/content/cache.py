@@ -131,6 +131,13 @@ def _now_ns(config: Config) -> int:
 BODY_FORMAT = 1
 BODIES_FILE = "bodies.pickle"
 _OUTLINE = "outline"
+_WHOLE = "derived"
+"""Parts ``(_WHOLE, name)`` hold what is derived from the whole knowledge base (one entry
+each, see :meth:`BodyCache.derived`), kept as they are when bodies go."""
+
+
+def _is_whole(part: Any) -> bool:
+    return isinstance(part, tuple) and part[0] == _WHOLE
 
 
 def body_digest(body: str) -> bytes:
@@ -199,51 +206,97 @@ class BodyCache:
         self._store(part, body, 0, (scan.error, tuple(scan.stored), scan.uses))
         return scan
 
+    def key(self, body: str, first_line: int = 1) -> bytes:
+        """The key of ``body`` (read from file line ``first_line``): a digest of both, the
+        same for the same text (what :meth:`derived` keys can be made of)."""
+        return self._key(body, first_line)
+
+    def derived(self, name: str, key: bytes) -> Any:
+        """What :meth:`keep_derived` kept as ``name`` for ``key`` (a digest of everything
+        it was derived from), or None. One value is kept per name: the last run's."""
+        packed = self._load().get((_WHOLE, name), {}).get(key)
+        if packed is None:
+            return None
+        try:
+            return marshal.loads(packed)
+        except (EOFError, TypeError, ValueError):
+            return None
+
+    def keep_derived(self, name: str, key: bytes, values: Any) -> None:
+        """Keep ``values`` (plain values marshal can write) as ``name`` for ``key``, in
+        place of what was kept as ``name`` before."""
+        try:
+            packed = marshal.dumps(values)
+        except ValueError:
+            return
+        stored = self._load()
+        with self._lock:
+            stored[(_WHOLE, name)] = {key: packed}
+            self._added += 1
+
     def read_outlines(self, bodies: Iterable[tuple[str, int]]) -> int:
         """Parse the outlines of ``bodies`` (``(body, first line)`` pairs) this cache does
         not hold yet, so later :meth:`outline`, :meth:`links` and :meth:`ids` calls parse
         nothing (see :meth:`start_outlines`). Returns how many were parsed."""
         return self.start_outlines(bodies)()
 
-    def start_outlines(self, bodies: Iterable[tuple[str, int]]) -> Callable[[], int]:
+    def start_outlines(self, bodies: Iterable[tuple[str, int]], *,
+                       scans: tuple[Macros, Iterable[str]] | None = None) -> Callable[[], int]:
         """Start parsing the outlines of ``bodies`` this cache does not hold yet and return
         the function that waits for them and returns how many were parsed (call it before
         asking for them; the caller can do other work meanwhile). A large batch is parsed
         by forked worker processes (see :func:`_fork_pool`), else by the returned function,
-        here."""
+        here. With ``scans`` (a sandbox and texts), those texts' macros are scanned too
+        (:meth:`macro_scan` then finds them)."""
         held = self._load().get(_OUTLINE, {})
         missing: dict[bytes, tuple[str, int]] = {}
         for body, first_line in bodies:
             key = self._key(body, first_line)
             if key not in held:
                 missing[key] = (body, first_line)
-        pool = _fork_pool() if len(missing) >= PARALLEL_FROM else None
+        macros, texts = scans if scans is not None else (None, ())
+        part = ("macros", macros.syntax) if macros is not None else None
+        scanned = self._load().get(part, {}) if part is not None else {}
+        unscanned = {}
+        for text in texts:
+            key = self._key(text, 0)
+            if key not in scanned:
+                unscanned[key] = text
+        pool = _fork_pool() if len(missing) + len(unscanned) >= PARALLEL_FROM else None
         if pool is None:
             def parse_here() -> int:
                 for body, first_line in missing.values():
                     self._read_outline(body, first_line)
+                for text in unscanned.values():
+                    self.macro_scan(macros, text)
                 return len(missing)
             return parse_here
-        global _WORK
-        _WORK = work = list(missing.values())
+        global _WORK, _SCANNER
+        _WORK = work = [*missing.values(), *((text, None) for text in unscanned.values())]
+        _SCANNER = macros
         size = -(-len(work) // (_WORKERS * 4))  # a few chunks per worker: even finish times
         chunks = [(start, min(start + size, len(work))) for start in range(0, len(work), size)]
         results = pool.map(_pack_outlines, chunks)  # the workers fork and start now
 
         def wait() -> int:
-            global _WORK
+            global _WORK, _SCANNER
             try:
                 packed = [p for chunk in results for p in chunk]
             finally:
                 pool.shutdown()
-                _WORK = None
+                _WORK = _SCANNER = None
             stored = self._load()
             with self._lock:
                 entries = stored.setdefault(_OUTLINE, {})
-                for key, value in zip(missing, packed, strict=True):
+                for key, value in zip(missing, packed[:len(missing)], strict=True):
                     entries[key] = value
+                if unscanned:
+                    entries = stored.setdefault(part, {})
+                    for key, value in zip(unscanned, packed[len(missing):], strict=True):
+                        if value is not None:
+                            entries[key] = value
                 self._added += len(packed)
-            return len(packed)
+            return len(missing)
         return wait
 
     def _read_outline(self, body: str, first_line: int) -> Outline:
@@ -318,7 +371,8 @@ class BodyCache:
             present = set()
             for body, first_line in bodies:  # 0: macro scans
                 present.update((self._key(body, first_line), self._key(body, 0)))
-            parts = {part: {key: value for key, value in entries.items() if key in present}
+            parts = {part: (dict(entries) if _is_whole(part) else
+                            {key: value for key, value in entries.items() if key in present})
                      for part, entries in self._stored.items()}
             kept = sum(map(len, parts.values()))
             if not self._added and kept == sum(map(len, self._stored.values())):
@@ -335,8 +389,11 @@ class BodyCache:
 PARALLEL_FROM = 400
 """From this many unread bodies on, :meth:`BodyCache.read_outlines` parses in worker
 processes (below it, forking costs more than it saves)."""
-_WORK: list[tuple[str, int]] | None = None
-"""The bodies forked workers parse: set just before the pool forks, never changed."""
+_WORK: list[tuple[str, int | None]] | None = None
+"""The bodies forked workers parse (``(text, None)``: a text whose macros they scan): set
+just before the pool forks, never changed."""
+_SCANNER: Macros | None = None
+"""The sandbox whose syntax the workers scan macros with."""
 
 
 _WORKERS = 2
@@ -358,10 +415,19 @@ def _fork_pool():
     return ProcessPoolExecutor(_WORKERS, mp_context=multiprocessing.get_context("fork"))
 
 
-def _pack_outlines(chunk: tuple[int, int]) -> list[bytes]:
+def _pack_outlines(chunk: tuple[int, int]) -> list[bytes | None]:
+    """In a worker: the packed outlines (and macro scans) of ``_WORK[start:end]``."""
     start, end = chunk
-    return [marshal.dumps(_outline_values(outline(body, first_line)))
-            for body, first_line in _WORK[start:end]]
+    return [marshal.dumps(_outline_values(outline(body, first_line))) if first_line is not None
+            else _pack_scan(body) for body, first_line in _WORK[start:end]]
+
+
+def _pack_scan(text: str) -> bytes | None:
+    scan = _SCANNER.scan(text)
+    try:
+        return marshal.dumps((scan.error, tuple(scan.stored), scan.uses))
+    except ValueError:  # a value marshal cannot write: scanned again where it is asked for
+        return None
 
 
 def _outline_values(found: Outline) -> tuple:

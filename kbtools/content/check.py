@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from kbtools import clock
 from kbtools.content.knowledge_base import KnowledgeBase
-from kbtools.content.macros import has_macros, mask_shortcodes
+from kbtools.content.macros import Macros, has_macros, mask_shortcodes
 from kbtools.content.model import Article
 from kbtools.diagnostics import (
     Finding,
@@ -17,6 +17,7 @@ from kbtools.diagnostics import (
     sort_findings,
     warning,
 )
+from kbtools.errors import KBError
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,31 @@ class CheckReport(FindingCounts):
 
 def check(kb: KnowledgeBase) -> CheckReport:
     """Run every validation over ``kb``; the report lists findings sorted by location."""
-    # The links checks need every body's outline: parsed by worker processes (when there
-    # are many) while this one checks owners, macros and dates.
-    outlines = kb.bodies.start_outlines((a.body, a.body_line) for a in kb.corpus.articles)
+    # The links checks need every body's outline, the macro checks every body's macros:
+    # read by worker processes when there are many (while this one checks owners and
+    # dates), else here, before the checks that need them.
+    bodies = ((a.body, a.body_line) for a in kb.corpus.articles)
+    outlines = kb.bodies.start_outlines(bodies, scans=_macro_texts(kb))
     findings = list(kb.findings)
     findings.extend(check_owners(kb))
-    findings.extend(check_macros(kb))
     findings.extend(check_dates(kb))
     outlines()
+    findings.extend(check_macros(kb))
     findings.extend(kb.kinds.validate(kb))
     return CheckReport(tuple(sort_findings(findings)), len(kb.corpus))
+
+
+def _macro_texts(kb: KnowledgeBase) -> tuple[Macros, Iterator[str]] | None:
+    """A sandbox and the texts :func:`macro_problems` scans (every sandbox of ``kb`` scans
+    alike; the texts are listed only when asked for); None when the sandbox cannot be made
+    (:func:`check_macros` says why)."""
+    try:
+        macros = kb.macros_for(kb.config.default_language, public=False)
+    except KBError:
+        return None
+    strict = kb.config.strict
+    texts = (a.body if strict else mask_shortcodes(a.body) for a in kb.corpus.articles)
+    return macros, (text for text in texts if has_macros(text))
 
 
 def check_owners(kb: KnowledgeBase) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ answers in ``<state_dir>/linkcheck.json`` so the next run asks again only when a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,7 +21,7 @@ from urllib.parse import unquote
 from kbtools import atomic
 from kbtools.content.cache import BodyCache
 from kbtools.content.corpus import CONTENT_ROOTS, Corpus
-from kbtools.content.files import scan_tree
+from kbtools.content.files import Tree, scan_tree
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import Link, anchors, links
 from kbtools.content.model import Article
@@ -51,9 +52,11 @@ class InternalLinks:
     """
 
     def __init__(self, root: Path, corpus: Corpus, folders: Mapping[str, str] | None = None,
-                 bodies: BodyCache | None = None) -> None:
+                 bodies: BodyCache | None = None, tree: Tree | None = None) -> None:
         self.corpus = corpus
-        self.files, self.dirs = content_files(root)
+        if tree is None:
+            tree = scan_tree(Path(root), CONTENT_ROOTS)
+        self.files, self.dirs = frozenset(tree.files), tree.folders
         self.folders = dict(folders or {})  # folder layout: lang -> "docs/ru/"
         self.bodies = bodies
         self._anchors: dict[str, frozenset[str]] = {}
@@ -149,10 +152,41 @@ class _Symlinks:
 
 def link_findings(kb: KnowledgeBase) -> Iterator[Finding]:
     """Each broken internal link, anchor, image or file as a ``kb check`` error at its line:
-    the builds refuse them, so a clean ``kb check`` must too."""
-    checker = InternalLinks(kb.root, kb.corpus, translation_folders(kb), kb.bodies)
+    the builds refuse them, so a clean ``kb check`` must too.
+
+    The answer is kept in ``kb.bodies`` under a digest of all it depends on (each article's
+    path, language, source and body; the files and folders under the content roots; the
+    translation layout), so a run where none of that changed checks no link again; the
+    links skipped as symbolic links and the broken ones are looked at again (a symbolic
+    link outside the content roots is not in that digest)."""
+    tree = scan_tree(kb.root, CONTENT_ROOTS)
+    folders = translation_folders(kb)
     symlinks = _Symlinks(kb.root)
+    key = _links_key(kb, tree, folders)
+    kept = kb.bodies.derived(_LINKS_KEPT, key)
+    if kept is not None:
+        broken, skipped = kept
+        if (all(symlinks.refused(path) for path in skipped)
+                and not any(symlinks.refused(path) for *_, path in broken)):
+            for path, line, message, _ in broken:
+                yield error(path, line, "link.broken", message)
+            return
+    broken, skipped = _broken_links(kb, tree, folders, symlinks)
+    kb.bodies.keep_derived(_LINKS_KEPT, key, (tuple(broken), tuple(sorted(skipped))))
+    for path, line, message, _ in broken:
+        yield error(path, line, "link.broken", message)
+
+
+_LINKS_KEPT = "link_findings"
+
+
+def _broken_links(kb: KnowledgeBase, tree: Tree, folders: Mapping[str, str],
+                  symlinks: _Symlinks) -> tuple[list[tuple[str, int, str, str]], set[str]]:
+    """``(article, line, message, link path)`` of each broken link, and the link paths
+    skipped as symbolic links."""
+    checker = InternalLinks(kb.root, kb.corpus, folders, kb.bodies, tree)
     kb.bodies.read_outlines((a.body, a.body_line) for a in kb.corpus.articles)
+    broken, skipped = [], set()
     for article in kb.corpus.articles:
         for link in links(article, kb.bodies):
             if link.kind == "html":
@@ -160,10 +194,26 @@ def link_findings(kb: KnowledgeBase) -> Iterator[Finding]:
             if link.path is not None and _suffix(link.path) in PAGE_URL_SUFFIXES:
                 continue  # a page's URL (``../guide/b/``): MkDocs leaves it as written
             if link.path is not None and symlinks.refused(link.path):
+                skipped.add(link.path)
                 continue  # a symbolic link, reported as such where it lies
-            broken = checker.broken(article, link)
-            if broken is not None:
-                yield error(article.path, broken.line, "link.broken", broken.message)
+            found = checker.broken(article, link)
+            if found is not None:
+                broken.append((article.path, found.line, found.message, link.path or ""))
+    return broken, skipped
+
+
+def _links_key(kb: KnowledgeBase, tree: Tree, folders: Mapping[str, str]) -> bytes:
+    """A digest of everything :func:`link_findings` reads."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr(sorted(folders.items())).encode())
+    key = kb.bodies.key
+    for article in kb.corpus.articles:
+        digest.update(f"\0{article.path}\0{article.lang}\0{article.source or ''}\0".encode())
+        digest.update(key(article.body, article.body_line))
+    for name in (*sorted(tree.files), "\1", *sorted(tree.folders), "\1",
+                 *sorted(f"{f.path} {f.code}" for f in tree.findings)):
+        digest.update(f"{name}\0".encode())
+    return digest.digest()
 
 
 def content_files(root: Path) -> tuple[frozenset[str], frozenset[str]]:

@@ -28,7 +28,6 @@ from kbtools.content import frontmatter
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.diagnostics import Finding, error, warning
-from kbtools.search import querylog
 from kbtools.sites.catalogs import Catalog, catalog
 from kbtools.sites.site import page_url, site_path
 
@@ -178,6 +177,10 @@ def home(kb: KnowledgeBase, articles: Iterable[Article], lang: str, *,
 def most_opened(kb: KnowledgeBase, sources: list[Article]) -> list[Article]:
     """``sources`` opened from search at least once, most opened first (the query log's
     ``open`` events, a translation counting for its source); none without a log."""
+    # imported here: kbtools.search brings Whoosh, which `kb check` (that imports this
+    # module for its category checks) does not need
+    from kbtools.search import querylog
+
     by_path = {a.path: a for a in sources}
     source_of = {a.path: a.source for a in kb.corpus.articles if a.is_translation}
     state = kb.config.path(kb.config.state_dir)
