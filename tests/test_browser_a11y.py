@@ -1,6 +1,6 @@
 """Accessibility of the public help center, in real headless Chromium: axe-core (bundled by
-``axe-playwright-python``) on the home, an article in English and Arabic and the search, in the
-light and dark colour schemes, and keyboard use (Tab reaches the search box and the "Was this
+``axe-playwright-python``) on the home and an article in English, Arabic and Persian and on the
+search, in the light and dark colour schemes, and keyboard use (Tab reaches the search box and the "Was this
 helpful?" buttons, and focus is visible).
 
 The site is this repository's own public build (the Brightloop help center), copied to a
@@ -27,8 +27,10 @@ pytestmark = pytest.mark.browser
 FAILING = ("serious", "critical")
 NOT_CONTENT = (".git", ".venv", ".kb", "site", "site-public", "tests", "kbtools", "bench",
                "*.egg-info", "__pycache__", ".ruff_cache", ".pytest_cache")
-ARTICLES = {"en": "faq/refund-policy/", "ar": "ar/faq/refund-policy/"}
+ARTICLES = {"en": "faq/refund-policy/", "ar": "ar/faq/refund-policy/",
+            "fa": "fa/faq/refund-policy/"}
 DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
@@ -68,27 +70,35 @@ def serious(page, name: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_home_and_articles_have_no_serious_violations(chromium, url, scheme):
-    page = chromium.new_page(viewport=DESKTOP, color_scheme=scheme)
+@pytest.mark.parametrize(("scheme", "viewport"), [("light", DESKTOP), ("dark", DESKTOP),
+                                                  ("light", MOBILE)], ids=["light", "dark", "mobile"])
+def test_home_and_articles_have_no_serious_violations(chromium, url, scheme, viewport):
+    page = chromium.new_page(viewport=viewport, color_scheme=scheme)
     problems = []
-    for name, path in (("home", ""), ("ar home", "ar/"), *ARTICLES.items()):
+    for name, path in (("home", ""), ("ar home", "ar/"), ("fa home", "fa/"), *ARTICLES.items()):
         page.goto(f"{url}/{path}", wait_until="load")
         if path in ARTICLES.values():
             page.locator("section.kb-feedback button").first.wait_for(timeout=15_000)
-        problems += serious(page, f"{name} ({scheme})")
+        problems += serious(page, f"{name} ({scheme}, {viewport['width']}px)")
     page.close()
     assert problems == []
 
 
-def test_search_has_no_serious_violations(chromium, url):
+# Material's own search results show one `landmark-unique` finding (moderate): each result
+# with tags holds an unnamed <nav class="md-tags">. It comes from Material's search template,
+# which its public configuration cannot change; it is printed, not failed, like every
+# finding below "serious".
+# The Arabic query has two words: a one-word Arabic (Persian, Russian) query finds nothing in
+# the static site's lunr search at the time of writing (reported; the search issue's engine).
+@pytest.mark.parametrize(("home", "query"), [("", "refund"), ("ar/", "استرداد المبالغ")])
+def test_search_has_no_serious_violations(chromium, url, home, query):
     page = chromium.new_page(viewport=DESKTOP)
-    page.goto(f"{url}/", wait_until="load")
+    page.goto(f"{url}/{home}", wait_until="load")
     box = page.locator("input.md-search__input")
     box.click()
-    box.press_sequentially("refund", delay=30)
+    box.press_sequentially(query, delay=30)
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-    problems = serious(page, "search")
+    problems = serious(page, f"search {home or 'en'}")
     page.close()
     assert problems == []
 
@@ -96,7 +106,12 @@ def test_search_has_no_serious_violations(chromium, url):
 FOCUS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
+  // Material's colour-scheme toggle is a hidden radio whose focus shows on the label next
+  // to it (the button for the other scheme).
+  const next = el.nextElementSibling;
+  const shown = el.tagName === "INPUT" && el.getBoundingClientRect().width === 0
+    && next && next.tagName === "LABEL" ? next : el;
+  const style = getComputedStyle(shown);
   const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow && style.boxShadow !== "none";
   return {tag: el.tagName.toLowerCase(), cls: el.className || "",
@@ -116,6 +131,19 @@ def tab_to(page, wanted, limit: int = 150) -> list[dict]:
             if wanted(focused):
                 return seen
     raise AssertionError(f"Tab never reached it; focused: {[f['tag'] for f in seen]}")
+
+
+@pytest.mark.parametrize("path", ["", "ar/"])
+def test_keyboard_on_the_home_reaches_both_search_boxes_with_visible_focus(chromium, url, path):
+    page = chromium.new_page(viewport=DESKTOP)
+    page.goto(f"{url}/{path}", wait_until="load")
+    seen = tab_to(page, lambda f: "md-search__input" in f["cls"])
+    seen += tab_to(page, lambda f: "kb-home-search__input" in f["cls"])
+    # Everything focused on the way (skip link, colour scheme, languages, both search boxes)
+    # shows where focus is.
+    hidden = [f for f in seen if not (f["focusVisible"] and f["visible"])]
+    assert hidden == [], hidden
+    page.close()
 
 
 @pytest.mark.parametrize("path", list(ARTICLES.values()))

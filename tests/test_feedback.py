@@ -94,7 +94,7 @@ def test_normalize_page_refuses(given):
         normalize_page(given)
 
 
-def test_votes_are_logged_with_the_article_path(root, server, monkeypatch):
+def test_votes_are_logged_with_the_article_path(root, server):
     before = len(list(entries(root / ".kb")))
     assert vote(server, {"page": "/ar/faq/refund-policy/", "lang": "ar",
                          "helpful": False}).status_code == 204

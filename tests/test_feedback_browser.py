@@ -15,7 +15,7 @@ from kbtools.registry import open_kb
 from kbtools.search import gaps
 from kbtools.sites import build
 from tests.browser_support import browser, serve_static
-from tests.support import make_kb
+from tests.support import SITE_URL, make_kb
 from tests.test_feedback import FILES
 from tests.test_server import kb_serve
 
@@ -59,6 +59,7 @@ def wait_for_votes(root: Path, count: int, timeout: float = 15) -> list:
 def test_no_on_an_article_reaches_kb_serve_and_the_report(root):
     errors: list[str] = []
     console: list[str] = []
+    before = len(list(entries(root / ".kb")))
     with kb_serve(root, "--public") as url, browser() as chromium:
         page = chromium.new_page()
         # Errors with their stack: Material's search worker has its own (see the report).
@@ -76,7 +77,7 @@ def test_no_on_an_article_reaches_kb_serve_and_the_report(root):
         status.filter(has_text="Thank you for your feedback.").wait_for(timeout=10_000)
         assert status.get_attribute("aria-live") == "polite"
         assert widget.get_by_role("button").count() == 0
-        votes = wait_for_votes(root, 1)
+        votes = wait_for_votes(root, before + 1)
 
         # Remembered in this browser: the next visit thanks instead of asking again.
         page.reload(wait_until="load")
@@ -88,7 +89,7 @@ def test_no_on_an_article_reaches_kb_serve_and_the_report(root):
         page.goto(url + "/ar/faq/refund-policy/", wait_until="load")
         widget.get_by_role("button", name="نعم").click(timeout=15_000)
         status.filter(has_text="شكرًا لك على ملاحظاتك.").wait_for(timeout=10_000)
-        votes = wait_for_votes(root, 2)
+        votes = wait_for_votes(root, before + 2)[before:]
         page.close()
     assert [(v.page, v.path, v.lang, v.helpful) for v in votes] == [
         ("/faq/late-fees/", "docs/faq/late-fees.md", "en", False),
@@ -99,6 +100,36 @@ def test_no_on_an_article_reaches_kb_serve_and_the_report(root):
     report = gaps(open_kb(root), min_votes=1)
     assert [(r.path, r.lang, r.votes, r.no_votes, r.helpful_share) for r in report.unhelpful] == [
         ("docs/faq/late-fees.md", "en", 1, 1, 0.0)]
+
+
+def test_instant_navigation_builds_the_widget_for_the_next_page(tmp_path):
+    # Material navigates instantly only to the pages its sitemap lists, at site_url's host and
+    # port: this site is rebuilt for the address the server got, as a real deployment is.
+    root = make_kb(tmp_path / "kb", FILES)
+    build(open_kb(root), ("public",))
+    with kb_serve(root, "--public") as url, browser() as chromium:
+        mkdocs = root / "mkdocs.yml"
+        mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(SITE_URL, url + "/"),
+                          encoding="utf-8")
+        build(open_kb(root), ("public",))
+        page = chromium.new_page()
+        page.goto(url + "/faq/late-fees/", wait_until="load")
+        page.locator(WIDGET + " button").first.wait_for(timeout=15_000)
+        page.evaluate("window.kbSamePage = true")  # gone if the next page were a full load
+        page.locator(".kb-related a", has_text="refund policy").click()
+        page.wait_for_url(url + "/faq/refund-policy/")
+        # The address changes before Material swaps the content in: wait for the new widget.
+        widget = page.locator(WIDGET + '[data-kb-page="faq/refund-policy/"]')
+        widget.get_by_role("button", name="Yes").wait_for(timeout=15_000)
+        widget.get_by_role("button", name="Yes").click(timeout=15_000)
+        widget.get_by_role("status").filter(
+            has_text="Thank you for your feedback.").wait_for(timeout=10_000)
+        assert page.evaluate("window.kbSamePage") is True
+        assert page.locator(WIDGET).count() == 1
+        votes = wait_for_votes(root, 1)
+        page.close()
+    assert [(v.page, v.path, v.lang, v.helpful) for v in votes] == [
+        ("/faq/refund-policy/", "docs/faq/refund-policy.md", "en", True)]
 
 
 def test_static_hosting_hides_the_widget_without_a_page_error(root):
