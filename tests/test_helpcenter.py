@@ -241,21 +241,19 @@ def test_article_has_date_tags_related_and_the_feedback_placeholder(built):
     assert ">الفوترة</a>" in arabic
 
 
-def test_head_has_description_canonical_and_hreflang(built):
+def test_head_has_description_and_canonical_and_no_alternates(built):
     html = page(built, "ar/faq/refunds/index.html")
     assert f'<link rel="canonical" href="{SITE_URL}ar/faq/refunds/">' in html
-    # relative in the head (Material's language menu fetches each one's sitemap from the
-    # serving site), absolute in sitemap.xml
-    for lang, href in (("en", "../../../faq/refunds/"), ("ar", "./"),
-                       ("fa", "../../../fa/faq/refunds/"), ("x-default", "../../../faq/refunds/")):
-        assert f'<link rel="alternate" hreflang="{lang}" href="{href}">' in html
+    # hreflang alternates live in sitemap.xml only: Material fetches "sitemap.xml" below every
+    # <link rel="alternate"> of a page, which would be a 404 per language and page
+    assert 'rel="alternate"' not in html
     english = page(built, "faq/refunds/index.html")
     assert ('<meta name="description" content="Refunds reach your card within five business '
             'days.">') in english
     # a fallback copy points search engines at the English page, its only real version
     fallback = page(built, "ar/faq/invoices/index.html")
     assert f'<link rel="canonical" href="{SITE_URL}faq/invoices/">' in fallback
-    assert '<link rel="alternate" hreflang="ar"' not in fallback
+    assert 'rel="alternate"' not in fallback
     assert '<meta name="description" content="Under Settings.">' in fallback
 
 
@@ -295,6 +293,19 @@ def test_sitemap_announces_no_fallback_copy_as_a_language_version(built):
     canonical = re.search(r'<link rel="canonical" href="([^"]+)"',
                           page(built, "ar/faq/invoices/index.html")).group(1)
     assert canonical == f"{SITE_URL}faq/invoices/"
+
+
+def test_each_language_root_has_the_sitemap_of_its_own_pages(built):
+    # Material fetches <language root>/sitemap.xml for instant navigation
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    everything = {u.findtext("s:loc", namespaces=ns)
+                  for u in ET.fromstring((built / "sitemap.xml").read_bytes()).findall("s:url", ns)}
+    for lang in ("ar", "fa"):
+        root = ET.fromstring((built / lang / "sitemap.xml").read_bytes())
+        locs = {u.findtext("s:loc", namespaces=ns) for u in root.findall("s:url", ns)}
+        assert locs == {loc for loc in everything if loc.startswith(f"{SITE_URL}{lang}/")}
+        assert f"{SITE_URL}{lang}/faq/refunds/" in locs
+    assert not (built / "en" / "sitemap.xml").exists()
 
 
 def test_pruned_sitemap_refuses_what_is_not_a_sitemap():

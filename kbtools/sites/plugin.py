@@ -42,7 +42,7 @@ from kbtools.sites.render import render_article
 from kbtools.sites.sanitize import sanitize, sanitize_internal
 from kbtools.sites.search_entries import prune_search_index, write_language_indexes
 from kbtools.sites.site import page_url
-from kbtools.sites.sitemap import write_sitemap
+from kbtools.sites.sitemap import write_language_sitemaps, write_sitemap
 from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -217,14 +217,6 @@ class KBPlugin(BasePlugin[KBConfig]):
             found["kb_contact_url"] = found["kb_url"]("").rstrip("/") + "/#kb-home-contact"
         # kb_url(url): a URL relative to the language root, as seen from this page
         found.update(self._page_extras(page, config, lang, site_url))
-        canonical, alternates = found.get("kb_urls") or (None, ())
-        # hreflang links relative to the page: Material's language menu fetches each one's
-        # sitemap, which must be the serving site's own (a preview is not at site_url); the
-        # sitemap lists the same alternates absolute.
-        base = site_url if (site_url or "").endswith("/") else f"{site_url}/"
-        found["kb_urls"] = (canonical, tuple(
-            (hreflang, get_relative_url(href[len(base):] or ".", page.url))
-            for hreflang, href in alternates if href.startswith(base)))
         return found
 
     def _page_extras(self, page: Page, config, lang: str, site_url: str | None) -> dict:
@@ -268,6 +260,8 @@ class KBPlugin(BasePlugin[KBConfig]):
                                   self.context.modified)
             else:
                 prune_search_index(config.site_dir, languages, self.context.fallback_urls)
+            if config.site_url:
+                write_language_sitemaps(Path(config.site_dir), config.site_url, languages)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
 

@@ -9,6 +9,11 @@ as the Arabic version, while that page's own ``<link rel="canonical">`` names th
 alternate, and adds the ``x-default`` alternate (the default language's page), so the sitemap
 and the pages' heads say the same thing; an article's ``<lastmod>`` is the day it last changed
 in git, not the day of the build; :func:`write_sitemap` writes it and its ``.gz``.
+
+Material's pages fetch ``sitemap.xml`` at their language's root (``ar/sitemap.xml``) to know
+which links instant navigation may follow; :func:`write_language_sitemaps` writes one there per
+language: that language's entries of the site's sitemap (a sitemap lists only URLs below its
+own folder).
 """
 
 from __future__ import annotations
@@ -36,12 +41,7 @@ def pruned_sitemap(xml: bytes, site_url: str, fallback_urls: Iterable[str],
     has the default language's, and with ``<lastmod>`` set to ``modified``'s day (per page
     URL, when its article last changed in git) instead of the build's. Raises
     :class:`ValueError` when ``xml`` is not a sitemap."""
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError as exc:
-        raise ValueError(f"{SITEMAP} is not XML: {exc}") from None
-    if root.tag != f"{{{_SM}}}urlset":
-        raise ValueError(f"{SITEMAP} is not a sitemap (root element {root.tag!r})")
+    root = _urlset(xml)
     copies = {urljoin(site_url, url) for url in fallback_urls}
     days = {urljoin(site_url, url): day for url, day in (modified or {}).items()}
     for entry in list(root):
@@ -66,6 +66,35 @@ def pruned_sitemap(xml: bytes, site_url: str, fallback_urls: Iterable[str],
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def language_sitemap(xml: bytes, prefix: str) -> bytes:
+    """The entries of the sitemap ``xml`` whose ``<loc>`` starts with ``prefix`` (an absolute
+    URL ending in ``/``). Raises :class:`ValueError` when ``xml`` is not a sitemap."""
+    root = _urlset(xml)
+    for entry in list(root):
+        if not entry.findtext(f"{{{_SM}}}loc", "").strip().startswith(prefix):
+            root.remove(entry)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_language_sitemaps(site_dir: Path, site_url: str, languages: Iterable[str]) -> int:
+    """Write ``<lang>/sitemap.xml`` for every language but the first (the default language's
+    is the site's own), from the site's sitemap; return how many were written (0 when the site
+    has no sitemap)."""
+    path = Path(site_dir) / SITEMAP
+    if not path.is_file():
+        return 0
+    xml = path.read_bytes()
+    base = site_url if site_url.endswith("/") else f"{site_url}/"
+    written = 0
+    for lang in list(languages)[1:]:
+        folder = Path(site_dir) / lang
+        if folder.is_dir():
+            atomic.write_bytes(folder / SITEMAP, language_sitemap(xml, urljoin(base, f"{lang}/")))
+            written += 1
+    return written
+
+
 def write_sitemap(site_dir: Path, site_url: str, fallback_urls: Iterable[str],
                   default_language: str, modified: Mapping[str, str] | None = None) -> bool:
     """Rewrite ``site_dir``'s sitemap (and its ``.gz``) pruned; False when the site has none."""
@@ -77,3 +106,13 @@ def write_sitemap(site_dir: Path, site_url: str, fallback_urls: Iterable[str],
     atomic.write_bytes(path, data)
     atomic.write_bytes(path.with_name(SITEMAP + ".gz"), gzip.compress(data, mtime=0))
     return True
+
+
+def _urlset(xml: bytes) -> ET.Element:
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise ValueError(f"{SITEMAP} is not XML: {exc}") from None
+    if root.tag != f"{{{_SM}}}urlset":
+        raise ValueError(f"{SITEMAP} is not a sitemap (root element {root.tag!r})")
+    return root
