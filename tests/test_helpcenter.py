@@ -255,6 +255,12 @@ def test_head_has_description_and_canonical_and_no_alternates(built):
     assert f'<link rel="canonical" href="{SITE_URL}faq/invoices/">' in fallback
     assert 'rel="alternate"' not in fallback
     assert '<meta name="description" content="Under Settings.">' in fallback
+    # the card a shared link shows: title, summary, canonical address
+    assert ('<meta property="og:description" content="Refunds reach your card within five '
+            'business days.">') in english
+    assert f'<meta property="og:url" content="{SITE_URL}faq/invoices/">' in fallback
+    assert '<meta name="twitter:card" content="summary">' in english
+    assert '<meta property="og:title" content="How do refunds work?">' in english
 
 
 def test_sitemap_lists_every_language_version_with_hreflang(built):
