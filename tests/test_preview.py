@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.preview import Preview, Watcher, watched
+from kbtools.registry import open_kb
+from kbtools.sites import build
 from tests.support import article, copy_example, make_kb
 from tests.test_server import kb_serve
 
@@ -73,6 +75,62 @@ def test_a_saved_edit_is_rebuilt_into_a_new_generation(root):
     outcome, changed = reports[0]
     assert outcome.built and changed == ["docs/faq/refund.md"]
     assert preview.state.findings == () and not preview.state.refused
+
+
+def test_an_edit_renders_its_languages_first_then_the_others(tmp_path):
+    root = make_kb(tmp_path / "kb", {**FILES, "kb.yml": "languages: [en, ru, sl]\n"})
+    preview = Preview(root)
+    assert preview.rebuild().built and preview.state.changed == {"en": 1, "ru": 1, "sl": 1}
+    slovene = preview.site_dir(preview.kb) / "sl/faq/refund/index.html"  # an English copy
+    before = slovene.stat().st_ino
+
+    source = root / "docs/faq/refund.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "within 30 days", "within 45 days"), encoding="utf-8")
+    outcome = preview.rebuild(["docs/faq/refund.md"])
+    assert outcome.built and outcome.languages == {"en"}
+    assert "within 45 days" in page(preview, "faq/refund/index.html")
+    # ru and sl were carried over as they were: their open pages do not reload yet
+    assert slovene.stat().st_ino == before and "within 30 days" in page(
+        preview, "sl/faq/refund/index.html")
+    assert preview.behind == {"ru", "sl"}
+    assert preview.state.changed == {"en": 2, "ru": 1, "sl": 1}
+
+    done = preview.complete()
+    assert done.built and done.languages == {"ru", "sl"}
+    assert "within 45 days" in page(preview, "sl/faq/refund/index.html")
+    assert preview.state.changed == {"en": 2, "ru": 3, "sl": 3}
+    assert preview.behind == frozenset() and preview.complete() is None
+
+    # a translation renders its language (and the default one); a new article, everything
+    translation = root / "docs/faq/refund.ru.md"
+    translation.write_text(translation.read_text(encoding="utf-8").replace(
+        "Напишите нам.", "Напишите в отдел оплаты."), encoding="utf-8")
+    assert preview.rebuild(["docs/faq/refund.ru.md"]).languages == {"en", "ru"}
+    assert "Напишите в отдел оплаты." in page(preview, "ru/faq/refund/index.html")
+    assert preview.behind == {"sl"}
+
+    # the next edit stops a completion under way rather than waiting for it
+    completion = preview.start_completion()
+    assert completion is not None and completion.is_alive()
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "within 45 days", "within 60 days"), encoding="utf-8")
+    generation = preview.state.generation
+    assert preview.rebuild(["docs/faq/refund.md"]).languages == {"en"}
+    assert not completion.is_alive() and preview.finish_completion(completion) is None
+    assert preview.state.generation == generation + 1 and preview.behind == {"ru", "sl"}
+    assert "within 60 days" in page(preview, "faq/refund/index.html")
+    (root / "docs/faq/late.md").write_text(article("Late fees", "None.\n", audience="public",
+                                                   owner="ann"), encoding="utf-8")
+    full = preview.rebuild(["docs/faq/late.md"])
+    assert full.built and full.languages is None and preview.behind == frozenset()
+    assert "None." in page(preview, "sl/faq/late/index.html")
+
+
+def test_a_partial_build_with_nothing_to_carry_over_renders_every_language(root, tmp_path):
+    report = build(open_kb(root), ("internal",), out=tmp_path / "out", languages=("en",))
+    assert "Напишите нам." in (report["internal"].out / "ru/faq/refund/index.html").read_text(
+        encoding="utf-8")
 
 
 def test_a_broken_edit_shows_its_findings_and_keeps_the_last_good_site(root):

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 
 OLD = "You can move between our plans at any time"
 NEW = "Brightloop lets you switch plans whenever you like"
+TRIAGE_OLD = "Good triage protects our service levels"
+TRIAGE_NEW = "Careful triage protects our service levels"
 
 
 @contextlib.contextmanager
@@ -65,12 +67,24 @@ def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_
         page.goto(f"{url}/faq/change-plan/", wait_until="load")
         page.get_by_text(OLD).first.wait_for(timeout=60_000)
         page.evaluate("window.kbBeforeEdit = true")
+        # a guide (no translation) as the Slovene site shows it: in English
+        copy = chromium.new_page()
+        copy.goto(f"{url}/sl/guide/ticket-triage/", wait_until="load")
+        copy.get_by_text(TRIAGE_OLD).first.wait_for(timeout=60_000)
 
         source.write_text(text.replace(OLD, NEW), encoding="utf-8")
         page.get_by_text(NEW).first.wait_for(timeout=300_000)
         assert page.evaluate("window.kbBeforeEdit === undefined")  # a new document: reloaded
         assert len(loads) >= 2 and loads[-1] == f"{url}/faq/change-plan/"
         assert page.locator("#kb-preview-findings").count() == 0
+
+        # the edit's language (English) is rendered first; the other languages follow, and
+        # their open pages reload then
+        guide = root / "docs/guide/ticket-triage.md"
+        guide.write_text(guide.read_text(encoding="utf-8").replace(TRIAGE_OLD, TRIAGE_NEW),
+                         encoding="utf-8")
+        copy.get_by_text(TRIAGE_NEW).first.wait_for(timeout=300_000)
+        copy.close()
 
         page.evaluate("window.kbBeforeBrokenEdit = true")
         source.write_text(text.replace(OLD, NEW).replace("audience: public", "audience: [public"),

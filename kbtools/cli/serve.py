@@ -98,9 +98,13 @@ def _serve_preview(root: Path, host: str, port: int, access: Access) -> None:
     console = err_console()
 
     def report(outcome, changed: list[str]) -> None:
-        what = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "") or "first build"
-        sys.stderr.write(render(outcome.findings, "text"))
+        what = ", ".join(changed[:3]) + (" ..." if len(changed) > 3 else "") or (
+            "first build" if outcome.languages is None else "the other languages")
+        sys.stderr.write(render(outcome.findings, "text") if changed or not outcome.built
+                         or outcome.languages is None else "")
         verdict = "rebuilt" if outcome.built else "not rebuilt (the last good site is served)"
+        if outcome.built and outcome.languages is not None:
+            verdict += f" ({', '.join(sorted(outcome.languages))})"
         console.print(f"{what}: {verdict}; {summary(outcome.findings, 'the edited files')}",
                       markup=False, highlight=False)
 

@@ -47,7 +47,12 @@
         if (!response.ok) throw new Error("HTTP " + response.status);
         var state = await response.json();
         version = state.version;
-        if (state.generation !== generation) {
+        // Reload when this page's language changed after the page was served (a partial
+        // rebuild renders the edited languages first), or when the server restarted.
+        var lang = document.documentElement.lang;
+        var changed = state.changed && lang in state.changed ? state.changed[lang]
+                                                             : state.generation;
+        if (changed > generation || state.generation < generation) {
           location.reload();
           return;
         }

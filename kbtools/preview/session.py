@@ -2,7 +2,11 @@
 
 A rebuild opens the knowledge base afresh, runs ``kb check`` and builds only the previewed
 site (:func:`kbtools.sites.build` swaps the finished folder in, so the last good site stays
-served while a build runs or when it fails). An edit is refused, and the last good site kept,
+served while a build runs or when it fails). An edit of existing articles first renders only
+their languages (and the default one: a partial build, which keeps the other languages'
+pages) so that the page being edited reloads soonest; :meth:`Preview.complete` then renders
+every language, and the state says which languages each new site changed
+(:attr:`PreviewState.changed`), so that open pages reload only when theirs did. An edit is refused, and the last good site kept,
 when the build refuses it or when ``kb check`` finds an error in a file edited since the last
 good build (a front matter that no longer parses leaves no page to refuse). Answer scripts and
 FAQ entries edited since then are linted too; their findings are shown as warnings.
@@ -10,9 +14,11 @@ FAQ entries edited since then are linted too; their findings are shown as warnin
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from kbtools.content.check import check
@@ -40,10 +46,14 @@ class PreviewState:
     the edited files."""
     refused: bool = False
     """True when the last rebuild was refused: the site served is an older one."""
+    changed: Mapping[str, int] = field(default_factory=dict)
+    """Language -> the generation that last changed its pages (a language missing here
+    changed with every generation)."""
 
     def to_dict(self) -> dict:
         return {"version": self.version, "generation": self.generation,
                 "building": self.building, "refused": self.refused,
+                "changed": dict(self.changed),
                 "findings": [{**f.to_dict(), "text": f.format()} for f in self.findings]}
 
 
@@ -54,6 +64,8 @@ class Outcome:
     built: bool
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     kb: KnowledgeBase | None = None
+    languages: frozenset[str] | None = None
+    """The languages whose pages the new site rendered (None: all)."""
 
 
 class Preview:
@@ -70,6 +82,10 @@ class Preview:
         self._pending: set[str] = set()  # files edited since the last good build
         self.kb: KnowledgeBase | None = None
         """The knowledge base of the last good build."""
+        self.behind: frozenset[str] = frozenset()
+        """Languages whose pages the last (partial) build did not render: :meth:`complete`
+        renders them."""
+        self._completion: tuple[BaseProcess, frozenset[str]] | None = None
 
     @property
     def state(self) -> PreviewState:
@@ -89,6 +105,7 @@ class Preview:
         never raises for bad content (its findings are the outcome), and an unexpected error
         of the build becomes a ``preview.failed`` finding too (the preview keeps running)."""
         with self._build_lock:
+            self.cancel_completion()  # this edit's build comes first; it is started again
             self._pending.update(changed)
             self._set(building=True)
             try:
@@ -104,9 +121,61 @@ class Preview:
             if outcome.built:
                 self._pending.clear()
                 self.kb = outcome.kb
+                languages = outcome.kb.config.languages
+                self.behind = frozenset(languages) - (outcome.languages or frozenset(languages))
             self._set(building=False, findings=outcome.findings, refused=not outcome.built,
-                      new_generation=outcome.built)
+                      new_generation=outcome.built,
+                      changed_languages=outcome.languages if outcome.built else None)
             return outcome
+
+    def complete(self) -> Outcome | None:
+        """Render the languages the last partial build left behind, and wait (None when none
+        are; see :meth:`start_completion`)."""
+        process = self.start_completion()
+        if process is None:
+            return None
+        process.join()
+        return self.finish_completion(process)
+
+    def start_completion(self) -> BaseProcess | None:
+        """Start rendering the languages the last partial build left behind, in a process of
+        its own, so that the next edit can stop it (:meth:`rebuild` does) instead of waiting
+        for it; returns that process (None when nothing is behind). Once it has ended,
+        :meth:`finish_completion` records its site."""
+        with self._build_lock:
+            kb = self.kb
+            if not self.behind or kb is None or self._pending:
+                return None
+            self.cancel_completion()
+            process = _SPAWN.Process(target=complete_site, daemon=True, name="kb-preview-complete",
+                                     args=(str(self.root), self.site.name, str(self.out_dir(kb))))
+            process.start()
+            self._completion = (process, self.behind)
+            return process
+
+    def finish_completion(self, process: BaseProcess) -> Outcome | None:
+        """Record the site ``process`` (ended) built: a new generation for the languages it
+        rendered. None when it was stopped by an edit meanwhile; an outcome not built when it
+        failed (the partial site stays served; the next edit tries again)."""
+        with self._build_lock:
+            if self._completion is None or self._completion[0] is not process:
+                return None
+            behind = self._completion[1]
+            self._completion = None
+            if process.exitcode != 0:
+                return Outcome(False, (Finding(
+                    "kb", 0, "preview.failed", "the other languages were not rebuilt (exit "
+                    f"code {process.exitcode}); the edited languages are served"),), self.kb)
+            self.behind = frozenset()
+            self._set(new_generation=True, changed_languages=behind)
+            return Outcome(True, self._state.findings, self.kb, behind)
+
+    def cancel_completion(self) -> None:
+        """Stop a completion under way (its half-built folder is removed by the next build)."""
+        completion, self._completion = self._completion, None
+        if completion is not None and completion[0].is_alive():
+            completion[0].terminate()
+            completion[0].join()
 
     def _rebuild(self, edited: frozenset[str]) -> Outcome:
         try:
@@ -119,19 +188,54 @@ class Preview:
             shown.extend(_lint_warnings(kb, edited))
             if any(f.is_error and f.path in edited for f in found):
                 return Outcome(False, tuple(sort_findings(shown)), kb)
+            languages = self._languages_of(kb, edited)
             try:
-                build(kb, (self.site.name,), out=self.out_dir(kb))
+                build(kb, (self.site.name,), out=self.out_dir(kb), languages=languages)
             except KBError as exc:
                 return Outcome(False, tuple(sort_findings({*shown, *_refusal(exc)})), kb)
-            return Outcome(True, tuple(sort_findings(shown)), kb)
+            return Outcome(True, tuple(sort_findings(shown)), kb, languages)
         finally:
             kb.save_caches()
 
-    def _set(self, *, new_generation: bool = False, **changes) -> None:
+    def _languages_of(self, kb: KnowledgeBase, edited: frozenset[str]) -> frozenset[str] | None:
+        """The languages a partial build renders for ``edited`` (with the default one), or
+        None for a full build: the first build, settings, macros or facts, an article added
+        or removed, anything but articles."""
+        before = self.kb
+        if before is None or not edited:
+            return None
+        languages = {kb.config.default_language}
+        for path in edited:
+            article, previous = kb.corpus.get(path), before.corpus.get(path)
+            if article is None or previous is None or article.lang != previous.lang:
+                return None
+            languages.add(article.lang)
+        if set(kb.config.languages) <= languages:
+            return None
+        return frozenset(languages)
+
+    def _set(self, *, new_generation: bool = False,
+             changed_languages: frozenset[str] | None = None, **changes) -> None:
         with self._lock:
             state = self._state
-            self._state = replace(state, version=state.version + 1,
-                                  generation=state.generation + new_generation, **changes)
+            generation = state.generation + new_generation
+            changed = dict(state.changed)
+            if new_generation:
+                languages = self.kb.config.languages if self.kb is not None else ()
+                for lang in changed_languages or languages:
+                    changed[lang] = generation
+            self._state = replace(state, version=state.version + 1, generation=generation,
+                                  changed=changed, **changes)
+
+
+_SPAWN = multiprocessing.get_context("spawn")
+"""Completions run in a fresh interpreter: the preview process has server threads, which a
+fork would copy mid-work."""
+
+
+def complete_site(root: str, site: str, out: str) -> None:
+    """The completion's build (:meth:`Preview.start_completion`), in its own process."""
+    build(open_kb(root), (site,), out=Path(out))
 
 
 def _refusal(exc: KBError) -> tuple[Finding, ...]:

@@ -3,7 +3,8 @@
 Content folders are watched recursively, the root only for its settings files (watching the
 whole root would watch ``.venv/``, ``.git/`` and the preview's own output too). Changes are
 grouped by ``watchfiles`` (a burst of saves is one change set) and by the rebuild loop (what
-arrives while a build runs is built next, once).
+arrives while a build runs is built next, once). After a partial rebuild (the edited
+languages first) the loop completes the site when no newer edit waits.
 """
 
 from __future__ import annotations
@@ -93,12 +94,25 @@ class Watcher:
             return Path(path).as_posix()
 
     def _rebuild_loop(self) -> None:
+        completion = None  # the process rendering what the last edit left behind
         while not self._stop.is_set():
-            changed = set(self._changes.get())
+            try:
+                changed = set(self._changes.get(timeout=0.05 if completion else None))
+            except queue.Empty:
+                if not completion.is_alive():
+                    finished = self.preview.finish_completion(completion)
+                    completion = None
+                    if finished is not None and self.report is not None:
+                        self.report(finished, [])
+                continue
             while not self._changes.empty():  # what came in meanwhile is built in one go
                 changed.update(self._changes.get_nowait())
             if self._stop.is_set() or not changed:
                 continue
-            outcome = self.preview.rebuild(sorted(changed))
+            outcome = self.preview.rebuild(sorted(changed))  # stops a completion under way
+            completion = None
             if self.report is not None:
                 self.report(outcome, sorted(changed))
+            if self._changes.empty():  # no newer edit waits: render what the edit left behind
+                completion = self.preview.start_completion()
+        self.preview.cancel_completion()

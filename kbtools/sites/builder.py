@@ -79,9 +79,17 @@ class BuildReport:
 
 
 def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
-          out: Path | str | None = None) -> BuildReport:
+          out: Path | str | None = None,
+          languages: Iterable[str] | None = None) -> BuildReport:
     """Build the sites named in ``which`` into ``out/site`` and ``out/site-public``
     (``out`` defaults to the KB root). Each folder is replaced only when its build succeeded.
+
+    ``languages`` makes a partial build, the preview's first answer to an edit
+    (:mod:`kbtools.preview`): only the pages of those languages (and of the default language,
+    which every build renders) are rendered, the other languages' folders are carried over
+    from the site folder being replaced, unchanged (rendered too when it has none). Until the
+    next full build, the pages carried over and the language menus of the rendered ones may
+    be behind, and the root search index and sitemap list the rendered languages only.
 
     One build of a knowledge base runs at a time (a lock under its state folder); it first
     removes what killed builds left behind (see :func:`clean_leftovers`).
@@ -104,13 +112,30 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         clean_leftovers(kb, targets.values())
         findings = check(kb).findings
         raw = read_raw(kb)
-        return BuildReport(tuple(build_site(kb, SITES[name], raw, findings, targets[name])
-                                 for name in names))
+        return BuildReport(tuple(
+            build_site(kb, SITES[name], raw, findings, targets[name],
+                       _rendered(kb, languages, targets[name]))
+            for name in names))
+
+
+def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
+              target: Path) -> frozenset[str] | None:
+    """The languages a build renders: None (all) unless ``languages`` is given and ``target``
+    holds every other language's folder to carry over."""
+    if languages is None:
+        return None
+    rendered = {kb.config.default_language, *languages}
+    others = [lang for lang in kb.config.languages if lang not in rendered]
+    if not (target / "index.html").is_file() or not all((target / lang).is_dir()
+                                                        for lang in others):
+        return None
+    return frozenset(rendered) if others else None
 
 
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
-               target: Path) -> SiteReport:
-    """Stage, check and build one site into ``target`` (atomically; the build lock held)."""
+               target: Path, rendered: frozenset[str] | None = None) -> SiteReport:
+    """Stage, check and build one site into ``target`` (atomically; the build lock held),
+    rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`)."""
     start = time.perf_counter()
     collector = _Warnings()
     logger = logging.getLogger("mkdocs")
@@ -119,9 +144,14 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     try:
         context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings)
         temp = _output_dir(kb, site, target)
-        config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp)
+        config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp,
+                                  rendered=rendered)
         config.plugins[MKDOCS_PLUGIN].use(context)
         mkdocs_build(config)
+        for lang in kb.config.languages if rendered is not None else ():
+            if lang not in rendered:  # written anew by every build: never shared with ``target``
+                shutil.copytree(target / lang, temp / lang, copy_function=os.link,
+                                dirs_exist_ok=True)
         atomic.replace_dir(temp, target)
     except (MkDocsException, ContentError) as exc:
         if context is None:

@@ -66,13 +66,14 @@ def site_name(raw: dict, site: Site) -> str:
 
 
 def load_site_config(kb: KnowledgeBase, site: Site, raw: dict, *, docs_dir: Path,
-                     site_dir: Path) -> MkDocsConfig:
-    """Validate the MkDocs configuration for ``site`` (strict), built into ``site_dir``.
+                     site_dir: Path, rendered: frozenset[str] | None = None) -> MkDocsConfig:
+    """Validate the MkDocs configuration for ``site`` (strict), built into ``site_dir``, with
+    the pages of the ``rendered`` languages (None: all; see :func:`fit_plugins`).
 
     The public site also needs an absolute ``site_url`` and shows only the navigation links
     declared public (see :func:`public_overrides`); raises :class:`ConfigError` otherwise.
     """
-    plugins = fit_plugins(raw.get("plugins") or [], site, kb.config.languages)
+    plugins = fit_plugins(raw.get("plugins") or [], site, kb.config.languages, rendered)
     if site.public:
         plugins = localize_languages(kb, plugins)
     overrides = public_overrides(kb, raw, plugins) if site.public else {"plugins": plugins}
@@ -80,9 +81,11 @@ def load_site_config(kb: KnowledgeBase, site: Site, raw: dict, *, docs_dir: Path
                        strict=True, site_name=site_name(raw, site), **overrides)
 
 
-def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...]) -> list:
+def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...],
+                rendered: frozenset[str] | None = None) -> list:
     """The ``plugins`` list with the ``kb`` plugin set to ``site`` (added if missing, before
-    i18n) and the i18n languages set to the KB's (names and nav titles kept from the file).
+    i18n) and the i18n languages set to the KB's (names and nav titles kept from the file);
+    only the ``rendered`` ones (None: all; the default language always) are built.
 
     i18n's ``reconfigure_search`` is turned off: its duplicate removal compares every search
     entry with every other one (minutes at thousands of pages), and the ``kb`` plugin drops the
@@ -102,7 +105,8 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...]) -> list:
         if name == MKDOCS_PLUGIN:
             options["site"] = site.name
         elif name == I18N_PLUGIN:
-            options["languages"] = _languages(options.get("languages") or [], languages)
+            options["languages"] = _languages(options.get("languages") or [], languages,
+                                              rendered)
             options["reconfigure_search"] = False
         elif name in SEARCH_PLUGINS:
             options["lang"] = _search_languages(options.get("lang"), languages)
@@ -129,13 +133,14 @@ def localize_languages(kb: KnowledgeBase, plugins: list) -> list:
     return plugins
 
 
-def _languages(declared: list, languages: tuple[str, ...]) -> list[dict]:
+def _languages(declared: list, languages: tuple[str, ...],
+               rendered: frozenset[str] | None) -> list[dict]:
     by_locale = {str(item.get("locale")): dict(item) for item in declared if isinstance(item, dict)}
     fitted = []
     for position, lang in enumerate(languages):
         item = by_locale.get(lang, {"locale": lang, "name": LANGUAGE_NAMES.get(lang, lang)})
         item["default"] = position == 0
-        item["build"] = True
+        item["build"] = position == 0 or rendered is None or lang in rendered
         fitted.append(item)
     return fitted
 
