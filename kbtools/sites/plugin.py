@@ -160,6 +160,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         reader_lang = _language(config, context.staged.default_language)
         if getattr(page.file, "locale", reader_lang) != reader_lang:
             context.fallback_urls.add(page.url)  # searchable once, in its own language
+            # Material's search skips it too (its entries were dropped after the build)
+            page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         article = context.staged.article_at(page.file.src_uri)
         if article is None:  # a generated page: tool output, no macros
             return markdown
