@@ -40,7 +40,7 @@ KINDS: tuple[Kind, ...] = (
          parse=tone.parse, validate=tone.validate),
     Kind("path", "docs/onboarding/", "Onboarding paths", cadence="180d",
          fields=path_kind.FIELDS, parse=path_kind.parse, validate=path_kind.validate,
-         render=path_page.render_page, pages=path_page.index_pages),
+         render=path_page.render_page, render_lang=True, pages=path_page.index_pages),
     Kind("playbook", "playbooks/", "Escalation playbooks", cadence="90d",
          fields=playbook_kind.FIELDS, parse=playbook_kind.parse,
          validate=playbook_kind.validate, render=playbook_page.render_page,

@@ -41,7 +41,7 @@ def test_trainee_progress_quizzes_reload_rebuild_and_reset(tmp_path):
         page = chromium.new_context().new_page()
         page.goto(f"{base}/onboarding/first-weeks/")
         assert page.locator(".kb-path-total").inner_text() == "1h 55m"
-        assert progress(page) == "0 of 3 steps read · 0 of 2 quizzes passed · 0% done"
+        assert progress(page) == "Steps read: 0 of 3 · Quizzes passed: 0 of 2 · 0% done"
 
         # Steps link to the articles in the built site.
         href = page.locator(STEP.format(OUTAGE) + " a.kb-step-link").get_attribute("href")
@@ -49,7 +49,7 @@ def test_trainee_progress_quizzes_reload_rebuild_and_reset(tmp_path):
 
         page.check(STEP.format(INVOICES) + " .kb-step-read")
         page.check(STEP.format(VOICE) + " .kb-step-read")
-        assert progress(page) == "2 of 3 steps read · 0 of 2 quizzes passed · 40% done"
+        assert progress(page) == "Steps read: 2 of 3 · Quizzes passed: 0 of 2 · 40% done"
         assert page.locator(".kb-path-remaining").inner_text() == "25m"
         assert page.locator(".kb-path-bar").get_attribute("aria-valuenow") == "40"
 
@@ -62,13 +62,13 @@ def test_trainee_progress_quizzes_reload_rebuild_and_reset(tmp_path):
         assert explanation.inner_text() == "The first one gives a next step."
         assert quiz.locator(".kb-quiz-feedback").inner_text().startswith("Not quite")
         assert quiz.locator(".kb-quiz-passed").is_hidden()
-        assert progress(page).endswith("0 of 2 quizzes passed · 40% done")
+        assert progress(page).endswith("Quizzes passed: 0 of 2 · 40% done")
 
         quiz.get_by_label("The friendly one").check()
         quiz.locator(".kb-quiz-submit").click()
         assert quiz.locator(".kb-quiz-feedback").inner_text() == "Correct. Quiz passed."
         assert quiz.locator(".kb-quiz-passed").is_visible()
-        expected = "2 of 3 steps read · 1 of 2 quizzes passed · 60% done"
+        expected = "Steps read: 2 of 3 · Quizzes passed: 1 of 2 · 60% done"
         assert progress(page) == expected
 
         page.reload()
@@ -113,9 +113,9 @@ def test_trainee_progress_quizzes_reload_rebuild_and_reset(tmp_path):
         assert progress(page) == expected
         page.once("dialog", lambda dialog: dialog.accept())
         page.click(".kb-path-reset")
-        assert progress(page) == "0 of 3 steps read · 0 of 2 quizzes passed · 0% done"
+        assert progress(page) == "Steps read: 0 of 3 · Quizzes passed: 0 of 2 · 0% done"
         page.reload()
-        assert progress(page) == "0 of 3 steps read · 0 of 2 quizzes passed · 0% done"
+        assert progress(page) == "Steps read: 0 of 3 · Quizzes passed: 0 of 2 · 0% done"
 
 
 def _swap_stages(text: str) -> str:

@@ -51,7 +51,7 @@ def test_page_keeps_the_body_and_adds_stages_steps_and_time(tmp_path):
     kb = path_kb(tmp_path)
     html = page_of(kb)
     assert html.startswith("Welcome to the path.\n\n<div class=\"kb-path\" "
-                           "data-kb-path=\"docs/onboarding/first-weeks.md\">")
+                           "data-kb-path=\"docs/onboarding/first-weeks.md\" lang=")
     assert 'Total time: <strong class="kb-path-total">1h 55m</strong>' in html
     assert html.count('class="kb-path-stage"') == 2
     invoices = kb.corpus.get("docs/products/invoices.md")
@@ -59,7 +59,7 @@ def test_page_keeps_the_body_and_adds_stages_steps_and_time(tmp_path):
             f'data-hash="{invoices.content_hash}" data-minutes="30">') in html
     assert 'href="../../products/invoices/">Invoices overview</a>' in html
     assert 'href="../../playbooks/outage/">Outage</a>' in html
-    assert '<span class="kb-step-note">Read the examples twice.</span>' in html
+    assert '<span class="kb-step-note" dir="auto">Read the examples twice.</span>' in html
     assert "updated since you read it" in html
 
 
@@ -74,7 +74,7 @@ def test_quiz_answers_and_stable_shuffle(tmp_path):
     order = [int(v) for v in re.findall(r'name="kb-quiz-w2-quiz" value="(\d)"', html)]
     assert order == choice_order(quiz) and sorted(order) == [0, 1, 2]
     assert page_of(path_kb(tmp_path)) == html  # same page on every build
-    assert '<p class="kb-quiz-explanation" hidden>A and B are true.</p>' in html
+    assert '<p class="kb-quiz-explanation" dir="auto" hidden>A and B are true.</p>' in html
 
 
 def test_page_marks_stale_and_missing_steps_and_escapes_text(tmp_path):
@@ -105,9 +105,14 @@ def test_index_lists_paths_by_level(tmp_path):
         "title: First weeks", "title: Engineering rotation")
     kb = path_kb(tmp_path, **{"docs/onboarding/senior.md": senior,
                               "docs/onboarding/zz-engineer.md": engineer})
-    [page] = index_pages(kb)
-    assert (page.path, page.title, page.audience) == (
-        "onboarding/index.md", "Onboarding paths", "internal")
+    page, *others = index_pages(kb)
+    assert (page.path, page.title, page.audience, page.lang) == (
+        "onboarding/index.md", "Onboarding paths", "internal", "en")
+    assert [(p.path, p.lang) for p in others] == [("onboarding/index.md", "ru"),
+                                                  ("onboarding/index.md", "fa")]
+    assert others[0].title == "Программы адаптации"
+    assert "## Старший специалист поддержки" in others[0].markdown
+    assert "| [First weeks](first-weeks.md) | 2 | 3 | 1 ч 55 мин |" in others[0].markdown
     headings = re.findall(r"^## (.+)$", page.markdown, re.M)
     assert headings == ["Support specialist 1", "Senior support specialist",
                         "Support engineer"]
@@ -135,5 +140,5 @@ def test_translation_without_stages_uses_the_source_path_and_shares_progress(tmp
                               article("Первые недели", "Добро пожаловать.\n")})
     html = page_of(kb, "docs/onboarding/first-weeks.ru.md")
     assert html.startswith("Добро пожаловать.\n\n<div class=\"kb-path\" "
-                           "data-kb-path=\"docs/onboarding/first-weeks.md\">")
+                           "data-kb-path=\"docs/onboarding/first-weeks.md\" lang=")
     assert 'href="../../../products/invoices/">Invoices overview</a>' in html

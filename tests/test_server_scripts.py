@@ -168,9 +168,9 @@ def test_onboarding_and_diagrams_run_under_the_policy(served):
         problems = watch(page)
         page.goto(served + "/onboarding/first-weeks/", wait_until="load")
         progress = page.locator(".kb-path-progress")
-        progress.filter(has_text="0 of 3 steps read").wait_for(timeout=10_000)
+        progress.filter(has_text="Steps read: 0 of 3").wait_for(timeout=10_000)
         page.check('.kb-path-step[data-step="docs/tone/voice.md"] .kb-step-read')
-        progress.filter(has_text="1 of 3 steps read").wait_for(timeout=10_000)
+        progress.filter(has_text="Steps read: 1 of 3").wait_for(timeout=10_000)
 
         page.goto(served + "/playbooks/outage/", wait_until="load")
         page.locator("div.mermaid").wait_for(state="attached", timeout=20_000)

@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 # which sits above this module): typed as Any here so the registry needs nothing above it.
 Validator = Callable[[Any], Iterable[Finding]]
 """``validate(kb)``: cross-article findings for ``kb check`` (contacts exist, ...)."""
-Renderer = Callable[[Any, "Article", str], str]
-"""``render(kb, article, body)``: the page body of an article, given its body after macros."""
+Renderer = Callable[..., str]
+"""``render(kb, article, body)``: the page body of an article, given its body after macros;
+``render(kb, article, body, lang)`` for a kind that declares ``render_lang`` (``lang``: the
+reader's language)."""
 PageProvider = Callable[[Any], list[GeneratedPage]]
 """``pages(kb)``: pages the site gains (indexes, reports)."""
 
@@ -82,6 +84,10 @@ class Kind:
     """Cross-article checks ``kb check`` runs."""
     render: Renderer | None = None
     """The page body on the sites (None: the body as written)."""
+    render_lang: bool = False
+    """Whether ``render`` takes the reader's language as a fourth argument: its page has
+    interface strings from the catalogs (the onboarding widget), and a language without a
+    translation of the article shows the source article with the reader's strings."""
     pages: PageProvider | None = None
     """Pages this kind adds to the internal site (an index of playbooks, ...)."""
     linted: bool = False
@@ -174,9 +180,14 @@ class Registry:
             return ()
         return tuple(kind.summary(article.details))
 
-    def render_body(self, kb: Any, article: Article, body: str) -> str:
+    def render_body(self, kb: Any, article: Article, body: str, lang: str | None = None) -> str:
+        """The page body of ``article`` for readers of ``lang`` (its own language when None)."""
         kind = self._kinds.get(article.kind)
-        return kind.render(kb, article, body) if kind and kind.render else body
+        if kind is None or kind.render is None:
+            return body
+        if kind.render_lang:
+            return kind.render(kb, article, body, lang or article.lang)
+        return kind.render(kb, article, body)
 
     def generated_pages(self, kb: Any) -> list[GeneratedPage]:
         """Every page the kinds and reports add to the sites, in registration order."""

@@ -17,3 +17,7 @@ class GeneratedPage:
     title: str
     markdown: str  # the page body (no front matter); raw HTML is allowed
     audience: str = "internal"
+    lang: str | None = None
+    """The page's language (None: the default language). The same ``path`` in another
+    language is that language's page (staged as ``index.ru.md``); a language without one
+    shows the default language's."""

@@ -31,7 +31,7 @@ def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, s
     macros = kb.macros_for(article.lang, public=public)  # the page's language's facts
     text = macros.render(text, path=article.path, first_line=article.body_line,
                          variables=_placeholders(kb, article))
-    text = body_of(kb, article, text)
+    text = body_of(kb, article, text, reader_lang)
     found = page_banners(kb, article, reader_lang=reader_lang, internal=not public,
                          today=today, source_href=source_href)
     if not found:
@@ -39,9 +39,10 @@ def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, s
     return "\n".join(b.html for b in found) + "\n\n" + text
 
 
-def body_of(kb: KnowledgeBase, article: Article, text: str) -> str:
-    """The kind's page body (its registered renderer; the text itself for kinds without)."""
-    return kb.kinds.render_body(kb, article, text)
+def body_of(kb: KnowledgeBase, article: Article, text: str, lang: str | None = None) -> str:
+    """The kind's page body for readers of ``lang`` (its registered renderer; the text itself
+    for kinds without)."""
+    return kb.kinds.render_body(kb, article, text, lang)
 
 
 def copy_box(markdown: str, label: str = "") -> str:

@@ -97,8 +97,10 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         if site.public and page.audience != "public":
             continue
         title = _plain(page.title) if site.public else page.title
-        titles[(page.path, languages[0])] = title
-        _write_page(docs_dir / page.path, title, (), page.markdown)
+        lang = page.lang or languages[0]
+        titles[(page.path, lang)] = title
+        src = page.path if lang == languages[0] else f"{page.path[: -len('.md')]}.{lang}.md"
+        _write_page(docs_dir / src, title, (), page.markdown)
     for page in indexes.section_indexes(titles, languages, site_name, public=site.public):
         titles[(page.norm, page.lang)] = page.title
         _write_page(docs_dir / page.src, page.title, (), page.markdown)

@@ -5,6 +5,8 @@
  * Keys are stable ids, never positions, so a rebuilt or reordered path keeps its progress.
  * A step whose stored hash differs from the page's data-hash has changed since it was read.
  * The file runs on path pages and on the paths index; it is idempotent (data-kb-ready).
+ * Its words come from the page (data-kb-strings on the widget's root: the reader's language,
+ * from the translation catalogs), so this body is the same on every page and language.
  */
 (function () {
   "use strict";
@@ -33,17 +35,29 @@
     }
   }
 
-  function formatMinutes(minutes) {
-    minutes = Math.max(0, minutes);
-    var hours = Math.floor(minutes / 60), rest = minutes % 60;
-    if (hours && rest) { return hours + "h " + rest + "m"; }
-    return hours ? hours + "h" : rest + "m";
+  function wordsOf(node) {
+    try {
+      var words = JSON.parse(node.getAttribute("data-kb-strings") || "{}");
+      return words && typeof words === "object" ? words : {};
+    } catch (err) { return {}; }
   }
 
-  function plural(count, one, many) { return count + " " + (count === 1 ? one : many); }
+  function fillIn(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  function formatMinutes(words, minutes) {
+    minutes = Math.max(0, minutes);
+    var hours = Math.floor(minutes / 60), rest = minutes % 60;
+    var key = hours && rest ? "time.hours_minutes" : (hours ? "time.hours" : "time.minutes");
+    return fillIn(words[key], { hours: hours, minutes: rest });
+  }
 
   function initPath(root) {
     var key = root.getAttribute("data-kb-path");
+    var words = wordsOf(root);
     var data = load(key);
     var steps = Array.prototype.slice.call(root.querySelectorAll(".kb-path-step[data-hash]"));
     var allSteps = root.querySelectorAll(".kb-path-step");
@@ -86,10 +100,11 @@
       var percent = all ? Math.round((100 * (read + passed)) / all) : 0;
       bar.setAttribute("aria-valuenow", String(percent));
       fill.style.width = percent + "%";
-      progress.textContent = read + " of " + plural(steps.length, "step", "steps") + " read \u00b7 " +
-        passed + " of " + plural(quizzes.length, "quiz", "quizzes") +
-        " passed \u00b7 " + percent + "% done";
-      remaining.textContent = formatMinutes(left);
+      progress.textContent = fillIn(words.progress, {
+        read: read, steps: steps.length, passed: passed, quizzes: quizzes.length,
+        percent: percent
+      });
+      remaining.textContent = formatMinutes(words, left);
     }
 
     function markRead(li, isRead) {
@@ -124,8 +139,8 @@
         var correct = form.getAttribute("data-correct").split(",").sort();
         form.classList.remove("kb-wrong", "kb-right");
         if (chosen.length !== select) {
-          feedback.textContent = select === 1 ? "Choose one answer." :
-            "Choose exactly " + select + " answers.";
+          feedback.textContent = select === 1 ? fillIn(words.choose_one, {}) :
+            fillIn(words.choose_exactly, { count: select });
           return;
         }
         if (chosen.join(",") === correct.join(",")) {
@@ -134,10 +149,10 @@
           };
           persist();
           form.classList.add("kb-right");
-          feedback.textContent = "Correct. Quiz passed.";
+          feedback.textContent = fillIn(words.correct, {});
         } else {
           form.classList.add("kb-wrong");
-          feedback.textContent = "Not quite. Read the explanation, then try again.";
+          feedback.textContent = fillIn(words.wrong, {});
         }
         explanation.hidden = false;
         refresh();
@@ -145,8 +160,7 @@
     });
 
     root.querySelector(".kb-path-reset").addEventListener("click", function () {
-      if (!window.confirm("Reset your progress on this path? Steps read and quizzes " +
-                          "passed will be cleared in this browser.")) { return; }
+      if (!window.confirm(fillIn(words.reset_confirm, {}))) { return; }
       try { window.localStorage.removeItem(PREFIX + key); } catch (err) { /* blocked */ }
       data = empty();
       quizzes.forEach(function (form) {
@@ -176,9 +190,10 @@
     }).length;
     var all = items.steps.length + items.quizzes.length;
     if (read + passed === 0) { return; }
-    cell.textContent = Math.round((100 * (read + passed)) / (all || 1)) + "% (" + read +
-      " of " + items.steps.length + " steps, " + passed + " of " + items.quizzes.length +
-      " quizzes)";
+    cell.textContent = fillIn(wordsOf(cell).index_progress, {
+      percent: Math.round((100 * (read + passed)) / (all || 1)), read: read,
+      steps: items.steps.length, passed: passed, quizzes: items.quizzes.length
+    });
   }
 
   function init() {
