@@ -209,6 +209,13 @@ class KBPlugin(BasePlugin[KBConfig]):
                 self.context.kb, self.context.staged.articles.values(), lang)
         return context
 
+    @event_priority(-200)  # the last to see the page
+    def on_post_page(self, output: str, page: Page, config):
+        # Nothing reads a page's markdown or HTML once its file is rendered, while i18n keeps
+        # the first language's pages alive through the builds of all the others: let them go.
+        page.markdown = page.content = None
+        return output
+
     def _public_page(self, page: Page, config, lang: str) -> dict:
         """The help-center home's data, or an article's extras (see ``theme/main.html``)."""
         staged = self.context.staged
