@@ -70,10 +70,14 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="kb-bench-preview-") as tmp:
+    # (a build the stopped server had under way may still be writing while the folder goes)
+    with tempfile.TemporaryDirectory(prefix="kb-bench-preview-",
+                                     ignore_cleanup_errors=True) as tmp:
         root = Path(tmp) / "kb"
         if args.synthetic:
             generate_kb(root, args.synthetic, seed=1, links=False)
+            # the repository's site settings (i18n, pruned navigation), as bench/build.py
+            shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
             label = f"synthetic KB, {args.synthetic} articles"
         else:
             copy_example(root)

@@ -3,6 +3,9 @@ new generation; a broken edit is refused with its findings and the last good sit
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -125,6 +128,42 @@ def test_an_edit_renders_its_languages_first_then_the_others(tmp_path):
     full = preview.rebuild(["docs/faq/late.md"])
     assert full.built and full.languages is None and preview.behind == frozenset()
     assert "None." in page(preview, "sl/faq/late/index.html")
+
+
+COMPLETION_ORPHAN = """
+import os, sys
+from pathlib import Path
+from kbtools.preview import Preview
+root = Path(sys.argv[1])
+preview = Preview(root)
+preview.rebuild()
+source = root / "docs/faq/refund.md"
+source.write_text(source.read_text(encoding="utf-8").replace("30 days", "45 days"),
+                  encoding="utf-8")
+preview.rebuild(["docs/faq/refund.md"])
+print(preview.start_completion().pid, flush=True)
+os._exit(0)  # as a killed kb serve --watch would: no clean-up at all
+"""
+
+
+def test_a_completion_ends_when_the_preview_process_dies(tmp_path):
+    root = make_kb(tmp_path / "kb", {**FILES, "kb.yml": "languages: [en, ru, sl]\n"})
+    run = subprocess.run([sys.executable, "-c", COMPLETION_ORPHAN, str(root)],
+                         capture_output=True, text=True, timeout=300, check=True)
+    child = int(run.stdout.split()[-1])
+
+    def gone() -> bool:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return True
+        state = Path(f"/proc/{child}/stat")
+        return state.exists() and state.read_text().split(")")[-1].split()[0] == "Z"
+
+    wait_for(gone, timeout=60, what="the orphaned completion to end")
+    # it stopped at once: the English copy in the Slovene site was never rebuilt
+    slovene = root / ".kb/preview/site/sl/faq/refund/index.html"
+    assert "within 30 days" in slovene.read_text(encoding="utf-8")
 
 
 def test_a_partial_build_with_nothing_to_carry_over_renders_every_language(root, tmp_path):

@@ -15,7 +15,9 @@ FAQ entries edited since then are linted too; their findings are shown as warnin
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from multiprocessing.process import BaseProcess
@@ -148,7 +150,8 @@ class Preview:
                 return None
             self.cancel_completion()
             process = _SPAWN.Process(target=complete_site, daemon=True, name="kb-preview-complete",
-                                     args=(str(self.root), self.site.name, str(self.out_dir(kb))))
+                                     args=(str(self.root), self.site.name, str(self.out_dir(kb)),
+                                           os.getpid()))
             process.start()
             self._completion = (process, self.behind)
             return process
@@ -233,9 +236,18 @@ _SPAWN = multiprocessing.get_context("spawn")
 fork would copy mid-work."""
 
 
-def complete_site(root: str, site: str, out: str) -> None:
-    """The completion's build (:meth:`Preview.start_completion`), in its own process."""
+def complete_site(root: str, site: str, out: str, parent: int) -> None:
+    """The completion's build (:meth:`Preview.start_completion`), in its own process, which
+    ends when the preview's process (``parent``) does, however that ended (a killed build
+    leaves only what the next build clears away)."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     build(open_kb(root), (site,), out=Path(out))
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _refusal(exc: KBError) -> tuple[Finding, ...]:
