@@ -347,7 +347,7 @@ def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path)
     import json
     import stat
 
-    from kbtools.sites.search_entries import SEARCH_INDEX, write_language_indexes
+    from kbtools.sites.search_entries import SEARCH_INDEX, SEPARATOR, write_language_indexes
 
     assert write_language_indexes(tmp_path, ["en", "ru"]) is None  # no index, nothing written
     index = {"config": {"lang": ["en", "ru"], "pipeline": ["stopWordFilter"],
@@ -369,7 +369,7 @@ def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path)
 
     assert written(".")["docs"] == [{"location": "guide/b/", "title": "B", "text": "x"}]
     assert written("ru") == {
-        "config": {"lang": ["ru"], "pipeline": ["stopWordFilter"],
+        "config": {"lang": ["ru"], "separator": SEPARATOR, "pipeline": ["stopWordFilter"],
                    "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0},
                               "text_variants": {"boost": 1.0}}},
         "docs": [{"location": "faq/a/", "title": "А", "text": "Ёж", "text_variants": "Еж"}]}

@@ -21,7 +21,7 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import error
 from kbtools.errors import ConfigError
 from kbtools.sites.catalogs import catalog
-from kbtools.sites.search_entries import lunr_knows
+from kbtools.sites.search_entries import SEPARATOR, lunr_knows
 from kbtools.sites.site import Site
 
 DEFAULT_CONFIG = Path(__file__).with_name("mkdocs.yml")
@@ -92,7 +92,9 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...],
     copies itself (:mod:`kbtools.sites.search_entries`). The other half of that option, the
     search plugin's languages, is done here: the KB's languages lunr.js knows are added to the
     search plugin's ``lang`` (the index of every language, which the internal site keeps; the
-    public site's per-language indexes each get their own language)."""
+    public site's per-language indexes each get their own language), and its ``separator`` is
+    kb's (:data:`~kbtools.sites.search_entries.SEPARATOR`: words end at punctuation too) unless
+    the file sets one."""
     plugins = copy.deepcopy(plugins)
     names = [_name(p) for p in plugins]
     if MKDOCS_PLUGIN not in names:
@@ -110,6 +112,7 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...],
             options["reconfigure_search"] = False
         elif name in SEARCH_PLUGINS:
             options["lang"] = _search_languages(options.get("lang"), languages)
+            options.setdefault("separator", SEPARATOR)
         plugins[index] = {name: options}
     return plugins
 

@@ -18,6 +18,13 @@ the pages of their own language only. Each index is set up for its language
 (:func:`language_config`) and carries, in extra fields, the spellings readers type
 (:func:`spelling_variants`): ``placilo`` finds ``plačilo``.
 
+Words are split where a reader's word ends (:data:`SEPARATOR`): at white space, hyphens and
+the punctuation of Latin, Cyrillic and Arabic script (``،`` ``؛`` ``؟`` ``«»`` ...), so
+``(refund)``, ``«Оплата»`` and ``لديكم؟`` are indexed as the words a reader types; Persian also
+at the zero-width non-joiner that joins the parts of a word (``به‌روز``: ``روز`` finds it).
+The separator is written into each index (``config.separator``): Material's search splits
+both the indexed text and every query with it.
+
 What Material's lunr does with a query, and why this is the way: Material appends ``*`` to
 every word typed, and lunr runs no pipeline on such a word, so it is matched as typed against
 the beginning of the indexed words. A stemmer in the index (lunr-languages has Russian and
@@ -62,6 +69,15 @@ _TO_HEH = str.maketrans({"\u0629": "\u0647", "\u06c0": "\u0647"})
 _TYPED_AS = str.maketrans({"đ": "d", "Đ": "D", "ё": "е", "Ё": "Е"})
 """Letters typed as another: ``đ`` (no mark to strip) as ``d``, Russian ``ё`` as ``е``."""
 ZWNJ = "\u200c"
+
+SEPARATOR = (r'(?:[\s\-,:;!?()\[\]{}"“”„«»/،؛؟…—–]'  # spaces, hyphens, punctuation, dashes
+             r"|\.(?!\d)"                           # a full stop, not the one in 2.5
+             r"|&(?:lt|gt|amp|quot);)+")            # how Material's index text writes <>&"
+"""Where the sites' own search (lunr) splits words (a JavaScript regular expression that Python
+reads the same way): the search plugin's ``separator`` unless ``mkdocs.yml`` sets one."""
+SPLIT_AT_ZWNJ = frozenset({"fa"})
+"""Languages whose words join their parts with a zero-width non-joiner (Persian ``می‌توانم``):
+their index also splits there, so each part is found on its own."""
 
 
 def prune_search_index(site_dir: Path | str, languages: Iterable[str],
@@ -147,7 +163,8 @@ def language_indexes(index: dict, languages: tuple[str, ...]) -> dict[str, dict]
     under the page entry before them), their spelling variants, and
     :func:`language_config`. Every language gets an index, if need be an empty one."""
     config = index.get("config") or {}
-    separator = config.get("separator") or r"[\s\-]+"
+    # The variants are split without the ZWNJ: ``پرسشها`` (typed without it) stays one word.
+    separator = config.get("separator") or SEPARATOR
     fields = config.get("fields") or {"title": {}, "text": {}}
     indexes = {}
     for lang, entries in split_by_language(index["docs"], languages).items():
@@ -175,14 +192,22 @@ def language_config(config: dict, lang: str, variant_fields: Iterable[str] = ())
     """The lunr settings of ``lang``'s index: ``config`` (the search plugin's) with ``lang``
     alone (its stop words), or ``en`` and no pipeline for a language lunr does not know (the
     English trimmer cuts non-ASCII letters off word ends, and its stop words are English);
-    each of ``variant_fields`` gets the boost of the field it varies."""
+    the separator of :func:`language_separator`; each of ``variant_fields`` gets the boost of
+    the field it varies."""
     known = lunr_knows(lang)
     fields = dict(config.get("fields") or {})
     for name in variant_fields:
         fields[name] = dict(fields.get(name.removesuffix(VARIANTS)) or {})
     return {**config, "lang": [lang if known else "en"],
+            "separator": language_separator(config.get("separator") or SEPARATOR, lang),
             "pipeline": list(config.get("pipeline") or []) if known else [],
             "fields": fields}
+
+
+def language_separator(separator: str, lang: str) -> str:
+    """``separator`` (a regular expression), for a language of :data:`SPLIT_AT_ZWNJ` also
+    matching the zero-width non-joiner."""
+    return f"{separator}|\\u200c" if lang in SPLIT_AT_ZWNJ else separator
 
 
 def lunr_knows(lang: str) -> bool:

@@ -1,6 +1,7 @@
 /* kbtools: a "Copy" button for every element with a data-kb-copy attribute (answer scripts),
-   and the help-center home's search box. The button copies the element's visible text; both
-   work with Material's instant loading. */
+   the help-center home's search box, and Material's search box searching text typed without a
+   key release. The button copies the element's visible text; all work with Material's instant
+   loading. */
 (function () {
   "use strict";
   // The labels come from the catalogs, on <meta name="kb-strings"> (theme/main.html).
@@ -93,6 +94,18 @@
       box.parentNode.insertBefore(button, box);
     });
   }
+
+  // Material's search box reads the query when a key is released. Text that comes without a
+  // key release (pasted with the mouse, dictated, a phone keyboard's suggestion, an input
+  // method's word) would wait for the next key: say a key was released. Material ignores a
+  // value it has already searched. The listener is on the document, which instant
+  // navigation keeps.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box && box.matches && box.matches('input[data-md-component="search-query"]')) {
+      box.dispatchEvent(new KeyboardEvent("keyup"));
+    }
+  });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);
