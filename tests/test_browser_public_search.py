@@ -8,6 +8,7 @@ zero-width non-joiner, and internal pages are never found."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,7 @@ from kbtools.registry import open_kb
 from kbtools.sites import build
 from tests.browser_support import browser, serve_static
 from tests.support import REPO, article, make_kb
+from tests.test_search_entries import FILES as MARKS_FILES
 
 pytestmark = pytest.mark.browser
 
@@ -49,15 +51,20 @@ def chromium():
         yield instance
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, chromium):
-    root = make_kb(tmp_path_factory.mktemp("public-search-kb"), FILES)
+def served(folder: Path, files: dict, chromium):
+    """Build ``files``' public site with ``kb build`` and serve it; yield a page and its URL."""
+    root = make_kb(folder, files)
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--only", "public"])
     assert result.exit_code == 0, result.output
     with serve_static(root / "site-public") as url:
         page = chromium.new_page()
         yield page, url
         page.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, chromium):
+    yield from served(tmp_path_factory.mktemp("public-search-kb"), FILES, chromium)
 
 
 def results(page, url: str, path: str, query: str, *, end_key: bool = True,
@@ -221,19 +228,7 @@ def test_a_typo_is_found_only_when_asked_for_with_a_tilde(real_site):
 
 
 # -- words end at punctuation; Persian ones also at the zero-width non-joiner ------------------
-MARKS_FILES = {
-    "kb.yml": "languages: [en, ar, fa, ru]\n",
-    "docs/faq/index.md": article("Questions", "- [Your statement](statement.md)\n", audience="public"),
-    "docs/faq/statement.md": article(
-        "Where is my statement?", "Open the menu (Statements) and pick “Monthly”.\n",
-        audience="public"),
-    "docs/faq/statement.ru.md": article(
-        "Где моя выписка?", "Откройте раздел «Выписки», затем—«Ежемесячно».\n"),
-    "docs/faq/statement.ar.md": article(
-        "أين كشف الحساب؟", "افتح القائمة (الكشوفات)، ثم اختر «شهري»؛ هذا كل شيء.\n"),
-    "docs/faq/statement.fa.md": article(
-        "صورت‌حساب من کجاست؟", "منو را باز کنید، «ماهانه» را انتخاب کنید؛ برنامه به‌روزرسانی شد.\n"),
-}
+# the punctuation and ZWNJ knowledge base (tests/test_search_entries.py checks its indexes)
 MARKED_WORDS = [
     ("/", "statements", "/faq/statement/"),      # after "("
     ("/", "monthly", "/faq/statement/"),         # between curly quotes
@@ -250,13 +245,7 @@ MARKED_WORDS = [
 
 @pytest.fixture(scope="module")
 def marks_site(tmp_path_factory, chromium):
-    root = make_kb(tmp_path_factory.mktemp("public-search-marks"), MARKS_FILES)
-    result = CliRunner().invoke(main, ["--root", str(root), "build", "--only", "public"])
-    assert result.exit_code == 0, result.output
-    with serve_static(root / "site-public") as url:
-        page = chromium.new_page()
-        yield page, url
-        page.close()
+    yield from served(tmp_path_factory.mktemp("public-search-marks"), MARKS_FILES, chromium)
 
 
 @pytest.mark.parametrize(("path", "word", "expected"), MARKED_WORDS,

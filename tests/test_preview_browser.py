@@ -4,16 +4,11 @@ good page."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import time
-
 import pytest
 
 from tests.browser_support import browser
 from tests.support import copy_example
-from tests.test_server import KB
+from tests.test_server import kb_serve
 
 pytestmark = pytest.mark.browser
 
@@ -23,34 +18,6 @@ TRIAGE_OLD = "Good triage protects our service levels"
 TRIAGE_NEW = "Careful triage protects our service levels"
 
 
-@contextlib.contextmanager
-def kb_serve_watch(root, timeout: float = 600):
-    """``kb serve --watch --port 0`` on ``root``; yields its URL once the first build is
-    served (the machine may be slow: the wait is generous)."""
-    process = subprocess.Popen([str(KB), "--root", str(root), "serve", "--watch", "--port", "0"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               env=os.environ.copy())
-    try:
-        deadline = time.monotonic() + timeout
-        url = None
-        while time.monotonic() < deadline:
-            line = process.stderr.readline()
-            if not line and process.poll() is not None:
-                break
-            if line.startswith("serving "):
-                url = line.split()[1]
-                break
-        assert url, f"kb serve --watch did not start: {process.stderr.read()}"
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_path):
     root = copy_example(tmp_path / "example")
     source = root / "docs/faq/change-plan.md"
@@ -58,7 +25,8 @@ def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_
     assert OLD in text
     audience_line = text.splitlines().index("audience: public") + 1
     problems: list[str] = []
-    with kb_serve_watch(root) as url, browser() as chromium:
+    # (the first build may take long on a slow machine: the wait is generous)
+    with kb_serve(root, "--watch", start_timeout=600) as url, browser() as chromium:
         page = chromium.new_page()
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: problems.append(str(e)))

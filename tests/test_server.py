@@ -35,15 +35,17 @@ SITE = {
 
 
 @contextlib.contextmanager
-def kb_serve(root: Path, *args: str, env: dict | None = None, kb: Path = KB):
-    """Run ``kb serve --port 0`` (the ``kb`` executable given) and yield its base URL; stop
-    it afterwards. ``env`` is added to this process's environment."""
+def kb_serve(root: Path, *args: str, env: dict | None = None, kb: Path = KB,
+             start_timeout: float = 60):
+    """Run ``kb serve --port 0`` (the ``kb`` executable given) and yield its base URL once it
+    serves (within ``start_timeout`` seconds); stop it afterwards. ``env`` is added to this
+    process's environment."""
     process = subprocess.Popen(
         [str(kb), "--root", str(root), "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, **(env or {})})
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         url = None
         while time.monotonic() < deadline:
             line = process.stderr.readline()
@@ -57,7 +59,7 @@ def kb_serve(root: Path, *args: str, env: dict | None = None, kb: Path = KB):
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()

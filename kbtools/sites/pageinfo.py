@@ -1,6 +1,6 @@
 """What the theme shows around a public article: its language and direction, last-updated
 date, tag links, related articles, the feedback placeholder's strings, and the page's
-canonical and language-alternate URLs.
+canonical URL (the language alternates are the sitemap's: :mod:`.sitemap`).
 
 Collecting only (:func:`page_info` returns a :class:`PageInfo`); ``theme/main.html`` renders
 it. URLs are relative to the language's root (``faq/a/``) unless said absolute.
@@ -41,9 +41,6 @@ class PageInfo:
     tags: tuple[Link, ...]
     related: tuple[Link, ...]
     canonical: str | None
-    alternates: tuple[tuple[str, str], ...] = ()
-    """``(hreflang, absolute URL)`` for every language the page is written in, and
-    ``x-default``."""
     strings: Mapping[str, str] = field(default_factory=dict)
     """The ``article.*`` and ``feedback.*`` strings of the reader's catalog."""
 
@@ -76,7 +73,7 @@ def page_info(kb: KnowledgeBase, article: Article, published: Iterable[Article],
         reader_lang, article.lang, direction(article.lang),
         text.text("article.updated", date=updated) if updated else None,
         tags, related(source, published, titles),
-        *_urls(kb, source, published, reader_lang, site_url), strings)
+        _canonical(kb, source, published, reader_lang, site_url), strings)
 
 
 def last_updated(history: History | None, article: Article, lang: str) -> str | None:
@@ -118,35 +115,27 @@ def related(source: Article, published: Iterable[Article],
     return tuple(item[-1] for item in sorted(scored, key=lambda s: s[:3])[:MAX_RELATED])
 
 
-def _urls(kb: KnowledgeBase, source: Article, published: list[Article], reader_lang: str,
-          site_url: str | None) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-    """The canonical URL (a fallback copy's is the source's) and the alternates."""
-    if not site_url:
-        return None, ()
+def _canonical(kb: KnowledgeBase, source: Article, published: list[Article],
+               reader_lang: str, site_url: str | None) -> str | None:
+    """The canonical URL of ``source``'s page for ``reader_lang`` (a fallback copy's is the
+    source's)."""
     written = {kb.config.default_language} | {a.lang for a in published
                                               if a.source == source.path}
-    return every_language(kb, page_url(site_path(source.path)), reader_lang, site_url,
-                          written)
+    return canonical_url(kb, page_url(site_path(source.path)), reader_lang, site_url, written)
 
 
-def every_language(kb: KnowledgeBase, url: str, reader_lang: str, site_url: str | None,
-                   written: Iterable[str] | None = None,
-                   ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
-    """Canonical URL and ``(hreflang, URL)`` alternates of the page at ``url`` (relative to
-    a language's root) in the ``written`` languages (all of the KB's when None); a reader's
-    language without its own version has the default language's as canonical."""
+def canonical_url(kb: KnowledgeBase, url: str, reader_lang: str, site_url: str | None,
+                  written: Iterable[str] | None = None) -> str | None:
+    """The absolute canonical URL of the page at ``url`` (relative to a language's root) for
+    readers of ``reader_lang``, given the ``written`` languages (all of the KB's when None):
+    a reader's language without its own version has the default language's. None without
+    ``site_url``."""
     if not site_url:
-        return None, ()
+        return None
     default = kb.config.default_language
-    languages = kb.config.languages
-    written = set(languages if written is None else written)
-
-    def absolute(lang: str) -> str:
-        return language_root(site_url, lang, default) + url
-
-    alternates = tuple((lang, absolute(lang)) for lang in languages if lang in written)
-    canonical = absolute(reader_lang if reader_lang in written else default)
-    return canonical, (*alternates, ("x-default", absolute(default)))
+    written = set(kb.config.languages if written is None else written)
+    lang = reader_lang if reader_lang in written else default
+    return language_root(site_url, lang, default) + url
 
 
 def language_root(site_url: str, lang: str, default: str) -> str:

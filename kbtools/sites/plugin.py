@@ -33,9 +33,9 @@ from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.pageinfo import (
     FEEDBACK_ENDPOINT,
+    canonical_url,
     changed_on,
     describe,
-    every_language,
     page_info,
 )
 from kbtools.sites.render import render_article
@@ -235,11 +235,11 @@ class KBPlugin(BasePlugin[KBConfig]):
             if home is None:
                 home = self._homes[lang] = helpcenter.home(kb, staged.articles.values(), lang)
             return {"kb_home": home, "kb_blocks": home,
-                    "kb_urls": every_language(kb, "", lang, site_url)}
+                    "kb_canonical": canonical_url(kb, "", lang, site_url)}
         article = staged.article_at(page.file.src_uri)
         if article is None:
-            return {"kb_urls": every_language(kb, page_url(page.file.src_uri), lang,
-                                              site_url)}
+            return {"kb_canonical": canonical_url(kb, page_url(page.file.src_uri), lang,
+                                                  site_url)}
         if self._history is None:
             self._history = load_history(kb.root, kb.config.scanned_roots)
         info = page_info(kb, article, staged.articles.values(), reader_lang=lang,
@@ -247,7 +247,7 @@ class KBPlugin(BasePlugin[KBConfig]):
         day = changed_on(self._history, article)
         if day is not None:
             self.context.modified[page.url] = day.isoformat()
-        return {"kb_page": info, "kb_urls": (info.canonical, info.alternates),
+        return {"kb_page": info, "kb_canonical": info.canonical,
                 "kb_feedback_endpoint": config.extra.get("feedback_endpoint")
                 or FEEDBACK_ENDPOINT}
 
