@@ -133,6 +133,20 @@ def test_generated_pages_and_section_indexes(built):
     assert "Questions" in html(root, "site-public", "index.html")  # generated public home
 
 
+def test_every_navigation_link_shows_its_pages_title(built):
+    """Pages already rendered keep their titles for the navigation of the pages after them
+    (once, releasing a rendered page's markdown left "None" in the others' menus)."""
+    root, _ = built
+    label = re.compile(r'class="md-nav__link[^"]*"[^>]*>\s*<span class="md-ellipsis">\s*'
+                       r"([^<]*?)\s*</span>", re.S)
+    for site in ("site", "site-public"):
+        for page in (root / "out" / site).rglob("index.html"):
+            labels = label.findall(page.read_text(encoding="utf-8"))
+            assert "None" not in labels and "" not in labels, (page, labels)
+    # rendered before it (faq/ comes first): the FAQ index page's title, in its menu
+    assert "Questions" in label.findall(html(root, "site", "guide/triage/index.html"))
+
+
 def test_each_language_has_its_own_search_index(built):
     root, _ = built
     for folder, lang in (("", "en"), ("ru/", "ru"), ("fa/", "fa")):

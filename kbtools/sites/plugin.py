@@ -213,7 +213,9 @@ class KBPlugin(BasePlugin[KBConfig]):
     def on_post_page(self, output: str, page: Page, config):
         # Nothing reads a page's markdown or HTML once its file is rendered, while i18n keeps
         # the first language's pages alive through the builds of all the others: let them go.
-        page.markdown = page.content = None
+        # (Not to None: a page whose markdown is None has no title, and the pages rendered
+        # after it would show "None" in their navigation; every staged page has a title.)
+        page.markdown, page.content = "", None
         return output
 
     def _public_page(self, page: Page, config, lang: str) -> dict:
