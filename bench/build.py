@@ -28,7 +28,9 @@ source pages whose title is in the built page's ``<title>`` or ``<h1>``, and the
 in the output HTML whose target does not exist (a build that drops pages cannot look fast;
 Material's are its home links: the synthetic ``docs/`` has no ``index.md``, kb makes one).
 ``--edit`` changes one sentence of one article after kb's full build and times a second
-``kb build`` (whatever it does: a full rebuild until builds are incremental).
+``kb build`` (incremental: it reuses the pages whose inputs did not change), then, in the same
+run, a clean build of the edited KB into another folder: the baseline for the time, and the
+quality figure, the share of files the incremental build wrote byte for byte as the clean one.
 """
 
 from __future__ import annotations
@@ -157,14 +159,29 @@ def run_child(argv: list[str], log: Path, env: dict | None = None) -> dict:
             "ok": os.waitstatus_to_exitcode(status) == 0, "log": log}
 
 
-def kb_child(root: str) -> None:
-    """In the child: build both sites of the KB at ``root`` (``--kb-child``)."""
+def kb_child(root: str, out: str | None = None, clean: bool = False) -> None:
+    """In the child: build both sites of the KB at ``root`` into ``out`` (default ``root``;
+    ``--kb-child ROOT [--out DIR] [--clean]``)."""
     from kbtools.registry import open_kb
     from kbtools.sites import build
 
-    report = build(open_kb(Path(root)), out=Path(root))
+    report = build(open_kb(Path(root)), out=Path(out or root), clean=clean)
     for site in report.sites:
-        print(f"{site.site}: {site.pages} pages, {site.seconds:.1f} s")
+        print(f"{site.site}: {site.pages} pages ({site.reused} reused), {site.seconds:.1f} s")
+
+
+def compare_trees(a: Path, b: Path) -> tuple[int, int, list[str]]:
+    """(files identical in ``a`` and ``b``, files in either, the first few that differ)."""
+    names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    names |= {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    same, differ = 0, []
+    for name in sorted(names):
+        x, y = a / name, b / name
+        if x.is_file() and y.is_file() and x.read_bytes() == y.read_bytes():
+            same += 1
+        else:
+            differ.append(name)
+    return same, len(names), differ[:3]
 
 
 def run_engine(engine: str, root: Path, work: Path, languages: list[str]) -> dict:
@@ -371,6 +388,20 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool) -> dict:
                   f"{'yes' if shown else 'NO'}; target <= {TARGET_EDIT_S:g} s{at}: "
                   f"{verdict(e['ok'] and shown and e['wall'] <= TARGET_EDIT_S)}")
             results["edit"] = e
+            clean_out = Path(tmp) / "clean"
+            c = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child",
+                           str(root), "--out", str(clean_out), "--clean"],
+                          Path(tmp) / "kb-clean.log")
+            if e["ok"] and c["ok"]:
+                same, total, differ = (0, 0, [])
+                for name in ("site", "site-public"):
+                    s_, t_, d_ = compare_trees(root / name, clean_out / name)
+                    same, total, differ = same + s_, total + t_, differ + d_
+                print(f"  clean     the edited KB built clean in the same run (baseline): "
+                      f"{c['wall']:.1f} s wall, {c['cpu']:.1f} s CPU; incremental/clean CPU "
+                      f"{e['cpu'] / c['cpu']:.2f}x; files byte for byte as the clean build's: "
+                      f"{same}/{total}" + (f" (differ: {', '.join(differ)})" if differ else ""))
+                results["clean"] = c
         for r in results.values():
             r.pop("outs", None)
         results["articles"] = articles
@@ -386,9 +417,11 @@ def main() -> None:
     parser.add_argument("--edit", action="store_true",
                         help="after kb's full build, edit one sentence and time kb build again")
     parser.add_argument("--kb-child", metavar="ROOT", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--clean", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.kb_child:
-        kb_child(args.kb_child)
+        kb_child(args.kb_child, args.out, args.clean)
         return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = [e for e in engines if e not in ENGINES]

@@ -16,9 +16,12 @@ from kbtools.sites import SITES, build
 @click.option("--only", type=click.Choice(list(SITES)), help="Build one site only.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder to build into (default: the KB root, giving site/ and site-public/).")
+@click.option("--clean", is_flag=True,
+              help="Render every page (default: reuse the pages whose inputs did not change "
+                   "since the last build).")
 @output_format(what="the build report, or the problems that stopped it,")
 @pass_state
-def build_command(state, only: str | None, out: Path | None, fmt: str) -> None:
+def build_command(state, only: str | None, out: Path | None, clean: bool, fmt: str) -> None:
     """Build the internal site (site/) and the public FAQ (site-public/) with MkDocs.
 
     The public site contains only `audience: public` articles. A site is not built (and its
@@ -28,15 +31,19 @@ def build_command(state, only: str | None, out: Path | None, fmt: str) -> None:
 
     One build of a knowledge base runs at a time: a second one stops at once with exit code
     2, as does a build whose output or .kb/ folder cannot be written (the old site stays).
+
+    Builds are incremental: a page whose inputs (its text, facts, navigation, templates,
+    settings, kb's version) did not change since the last build is not rendered again, and
+    the output is the same as a clean build's. --clean renders every page.
     """
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # we print what it says
-    report = build(state.kb(), (only,) if only else tuple(SITES), out=out)
+    report = build(state.kb(), (only,) if only else tuple(SITES), out=out, clean=clean)
     if fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "text":
-        table = Table("site", "folder", "pages", "size", "seconds")
+        table = Table("site", "folder", "pages", "reused", "size", "seconds")
         for site in report.sites:
-            table.add_row(site.site, str(site.out), str(site.pages),
+            table.add_row(site.site, str(site.out), str(site.pages), str(site.reused),
                           f"{site.bytes / 1e6:.1f} MB", f"{site.seconds:.1f}")
         out_console().print(table)
     raise SystemExit(EXIT_OK)

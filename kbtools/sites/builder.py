@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import re
@@ -28,6 +30,7 @@ from kbtools.sites.mkconfig import (
     read_raw,
     site_name,
 )
+from kbtools.sites.pagecache import PageCache, build_key, digest, tree_digest
 from kbtools.sites.site import SITES, Site
 
 LOCK_NAME = "build.lock"
@@ -57,6 +60,8 @@ class SiteReport:
     bytes: int
     """Total size of the output folder."""
     warnings: tuple[str, ...] = ()
+    reused: int = 0
+    """Article pages not rendered again: their inputs had not changed since the last build."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -80,7 +85,7 @@ class BuildReport:
 
 def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
           out: Path | str | None = None,
-          languages: Iterable[str] | None = None) -> BuildReport:
+          languages: Iterable[str] | None = None, clean: bool = False) -> BuildReport:
     """Build the sites named in ``which`` into ``out/site`` and ``out/site-public``
     (``out`` defaults to the KB root). Each folder is replaced only when its build succeeded.
 
@@ -90,6 +95,11 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     from the site folder being replaced, unchanged (rendered too when it has none). Until the
     next full build, the pages carried over and the language menus of the rendered ones may
     be behind, and the root search index and sitemap list the rendered languages only.
+
+    Builds are incremental: an article page whose inputs did not change since the build of
+    the site folder being replaced is not rendered again, its file is reused (see
+    :mod:`kbtools.sites.pagecache`; the output is the same as a clean build's). ``clean``
+    renders every page.
 
     One build of a knowledge base runs at a time (a lock under its state folder); it first
     removes what killed builds left behind (see :func:`clean_leftovers`).
@@ -114,7 +124,7 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         raw = read_raw(kb)
         return BuildReport(tuple(
             build_site(kb, SITES[name], raw, findings, targets[name],
-                       _rendered(kb, languages, targets[name]))
+                       _rendered(kb, languages, targets[name]), clean=clean)
             for name in names))
 
 
@@ -133,9 +143,11 @@ def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
 
 
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
-               target: Path, rendered: frozenset[str] | None = None) -> SiteReport:
+               target: Path, rendered: frozenset[str] | None = None, *,
+               clean: bool = False) -> SiteReport:
     """Stage, check and build one site into ``target`` (atomically; the build lock held),
-    rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`)."""
+    rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`),
+    and only the pages whose inputs changed since ``target`` was built unless ``clean``."""
     start = time.perf_counter()
     collector = _Warnings()
     logger = logging.getLogger("mkdocs")
@@ -146,13 +158,17 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         temp = _output_dir(kb, site, target)
         config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp,
                                   rendered=rendered)
+        context.cache = PageCache.open(_manifest(kb, site, target), target, clean=clean)
+        context.build_key = page_build_key(kb, raw, context, rendered)
         config.plugins[MKDOCS_PLUGIN].use(context)
         mkdocs_build(config)
-        for lang in kb.config.languages if rendered is not None else ():
-            if lang not in rendered:  # written anew by every build: never shared with ``target``
-                shutil.copytree(target / lang, temp / lang, copy_function=os.link,
-                                dirs_exist_ok=True)
+        carried = [lang for lang in kb.config.languages
+                   if rendered is not None and lang not in rendered]
+        for lang in carried:  # written anew by every build: never shared with ``target``
+            shutil.copytree(target / lang, temp / lang, copy_function=os.link,
+                            dirs_exist_ok=True)
         atomic.replace_dir(temp, target)
+        _save_manifest(context.cache, carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:
             raise
@@ -167,7 +183,53 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                 shutil.rmtree(folder, ignore_errors=True)
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
-                      tuple(_repo_paths(context, m) for m in collector.messages))
+                      tuple(_repo_paths(context, m) for m in collector.messages),
+                      len(context.cache.reused))
+
+
+def page_build_key(kb: KnowledgeBase, raw: dict, context: SiteContext,
+                   rendered: frozenset[str] | None) -> str:
+    """What every page of this site build shares, for the page cache (see
+    :func:`kbtools.sites.pagecache.build_key`): the MkDocs settings (file and values), kb.yml,
+    the catalogs, the theme overrides, the pages' titles, the languages and today's date."""
+    settings_file = config_file(kb)
+    kb_file = kb.root / "kb.yml"
+    custom_dir = (raw.get("theme") or {}).get("custom_dir") if isinstance(
+        raw.get("theme"), dict) else None
+    theme = tree_digest(settings_file.parent / custom_dir) if isinstance(custom_dir, str) else ""
+    settings = [settings_file.read_bytes().hex(), _stable(raw),
+                kb_file.read_bytes().hex() if kb_file.is_file() else None]
+    return build_key(
+        settings=settings, site=context.site.name, languages=kb.config.languages,
+        rendered=rendered, titles=dict(context.staged.titles),
+        catalogs=tree_digest(kb.config.path(kb.config.catalogs_dir.strip("/"))),
+        theme=theme, today=context.today.isoformat())
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(value: object) -> str:
+    """``value`` (MkDocs settings as read) as JSON, objects by their repr without memory
+    addresses (``!!python/name`` functions), so that the same settings give the same text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False,
+                      default=lambda o: _ADDRESS.sub("", repr(o)))
+
+
+def _manifest(kb: KnowledgeBase, site: Site, target: Path) -> Path:
+    """Where the page cache of ``site`` built into ``target`` keeps its manifest."""
+    name = f"{site.name}-{digest(str(target.resolve()))[:12]}.json"
+    return kb.config.path(kb.config.state_dir) / "cache" / "pages" / name
+
+
+def _save_manifest(cache: PageCache, carried: list[str]) -> None:
+    """Write the new site's page manifest. A manifest that cannot be written costs the next
+    build its reuse, not its correctness (an old one fails its digest checks): not an error."""
+    try:
+        cache.save(carried)
+    except OSError:
+        with contextlib.suppress(OSError):
+            cache.path.unlink(missing_ok=True)
 
 
 def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:

@@ -12,6 +12,7 @@ from kbtools.content.check import check
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import Finding
 from kbtools.errors import ContentError
+from kbtools.sites.pagecache import PageCache
 from kbtools.sites.selection import blocking_findings, select
 from kbtools.sites.site import SITES, Site
 from kbtools.sites.staging import StagedSite, stage
@@ -31,6 +32,10 @@ class SiteContext:
     """URLs of pages shown in the default language under another language (``ru/guide/b/``)."""
     modified: dict[str, str] = field(default_factory=dict)
     """Per page URL, the day (ISO) its article last changed in git: the sitemap's lastmod."""
+    cache: PageCache | None = None
+    """The previous build's pages, for an incremental build (None: render every page)."""
+    build_key: str = ""
+    """What every page's cache key shares (:func:`~kbtools.sites.pagecache.build_key`)."""
 
 
 def staging_dir(kb: KnowledgeBase, site: Site) -> Path:

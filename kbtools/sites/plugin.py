@@ -7,6 +7,10 @@ markdown with macros, kind bodies and banners (``on_page_markdown``), the saniti
 (``on_post_build``; on the public site one index per language, which each language's pages
 load: ``on_page_context``, and the sitemap without fallback copies: :mod:`.sitemap`). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
+
+With the context's page cache (incremental builds, :mod:`.pagecache`), ``on_nav`` keys each
+language and ``on_page_markdown`` each page; a page whose key is unchanged gets an empty text
+and a blank template, and ``on_post_page`` hands back its file from the previous build.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.nav import Section
+from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
@@ -31,6 +35,7 @@ from kbtools.git import History, load_history
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
+from kbtools.sites.pagecache import CACHED_TEMPLATE, digest, language_key
 from kbtools.sites.pageinfo import (
     FEEDBACK_ENDPOINT,
     canonical_url,
@@ -85,6 +90,12 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._bytecode_cache: FileSystemBytecodeCache | None = None
         self._homes: dict[str, helpcenter.Home] = {}
         self._history: History | None = None
+        self._language_keys: dict[str, str] = {}
+        """Per language, what its pages' cache keys share (:func:`.pagecache.language_key`)."""
+        self._reused: dict[str, str] = {}
+        """Output path -> the previous build's text, for the pages the cache answers."""
+        self._extras: dict[str, dict] = {}
+        """Page URL -> a public article's theme extras, collected with its markdown."""
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -145,6 +156,10 @@ class KBPlugin(BasePlugin[KBConfig]):
         lang = _language(config, staged.default_language)
         if lang != staged.default_language:
             _localize_sections(nav.items, staged.titles, staged.default_language, lang)
+        if self.context.cache is not None:
+            self._language_keys[lang] = language_key(
+                self.context.build_key, lang, ((f.src_uri, f.dest_uri) for f in files),
+                _nav_signature(nav.items))
         return nav
 
     def on_env(self, env, config, files):
@@ -163,15 +178,19 @@ class KBPlugin(BasePlugin[KBConfig]):
             # Material's search skips it too (its entries were dropped after the build)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         article = context.staged.article_at(page.file.src_uri)
-        if article is None:  # a generated page: tool output, no macros
-            return markdown
+        cache = context.cache
+        if cache is not None and _made_from_every_article(page, markdown):
+            cache.note(page.url, page.file.dest_uri)
+            cache = None
+        if article is None:  # a generated page: tool output, no macros, all in its markdown
+            return self._reuse(page, cache, reader_lang, markdown, None)
         source_href = None
         if article.is_translation:
             source_src = context.staged.src_of(article.source)
             if source_src:
                 source_href = get_relative_url(page_url(source_src) or ".", page.url or ".")
         try:
-            return render_article(
+            text = render_article(
                 context.kb, context.staged, article, src_uri=page.file.src_uri,
                 reader_lang=reader_lang,
                 today=context.today, source_href=source_href)
@@ -180,8 +199,32 @@ class KBPlugin(BasePlugin[KBConfig]):
             if finding not in context.failures:
                 context.failures.append(finding)
             raise PluginError(finding.format()) from None
+        extras = None
+        if context.site.public:
+            extras = self._extras[page.url] = self._page_extras(page, config, reader_lang,
+                                                                config.site_url)
+        return self._reuse(page, cache, reader_lang, text, extras)
+
+    def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None) -> str:
+        """``text``, the page's markdown, or "" when the previous build's file stands for the
+        page (its key unchanged; see :mod:`.pagecache`): then MkDocs renders a blank template
+        and on_post_page hands back that file, and search skips the page (its entries are put
+        back after the build: :meth:`~.pagecache.PageCache.splice`)."""
+        if cache is None:
+            return text
+        key = digest(self._language_keys[lang], page.file.src_uri, page.file.dest_uri,
+                     page.url, getattr(page.file, "locale", None), page.meta, text, extras)
+        old = cache.reuse(page.url, page.file.dest_uri, key)
+        if old is None:
+            return text
+        self._reused[page.file.dest_uri] = old
+        page.meta["template"] = CACHED_TEMPLATE
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return ""
 
     def on_page_content(self, html: str, page: Page, config, files):
+        if page.file.dest_uri in self._reused:
+            return html
         if not self.context.site.public:
             return sanitize_internal(html)
         html = sanitize(html)
@@ -216,6 +259,13 @@ class KBPlugin(BasePlugin[KBConfig]):
         # (Not to None: a page whose markdown is None has no title, and the pages rendered
         # after it would show "None" in their navigation; every staged page has a title.)
         page.markdown, page.content = "", None
+        dest = page.file.dest_uri
+        old = self._reused.pop(dest, None)
+        if old is not None:
+            return old
+        cache = self.context.cache
+        if cache is not None and dest in cache.keys:
+            cache.written(dest, output)
         return output
 
     def _public_page(self, page: Page, config, lang: str) -> dict:
@@ -227,7 +277,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         if staged.article_at("index.md") is None:  # the generated help-center home
             found["kb_contact_url"] = found["kb_url"]("").rstrip("/") + "/#kb-home-contact"
         # kb_url(url): a URL relative to the language root, as seen from this page
-        found.update(self._page_extras(page, config, lang, site_url))
+        extras = self._extras.pop(page.url, None)
+        found.update(extras if extras is not None
+                     else self._page_extras(page, config, lang, site_url))
         return found
 
     def _page_extras(self, page: Page, config, lang: str, site_url: str | None) -> dict:
@@ -261,16 +313,19 @@ class KBPlugin(BasePlugin[KBConfig]):
             return
         self._builds = 0
         languages = self.context.kb.config.languages
+        splice = self.context.cache.splice if self.context.cache is not None else None
         try:
             if self.context.site.public:
-                write_language_indexes(config.site_dir, languages, self.context.fallback_urls)
+                write_language_indexes(config.site_dir, languages, self.context.fallback_urls,
+                                       splice)
                 if config.site_url:
                     write_sitemap(Path(config.site_dir), config.site_url,
                                   self.context.fallback_urls,
                                   self.context.kb.config.default_language,
                                   self.context.modified)
             else:
-                prune_search_index(config.site_dir, languages, self.context.fallback_urls)
+                prune_search_index(config.site_dir, languages, self.context.fallback_urls,
+                                   splice)
             if config.site_url:
                 write_language_sitemaps(Path(config.site_dir), config.site_url, languages)
         except ValueError as exc:
@@ -298,3 +353,23 @@ def _localize_sections(items, titles, default: str, lang: str) -> None:
             if item.title == titles.get((norm, default)) and (norm, lang) in titles:
                 item.title = titles[(norm, lang)]
         _localize_sections(item.children, titles, default, lang)
+
+
+def _made_from_every_article(page: Page, markdown: str) -> bool:
+    """A page whose file is made from more than its markdown, so it is not cached: a home
+    (categories and blocks from every article) or a page listing Material's tags."""
+    return getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md" \
+        or page.meta.get("template") == HOME_TEMPLATE or "<!-- material/tags" in markdown
+
+
+def _nav_signature(items) -> list:
+    """The navigation as data, for the pages' cache keys."""
+    found: list = []
+    for item in items:
+        if isinstance(item, Section):
+            found.append(["section", item.title, _nav_signature(item.children)])
+        elif isinstance(item, Page):
+            found.append(["page", item.title, item.file.src_uri, item.url])
+        elif isinstance(item, Link):
+            found.append(["link", item.title, item.url])
+    return found

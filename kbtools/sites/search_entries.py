@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,33 +81,41 @@ their index also splits there, so each part is found on its own."""
 
 
 def prune_search_index(site_dir: Path | str, languages: Iterable[str],
-                       fallback_urls: frozenset[str] | set[str] = frozenset()) -> int | None:
+                       fallback_urls: frozenset[str] | set[str] = frozenset(),
+                       edit: Callable[[list[dict]], list[dict]] | None = None) -> int | None:
     """Rewrite ``site_dir``'s search index without fallback copies (see
-    :func:`drop_fallback_copies`); returns how many entries left, None when there is no index.
-    Raises ``ValueError`` when the file is not a search index."""
+    :func:`drop_fallback_copies`), its entries first passed through ``edit`` (the page
+    cache's :meth:`~kbtools.sites.pagecache.PageCache.splice`) when given; returns how many
+    entries were dropped, None when there is no index. Raises ``ValueError`` when the file is
+    not a search index."""
     path = Path(site_dir) / SEARCH_INDEX
     index = read_search_index(path)
     if index is None:
         return None
-    entries = index["docs"]
+    written = index["docs"]
+    entries = index["docs"] = list(edit(written)) if edit is not None else list(written)
     before = len(entries)
     drop_fallback_copies(entries, languages, fallback_urls)
-    if len(entries) != before:
+    if entries != written:
         atomic.write_text(path, json.dumps(index, separators=(",", ":")))
     return before - len(entries)
 
 
 def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
                            fallback_urls: frozenset[str] | set[str] = frozenset(),
+                           edit: Callable[[list[dict]], list[dict]] | None = None,
                            ) -> dict[str, int] | None:
-    """Replace ``site_dir``'s search index (every language, as i18n wrote it) by one index per
-    language (see :func:`language_indexes`), each in its language's folder; returns how many
-    entries each language's index has, None when there is no index. Raises ``ValueError`` when
-    the file is not a search index."""
+    """Replace ``site_dir``'s search index (every language, as i18n wrote it, its entries
+    first passed through ``edit`` when given) by one index per language (see
+    :func:`language_indexes`), each in its language's folder; returns how many entries each
+    language's index has, None when there is no index. Raises ``ValueError`` when the file is
+    not a search index."""
     site_dir = Path(site_dir)
     index = read_search_index(site_dir / SEARCH_INDEX)
     if index is None:
         return None
+    if edit is not None:
+        index["docs"] = list(edit(index["docs"]))
     languages = tuple(languages)
     drop_fallback_copies(index["docs"], languages, fallback_urls)
     counts = {}

@@ -1,0 +1,213 @@
+"""Pages a build need not render again: ``kb build``'s incremental builds.
+
+A page's file is a function of its inputs, and its *key* hashes all of them:
+
+- what the page itself is made of: its markdown as the site shows it (macros, facts and
+  banners already applied by :func:`~kbtools.sites.render.render_article`), its front matter,
+  its source, URL and output path, and the extras the theme shows around a public article
+  (dates, tags, related articles; :func:`~kbtools.sites.pageinfo.page_info`);
+- what every page of its language shares (:func:`language_key`): the navigation and the list
+  of files, which every page's menu and links are made from;
+- what every page of the build shares (:func:`build_key`): the MkDocs settings, the site, the
+  languages built, every page's title in every language (the navigation, the language menu),
+  the knowledge base's catalogs and theme overrides, today's date, and kb's own code with the
+  versions of the libraries that render (:func:`code_key`).
+
+The previous build's output is the cache. Its manifest (``<state>/cache/pages/<site>.json``,
+:class:`PageCache`) maps each page's output path to its key, the digest of the file written
+and the page's search-index entries. A page whose key is the manifest's, and whose file in the
+site folder being replaced still has that digest, is not rendered: MkDocs converts an empty
+text and renders a blank template (:data:`CACHED_TEMPLATE`) for it, the adapter hands back the
+old file's text, and :meth:`PageCache.splice` puts the page's search entries back in the index
+at its place. So an incremental build writes the same bytes as a clean one (the tests compare
+them after each kind of edit), and a page it cannot vouch for is rendered.
+
+Pages made from every article (homes, topic and tag pages, the tooling's generated pages) are
+always rendered: only article pages are keyed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from kbtools import atomic
+
+CACHED_TEMPLATE = "kb-cached.html"
+"""The theme template MkDocs renders for a page the cache answers: nothing (the adapter
+returns the previous build's file)."""
+VERSION = 1
+"""Of the manifest's format."""
+RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "markdown",
+                       "pymdown-extensions", "jinja2", "pygments", "nh3", "babel")
+_CODE_SUFFIXES = (".py", ".html", ".js", ".css", ".yml", ".json", ".svg")
+
+
+def digest(*parts: object) -> str:
+    """A hex digest of ``parts`` (strings as they are, anything else as JSON, keys sorted)."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        text = part if isinstance(part, str) else json.dumps(part, sort_keys=True, default=repr,
+                                                             ensure_ascii=False)
+        data = text.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """A digest of the regular files under ``folder`` (their paths and bytes), '' when it is
+    not a folder. Symbolic links are not followed."""
+    if not folder.is_dir():
+        return ""
+    h = hashlib.blake2b(digest_size=20)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            path = Path(dirpath, name)
+            if (suffixes and not name.endswith(suffixes)) or not path.is_file() \
+                    or path.is_symlink():
+                continue
+            h.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
+            h.update(b"\0")
+            h.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+    return h.hexdigest()
+
+
+@cache
+def code_key() -> str:
+    """kb's own code and theme, and the versions of the libraries that render pages: a new
+    release of any of them renders every page again."""
+    package = Path(__file__).resolve().parent.parent
+    versions = {}
+    for name in RENDERING_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return digest(VERSION, tree_digest(package, _CODE_SUFFIXES), versions)
+
+
+def build_key(*, settings: object, site: str, languages: Iterable[str],
+              rendered: Iterable[str] | None, titles: dict[tuple[str, str], str],
+              catalogs: str, theme: str, today: str) -> str:
+    """What every page of one site build shares (see the module's description)."""
+    return digest(code_key(), settings, site, list(languages),
+                  sorted(rendered) if rendered is not None else None,
+                  sorted([list(k), v] for k, v in titles.items()), catalogs, theme, today)
+
+
+def language_key(build: str, lang: str, files: Iterable[tuple[str, str]], nav: object) -> str:
+    """What every page of ``lang`` shares: ``build`` (:func:`build_key`), the files of the
+    language's build (source and output paths) and its navigation."""
+    return digest(build, lang, sorted(files), nav)
+
+
+@dataclass
+class PageCache:
+    """The previous build's pages (``previous``: output path -> manifest entry) in
+    ``site_dir``, and what this build renders and reuses.
+
+    Call :meth:`reuse` for every keyed page and :meth:`note` for every other one, in build
+    order, :meth:`written` with what was written for each keyed page rendered, :meth:`splice` on the final search index entries, and
+    :meth:`save` once the new site is in place of ``site_dir``.
+    """
+
+    path: Path
+    site_dir: Path
+    previous: dict[str, dict] = field(default_factory=dict)
+    pages: list[tuple[str, str]] = field(default_factory=list)
+    """(URL, output path) of every page, in build order (the search index's order)."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """Output path -> key, for every keyed page of this build."""
+    reused: set[str] = field(default_factory=set)
+    """Output paths of the pages the cache answered."""
+    digests: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
+    """Output path -> the page's search entries (JSON text), for the new manifest."""
+
+    @classmethod
+    def open(cls, path: Path, site_dir: Path, *, clean: bool = False) -> PageCache:
+        """The cache of the site in ``site_dir`` as its manifest at ``path`` describes it;
+        empty when ``clean``, or when the manifest is missing, unreadable, of another format
+        or of another folder (every page is rendered then)."""
+        found = cls(path, site_dir)
+        if clean:
+            return found
+        try:
+            manifest = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return found
+        if isinstance(manifest, dict) and manifest.get("version") == VERSION \
+                and manifest.get("site_dir") == str(site_dir) \
+                and isinstance(manifest.get("pages"), dict):
+            found.previous = manifest["pages"]
+        return found
+
+    def reuse(self, url: str, dest: str, key: str) -> str | None:
+        """The text of the page at ``dest`` in the previous build when its key was ``key``
+        and its file is still what was written; None when the page must be rendered."""
+        self.pages.append((url, dest))
+        self.keys[dest] = key
+        entry = self.previous.get(dest)
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        try:
+            data = (self.site_dir / dest).read_bytes()
+        except OSError:
+            return None
+        if hashlib.blake2b(data, digest_size=20).hexdigest() != entry.get("digest"):
+            return None
+        self.reused.add(dest)
+        self.digests[dest] = entry["digest"]
+        self.search[dest] = entry.get("search") or "[]"
+        return data.decode("utf-8")
+
+    def note(self, url: str, dest: str) -> None:
+        """Record a page that is not keyed (always rendered), for its place in the index."""
+        self.pages.append((url, dest))
+
+    def written(self, dest: str, output: str) -> None:
+        """Record what MkDocs writes for the keyed page at ``dest``."""
+        data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        self.digests[dest] = hashlib.blake2b(data, digest_size=20).hexdigest()
+
+    def splice(self, entries: list[dict]) -> list[dict]:
+        """The search index's entries with each reused page's entries back at its place
+        (the search plugin skipped those pages); records every keyed page's entries."""
+        groups: dict[str, list[dict]] = {}
+        for entry in entries:
+            groups.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+        spliced: list[dict] = []
+        for url, dest in self.pages:
+            if dest in self.reused:
+                spliced.extend(json.loads(self.search[dest]))
+            else:
+                own = groups.pop(url, [])
+                if dest in self.keys:
+                    self.search[dest] = json.dumps(own, ensure_ascii=False,
+                                                   separators=(",", ":"))
+                spliced.extend(own)
+        for rest in groups.values():  # entries of no page seen (none expected): kept
+            spliced.extend(rest)
+        return spliced if self.reused else entries
+
+    def save(self, carried: Iterable[str] = ()) -> None:
+        """Write the manifest of the new site (now in ``site_dir``): this build's keyed pages,
+        and the previous entries of the languages ``carried`` over unrendered."""
+        prefixes = tuple(f"{lang}/" for lang in carried)
+        pages = {dest: entry for dest, entry in self.previous.items()
+                 if prefixes and dest.startswith(prefixes)}
+        for dest, key in self.keys.items():
+            if dest in self.digests:
+                pages[dest] = {"key": key, "digest": self.digests[dest],
+                               "search": self.search.get(dest, "[]")}
+        manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
+        atomic.write_text(self.path, json.dumps(manifest, ensure_ascii=False,
+                                                separators=(",", ":")))

@@ -1,0 +1,173 @@
+"""Incremental ``kb build``: after each kind of edit, a build that reuses the previous pages
+writes the same bytes as a clean build of the edited knowledge base (real MkDocs builds of a
+small knowledge base in a real git repository)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kbtools.cli import main
+from kbtools.registry import open_kb
+from kbtools.sites import build
+from tests.support import MKDOCS, article, commit, edit, git, git_init, make_kb, write
+
+FILES = {
+    "kb.yml": "languages: [en, ru]\n",
+    "mkdocs.yml": MKDOCS.replace("  name: material\n", "  name: material\n"
+                                 "  custom_dir: overrides\n", 1),
+    "overrides/partials/logo.html": '<span class="kb-test-logo">LOGO-1</span>\n',
+    "docs/faq/index.md": article("Questions", "- [Refunds](refunds.md)\n", audience="public"),
+    "docs/faq/refunds.md": article(
+        "Refunds", "# Refunds\n\nWe refund within {{ products.refund_window_days }} days.\n\n"
+        "## Card payments\n\nCards take a week.\n", audience="public", owner="ann",
+        reviewed="2026-11-01"),
+    "docs/faq/refunds.ru.md": article("Возвраты", "# Возвраты\n\nМы возвращаем деньги.\n"),
+    "docs/faq/login.md": article("Signing in", "Use your e-mail. See [refunds](refunds.md).\n",
+                                 audience="public", owner="ann", reviewed="2026-11-01"),
+    "docs/guide/triage.md": article("Ticket triage", "# Ticket triage\n\nSort tickets by priority.\n",
+                                    owner="bob", reviewed="2026-11-01"),
+    "docs/guide/tone.md": article("Tone", "Be kind. See [triage](triage.md#ticket-triage).\n",
+                                  owner="bob", reviewed="2026-11-01"),
+}
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(incremental: Path, clean: Path) -> None:
+    """Byte for byte, with the first lines that differ when a file does."""
+    got, want = files_of(incremental), files_of(clean)
+    assert sorted(got) == sorted(want), (sorted(set(got) ^ set(want)))[:10]
+    for name in want:
+        if got[name] != want[name]:
+            diff = difflib.unified_diff(
+                want[name].decode(errors="replace").splitlines(),
+                got[name].decode(errors="replace").splitlines(), "clean", "incremental",
+                lineterm="", n=1)
+            pytest.fail(f"{name} differs from the clean build:\n" + "\n".join(list(diff)[:20]))
+
+
+@pytest.fixture
+def root(tmp_path):
+    root = make_kb(tmp_path / "kb", FILES)
+    git_init(root)
+    build(open_kb(root), out=root / "inc")  # the previous build the next one reuses
+    return root
+
+
+def rebuild(root: Path):
+    """The incremental build of ``root`` into ``inc/`` and a clean one into ``clean/``;
+    returns the incremental build's report after comparing both sites byte for byte."""
+    report = build(open_kb(root), out=root / "inc")
+    shutil.rmtree(root / "clean", ignore_errors=True)
+    clean = build(open_kb(root), out=root / "clean", clean=True)
+    assert all(site.reused == 0 for site in clean.sites)
+    for site in ("site", "site-public"):
+        assert_same_tree(root / "inc" / site, root / "clean" / site)
+    return report
+
+
+def page(root: Path, site: str, path: str) -> str:
+    return (root / "inc" / site / path).read_text(encoding="utf-8")
+
+
+def test_an_unchanged_knowledge_base_reuses_every_article_page(root):
+    report = rebuild(root)
+    # every article page (2 languages: translations and fallback copies) but the homes
+    assert report["internal"].reused >= 10
+    assert report["public"].reused >= 6
+
+
+def test_an_edited_article_is_rendered_and_the_others_reused(root):
+    before = build(open_kb(root), out=root / "inc")["internal"].reused
+    edit(root, "docs/guide/triage.md", "Sort tickets by priority.", "Sort tickets by impact.")
+    report = rebuild(root)
+    assert "Sort tickets by impact." in page(root, "site", "guide/triage/index.html")
+    # its page in English and its fallback copy in Russian are rendered again
+    assert report["internal"].reused == before - 2
+
+
+def test_an_edited_translation(root):
+    edit(root, "docs/faq/refunds.ru.md", "Мы возвращаем деньги.", "Деньги вернутся за неделю.")
+    report = rebuild(root)
+    assert "Деньги вернутся за неделю." in page(root, "site-public", "ru/faq/refunds/index.html")
+    assert report["public"].reused > 0
+
+
+def test_an_edited_fact_renders_the_pages_that_use_it(root):
+    edit(root, "macros/data/products.yml", "refund_window_days: 30", "refund_window_days: 45")
+    report = rebuild(root)
+    assert "within 45 days" in page(root, "site-public", "faq/refunds/index.html")
+    assert "within 45 days" in page(root, "site", "faq/refunds/index.html")
+    assert report["internal"].reused > 0  # triage and tone do not use it
+
+
+def test_a_new_title_changes_every_pages_navigation(root):
+    edit(root, "docs/guide/tone.md", "title: Tone", "title: Tone of voice")
+    report = rebuild(root)
+    assert "Tone of voice" in page(root, "site", "guide/triage/index.html")
+    assert report["internal"].reused == 0
+
+
+def test_an_edited_template_renders_every_page(root):
+    write(root, "overrides/partials/logo.html", '<span class="kb-test-logo">LOGO-2</span>\n')
+    report = rebuild(root)
+    assert "LOGO-2" in page(root, "site", "guide/triage/index.html")
+    assert report["internal"].reused == 0 and report["public"].reused == 0
+
+
+def test_a_deleted_article(root):
+    (root / "docs/guide/tone.md").unlink()
+    rebuild(root)
+    assert not (root / "inc/site/guide/tone").exists()
+
+
+def test_a_renamed_article(root):
+    git(root, "mv", "docs/guide/triage.md", "docs/guide/sorting.md")
+    edit(root, "docs/guide/tone.md", "(triage.md#ticket-triage)", "(sorting.md#ticket-triage)")
+    commit(root, "rename triage")
+    rebuild(root)
+    assert "Sort tickets by priority." in page(root, "site", "guide/sorting/index.html")
+    assert not (root / "inc/site/guide/triage").exists()
+
+
+def test_a_new_commit_updates_the_public_last_updated_date(root):
+    edit(root, "docs/faq/login.md", "Use your e-mail.", "Use your e-mail address.")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "login wording", date="2030-01-02T10:00:00")
+    rebuild(root)
+    assert "2030" in page(root, "site-public", "faq/login/index.html")
+
+
+def test_a_changed_output_file_is_rendered_again(root):
+    target = root / "inc/site/guide/triage/index.html"
+    target.write_text("edited by hand", encoding="utf-8")
+    rebuild(root)
+    assert "Sort tickets by priority." in target.read_text(encoding="utf-8")
+
+
+def test_an_unreadable_manifest_renders_every_page(root):
+    for manifest in (root / ".kb/cache/pages").glob("*.json"):
+        manifest.write_text("{not json", encoding="utf-8")
+    report = rebuild(root)
+    assert report["internal"].reused == 0
+    manifests = list((root / ".kb/cache/pages").glob("internal-*.json"))
+    assert json.loads(manifests[0].read_text(encoding="utf-8"))["pages"]  # written anew
+
+
+def test_cli_clean_renders_every_page(root):
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
+                                       str(root / "inc"), "--clean", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [site["reused"] for site in json.loads(result.output)["sites"]] == [0, 0]
+    result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
+                                       str(root / "inc"), "--json"])
+    assert all(site["reused"] > 0 for site in json.loads(result.output)["sites"])
