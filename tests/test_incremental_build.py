@@ -171,3 +171,16 @@ def test_cli_clean_renders_every_page(root):
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
                                        str(root / "inc"), "--json"])
     assert all(site["reused"] > 0 for site in json.loads(result.output)["sites"])
+
+
+def test_a_page_replaced_by_a_link_out_of_the_site_is_rendered_again(root, tmp_path):
+    target = root / "inc/site/guide/triage/index.html"
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(target.read_bytes())  # the same bytes: only the link is wrong
+    target.unlink()
+    target.symlink_to(outside)
+    report = build(open_kb(root), out=root / "inc")
+    assert not target.is_symlink()
+    assert "Sort tickets by priority." in target.read_text(encoding="utf-8")
+    before = build(open_kb(root), out=root / "inc")["internal"].reused
+    assert report["internal"].reused == before - 1

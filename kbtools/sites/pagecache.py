@@ -31,6 +31,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -82,8 +84,8 @@ def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
 
 @cache
 def code_key() -> str:
-    """kb's own code and theme, and the versions of the libraries that render pages: a new
-    release of any of them renders every page again."""
+    """kb's own code and theme, and the versions of Python and of the libraries that render
+    pages: a new release of any of them renders every page again."""
     package = Path(__file__).resolve().parent.parent
     versions = {}
     for name in RENDERING_LIBRARIES:
@@ -91,7 +93,7 @@ def code_key() -> str:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    return digest(VERSION, tree_digest(package, _CODE_SUFFIXES), versions)
+    return digest(VERSION, tree_digest(package, _CODE_SUFFIXES), versions, sys.version)
 
 
 def build_key(*, settings: object, site: str, languages: Iterable[str],
@@ -158,9 +160,8 @@ class PageCache:
         entry = self.previous.get(dest)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
-        try:
-            data = (self.site_dir / dest).read_bytes()
-        except OSError:
+        data = self._read(dest)
+        if data is None:
             return None
         if hashlib.blake2b(data, digest_size=20).hexdigest() != entry.get("digest"):
             return None
@@ -168,6 +169,21 @@ class PageCache:
         self.digests[dest] = entry["digest"]
         self.search[dest] = entry.get("search") or "[]"
         return data.decode("utf-8")
+
+    def _read(self, dest: str) -> bytes | None:
+        """The bytes of the regular file ``dest`` inside ``site_dir``; None for anything else
+        (missing, a symbolic link, a path that leaves the folder)."""
+        path = self.site_dir / dest
+        try:
+            if not path.resolve().is_relative_to(self.site_dir.resolve()):
+                return None
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except (OSError, RuntimeError):
+            return None
+        with os.fdopen(fd, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            return file.read()
 
     def note(self, url: str, dest: str) -> None:
         """Record a page that is not keyed (always rendered), for its place in the index."""
