@@ -19,9 +19,13 @@ from kbtools.sites import SITES, build
 @click.option("--clean", is_flag=True,
               help="Render every page (default: reuse the pages whose inputs did not change "
                    "since the last build).")
+@click.option("--jobs", type=click.IntRange(1, 2), default=None,
+              help="Sites built at once (default: 2 on a machine with two cores; 1 uses "
+                   "less memory).")
 @output_format(what="the build report, or the problems that stopped it,")
 @pass_state
-def build_command(state, only: str | None, out: Path | None, clean: bool, fmt: str) -> None:
+def build_command(state, only: str | None, out: Path | None, clean: bool, jobs: int | None,
+                  fmt: str) -> None:
     """Build the internal site (site/) and the public FAQ (site-public/) with MkDocs.
 
     The public site contains only `audience: public` articles. A site is not built (and its
@@ -37,7 +41,8 @@ def build_command(state, only: str | None, out: Path | None, clean: bool, fmt: s
     the output is the same as a clean build's. --clean renders every page.
     """
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # we print what it says
-    report = build(state.kb(), (only,) if only else tuple(SITES), out=out, clean=clean)
+    report = build(state.kb(), (only,) if only else tuple(SITES), out=out, clean=clean,
+                   jobs=jobs)
     if fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "text":

@@ -6,12 +6,16 @@ import contextlib
 import json
 import logging
 import os
+import pickle
 import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -19,7 +23,7 @@ from mkdocs.exceptions import MkDocsException
 
 from kbtools import atomic, locks
 from kbtools.content.check import check
-from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.content.knowledge_base import KnowledgeBase, open_kb
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ContentError, StateError, UsageError
 from kbtools.sites.context import SiteContext, prepare
@@ -85,7 +89,8 @@ class BuildReport:
 
 def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
           out: Path | str | None = None,
-          languages: Iterable[str] | None = None, clean: bool = False) -> BuildReport:
+          languages: Iterable[str] | None = None, clean: bool = False,
+          jobs: int | None = None) -> BuildReport:
     """Build the sites named in ``which`` into ``out/site`` and ``out/site-public``
     (``out`` defaults to the KB root). Each folder is replaced only when its build succeeded.
 
@@ -100,6 +105,11 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     the site folder being replaced is not rendered again, its file is reused (see
     :mod:`kbtools.sites.pagecache`; the output is the same as a clean build's). ``clean``
     renders every page.
+
+    With ``jobs`` above 1 (default: 2 where the machine has two cores) the sites build at the
+    same time, each after the first in a process of its own that opens the same knowledge base
+    (same kinds); the report and the errors are the same as one after the other (the first
+    site's error wins), though a later site may then have been built.
 
     One build of a knowledge base runs at a time (a lock under its state folder); it first
     removes what killed builds left behind (see :func:`clean_leftovers`).
@@ -122,10 +132,57 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         clean_leftovers(kb, targets.values())
         findings = check(kb).findings
         raw = read_raw(kb)
+        plans = [(name, targets[name], _rendered(kb, languages, targets[name]))
+                 for name in names]
+        if _parallel(kb, len(plans), jobs):
+            return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean))
         return BuildReport(tuple(
-            build_site(kb, SITES[name], raw, findings, targets[name],
-                       _rendered(kb, languages, targets[name]), clean=clean)
-            for name in names))
+            build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean)
+            for name, target, rendered in plans))
+
+
+def _parallel(kb: KnowledgeBase, sites: int, jobs: int | None) -> bool:
+    """Whether to build ``sites`` at once: asked for (``jobs``), or by default on a machine
+    with two cores or more; never when another process cannot open the same knowledge base
+    (kinds that cannot be sent to it, such as a test's local functions)."""
+    if jobs is None:
+        jobs = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                   else os.cpu_count() or 1)
+    if sites < 2 or jobs < 2:
+        return False
+    try:
+        pickle.dumps(kb.kinds)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ...],
+                       plans: list, clean: bool) -> tuple[SiteReport, ...]:
+    """The first site built here while the others build in a spawned process (this one may
+    have threads, which forking would copy in an unknown state)."""
+    (first, target, rendered), rest = plans[0], plans[1:]
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(_build_site_elsewhere, kb.root, kb.kinds, kb.cache, name, raw,
+                               findings, path, languages, clean)
+                   for name, path, languages in rest]
+        reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean)]
+        for (name, path, _), future in zip(rest, futures, strict=True):
+            try:
+                reports.append(future.result())
+            except BrokenProcessPool:
+                raise StateError(f"the {name} site was not built: its build process ended "
+                                 f"unexpectedly (out of memory?); {path} is as it was") from None
+    return tuple(reports)
+
+
+def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
+                          findings: tuple[Finding, ...], target: Path,
+                          rendered: frozenset[str] | None, clean: bool) -> SiteReport:
+    """:func:`build_site` in another process, on the knowledge base at ``root``."""
+    logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
+    return build_site(open_kb(root, kinds, cache=cache), SITES[name], raw, findings, target,
+                      rendered, clean=clean)
 
 
 def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,

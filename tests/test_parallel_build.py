@@ -1,0 +1,52 @@
+"""Both sites built at once (``jobs=2``: the public site in a spawned process): the same
+files, reports and errors as one site after the other."""
+
+from __future__ import annotations
+
+import pytest
+
+from kbtools.content.kinds import Registry
+from kbtools.errors import ContentError
+from kbtools.registry import KINDS, REPORTS, open_kb
+from kbtools.sites import build
+from tests.support import article, make_kb
+from tests.test_incremental_build import FILES, assert_same_tree
+
+
+def test_sites_built_at_once_are_the_sites_built_one_after_the_other(tmp_path):
+    root = make_kb(tmp_path / "kb", FILES)
+    together = build(open_kb(root), out=root / "together", jobs=2)
+    apart = build(open_kb(root), out=root / "apart", jobs=1)
+    for site in ("site", "site-public"):
+        assert_same_tree(root / "together" / site, root / "apart" / site)
+    assert [s.site for s in together.sites] == ["internal", "public"]
+    assert [s.pages for s in together.sites] == [s.pages for s in apart.sites]
+
+
+def test_the_other_process_reports_its_findings(tmp_path):
+    root = make_kb(tmp_path, {
+        "docs/faq/a.md": article("A", "Intro.\n\nSee [the guide](../guide/b.md).\n",
+                                 audience="public"),
+        "docs/guide/b.md": article("B"),
+    })
+    with pytest.raises(ContentError) as caught:
+        build(open_kb(root), out=tmp_path / "out", jobs=2)
+    [finding] = caught.value.findings
+    assert finding.format().startswith("docs/faq/a.md:7: error: public page links to internal "
+                                       "page docs/guide/b.md")
+    assert (tmp_path / "out/site/index.html").exists()  # the internal site was built
+    assert not (tmp_path / "out/site-public").exists()
+
+
+def test_kinds_another_process_cannot_load_build_one_site_after_the_other(tmp_path):
+    root = make_kb(tmp_path, {"docs/faq/a.md": article("A", audience="public")})
+    from kbtools.content.pages import GeneratedPage
+
+    def local_report(kb):  # a local function: it cannot be sent to another process
+        return [GeneratedPage("reports/local.md", "Local report", "Made here.\n")]
+
+    kb = open_kb(root, kinds=Registry(KINDS, (*REPORTS, local_report)))
+    report = build(kb, out=tmp_path / "out", jobs=2)
+    assert [s.site for s in report.sites] == ["internal", "public"]
+    assert "Made here." in (tmp_path / "out/site/reports/local/index.html").read_text(
+        encoding="utf-8")
