@@ -152,22 +152,29 @@ class PageCache:
             found.previous = manifest["pages"]
         return found
 
-    def reuse(self, url: str, dest: str, key: str) -> str | None:
-        """The text of the page at ``dest`` in the previous build when its key was ``key``
-        and its file is still what was written; None when the page must be rendered."""
+    def reuse(self, url: str, dest: str, key: str) -> bool:
+        """Whether the previous build's page at ``dest`` stands for this one: its key was
+        ``key`` and its file is still what was written (False: render the page)."""
         self.pages.append((url, dest))
         self.keys[dest] = key
         entry = self.previous.get(dest)
         if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
+            return False
         data = self._read(dest)
-        if data is None:
-            return None
-        if hashlib.blake2b(data, digest_size=20).hexdigest() != entry.get("digest"):
-            return None
+        if data is None or _digest(data) != entry.get("digest"):
+            return False
         self.reused.add(dest)
         self.digests[dest] = entry["digest"]
         self.search[dest] = entry.get("search") or "[]"
+        return True
+
+    def text(self, dest: str) -> str:
+        """The text of the reused page at ``dest``, read when MkDocs writes the page (not
+        kept in memory from :meth:`reuse` on); raises ``ValueError`` when the file changed
+        since (another process wrote into the site folder during the build)."""
+        data = self._read(dest)
+        if data is None or _digest(data) != self.digests[dest]:
+            raise ValueError(f"{self.site_dir / dest} changed during the build")
         return data.decode("utf-8")
 
     def _read(self, dest: str) -> bytes | None:
@@ -191,8 +198,7 @@ class PageCache:
 
     def written(self, dest: str, output: str) -> None:
         """Record what MkDocs writes for the keyed page at ``dest``."""
-        data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
-        self.digests[dest] = hashlib.blake2b(data, digest_size=20).hexdigest()
+        self.digests[dest] = _digest(output.encode("utf-8", errors="xmlcharrefreplace"))
 
     def splice(self, entries: list[dict]) -> list[dict]:
         """The search index's entries with each reused page's entries back at its place
@@ -227,3 +233,7 @@ class PageCache:
         manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
         atomic.write_text(self.path, json.dumps(manifest, ensure_ascii=False,
                                                 separators=(",", ":")))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()

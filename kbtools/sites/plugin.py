@@ -92,8 +92,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._history: History | None = None
         self._language_keys: dict[str, str] = {}
         """Per language, what its pages' cache keys share (:func:`.pagecache.language_key`)."""
-        self._reused: dict[str, str] = {}
-        """Output path -> the previous build's text, for the pages the cache answers."""
+        self._reused: set[str] = set()
+        """Output paths of the pages the cache answers (their files come in on_post_page)."""
         self._extras: dict[str, dict] = {}
         """Page URL -> a public article's theme extras, collected with its markdown."""
 
@@ -214,10 +214,9 @@ class KBPlugin(BasePlugin[KBConfig]):
             return text
         key = digest(self._language_keys[lang], page.file.src_uri, page.file.dest_uri,
                      page.url, getattr(page.file, "locale", None), page.meta, text, extras)
-        old = cache.reuse(page.url, page.file.dest_uri, key)
-        if old is None:
+        if not cache.reuse(page.url, page.file.dest_uri, key):
             return text
-        self._reused[page.file.dest_uri] = old
+        self._reused.add(page.file.dest_uri)
         page.meta["template"] = CACHED_TEMPLATE
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return ""
@@ -259,11 +258,13 @@ class KBPlugin(BasePlugin[KBConfig]):
         # (Not to None: a page whose markdown is None has no title, and the pages rendered
         # after it would show "None" in their navigation; every staged page has a title.)
         page.markdown, page.content = "", None
-        dest = page.file.dest_uri
-        old = self._reused.pop(dest, None)
-        if old is not None:
-            return old
-        cache = self.context.cache
+        dest, cache = page.file.dest_uri, self.context.cache
+        if dest in self._reused:
+            self._reused.discard(dest)
+            try:
+                return cache.text(dest)
+            except ValueError as exc:
+                raise PluginError(f"{exc}: build again") from None
         if cache is not None and dest in cache.keys:
             cache.written(dest, output)
         return output
