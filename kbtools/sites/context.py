@@ -34,6 +34,9 @@ class SiteContext:
     """Per page URL, the day (ISO) its article last changed in git: the sitemap's lastmod."""
     cache: PageCache | None = None
     """The previous build's pages, for an incremental build (None: render every page)."""
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(article path, page source) -> the page's text after macros, the same in every
+    language the page is shown in (:func:`~kbtools.sites.render.render_article`)."""
     build_key: str = ""
     """What every page's cache key shares (:func:`~kbtools.sites.pagecache.build_key`)."""
 

@@ -193,7 +193,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             text = render_article(
                 context.kb, context.staged, article, src_uri=page.file.src_uri,
                 reader_lang=reader_lang,
-                today=context.today, source_href=source_href)
+                today=context.today, source_href=source_href, memo=context.texts)
         except MacroError as exc:
             finding = error(exc.path, exc.line, "site.macro", exc.message)
             if finding not in context.failures:

@@ -20,23 +20,36 @@ from kbtools.sites.staging import StagedSite
 
 
 def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
-                   reader_lang: str, today: date, source_href: str | None = None) -> str:
+                   reader_lang: str, today: date, source_href: str | None = None,
+                   memo: dict[tuple[str, str], str] | None = None) -> str:
     """The markdown of ``article``'s page at ``src_uri`` for a reader of ``reader_lang``.
 
+    ``memo`` (one per site build) keeps each page's text after macros, which is the same for
+    every reader: an English page shown in the other languages renders its macros once.
     Raises :class:`~kbtools.templating.MacroError` (file and line) when a macro fails.
     """
-    public = staged.site.public
-    text = strip_comments(article.body) if public else article.body
-    text = map_links(staged, article, src_uri, text)
-    macros = kb.macros_for(article.lang, public=public)  # the page's language's facts
-    text = macros.render(text, path=article.path, first_line=article.body_line,
-                         variables=_placeholders(kb, article))
+    text = memo.get((article.path, src_uri)) if memo is not None else None
+    if text is None:
+        text = _with_macros(kb, staged, article, src_uri)
+        if memo is not None:
+            memo[(article.path, src_uri)] = text
     text = body_of(kb, article, text, reader_lang)
-    found = page_banners(kb, article, reader_lang=reader_lang, internal=not public,
+    found = page_banners(kb, article, reader_lang=reader_lang, internal=not staged.site.public,
                          today=today, source_href=source_href)
     if not found:
         return text
     return "\n".join(b.html for b in found) + "\n\n" + text
+
+
+def _with_macros(kb: KnowledgeBase, staged: StagedSite, article: Article, src_uri: str) -> str:
+    """``article``'s body as the site shows it before the kind's renderer and the banners:
+    comments out (public), links mapped, macros rendered with its language's facts."""
+    public = staged.site.public
+    text = strip_comments(article.body) if public else article.body
+    text = map_links(staged, article, src_uri, text)
+    macros = kb.macros_for(article.lang, public=public)  # the page's language's facts
+    return macros.render(text, path=article.path, first_line=article.body_line,
+                         variables=_placeholders(kb, article))
 
 
 def body_of(kb: KnowledgeBase, article: Article, text: str, lang: str | None = None) -> str:
