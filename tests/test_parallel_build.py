@@ -50,3 +50,12 @@ def test_kinds_another_process_cannot_load_build_one_site_after_the_other(tmp_pa
     assert [s.site for s in report.sites] == ["internal", "public"]
     assert "Made here." in (tmp_path / "out/site/reports/local/index.html").read_text(
         encoding="utf-8")
+
+
+def test_by_default_both_sites_build_at_once_only_with_two_cores_and_memory_to_spare():
+    from kbtools.sites.builder import PARALLEL_MEMORY, default_jobs
+
+    assert default_jobs(2, PARALLEL_MEMORY) == 2
+    assert default_jobs(8, None) == 2  # the system does not say: assumed enough
+    assert default_jobs(1, 64 * PARALLEL_MEMORY) == 1
+    assert default_jobs(4, PARALLEL_MEMORY - 1) == 1

@@ -20,8 +20,8 @@ from kbtools.sites import SITES, build
               help="Render every page (default: reuse the pages whose inputs did not change "
                    "since the last build).")
 @click.option("--jobs", type=click.IntRange(1, 2), default=None,
-              help="Sites built at once (default: 2 on a machine with two cores; 1 uses "
-                   "less memory).")
+              help="Sites built at once (default: 2 on a machine with two cores and 2 GB "
+                   "free; 1 uses less memory).")
 @output_format(what="the build report, or the problems that stopped it,")
 @pass_state
 def build_command(state, only: str | None, out: Path | None, clean: bool, jobs: int | None,
