@@ -61,9 +61,7 @@ def _fingerprint(config: Config, kinds: Registry) -> str:
     settings = config.root / CONFIG_FILE
     if settings.exists():
         digest.update(settings.read_bytes())
-    for source in sorted(_CODE.rglob("*.py")):
-        stat = source.stat()
-        digest.update(f"{source} {stat.st_size} {stat.st_mtime_ns}".encode())
+    digest.update(code_digest().encode())
     return digest.hexdigest()
 
 
@@ -444,16 +442,17 @@ def _unpack_outline(packed: tuple) -> Outline:
                    frozenset(ids))
 
 
-def _code_digest() -> str:
-    """A digest of the kbtools code (paths, sizes, mtimes): derived data is dropped when
-    the code that derived it may have changed."""
+def code_digest(suffixes: tuple[str, ...] = (".py",)) -> str:
+    """A digest of the kbtools files whose names end in ``suffixes`` (paths, sizes, mtimes):
+    derived data is dropped when the code that derived it may have changed."""
     digest = hashlib.sha256()
-    for source in sorted(_CODE.rglob("*.py")):
-        stat = source.stat()
-        digest.update(f"{source} {stat.st_size} {stat.st_mtime_ns}".encode())
+    for source in sorted(_CODE.rglob("*")):
+        if source.name.endswith(suffixes) and "__pycache__" not in source.parts:
+            stat = source.stat()
+            digest.update(f"{source} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
 def _body_fingerprint() -> str:
-    text = f"{BODY_FORMAT} {sys.version} {MARKDOWN_ENGINE} {MACROS_ENGINE} {_code_digest()}"
+    text = f"{BODY_FORMAT} {sys.version} {MARKDOWN_ENGINE} {MACROS_ENGINE} {code_digest()}"
     return hashlib.sha256(text.encode()).hexdigest()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import pickle
@@ -34,7 +32,7 @@ from kbtools.sites.mkconfig import (
     read_raw,
     site_name,
 )
-from kbtools.sites.pagecache import PageCache, build_key, digest, tree_digest
+from kbtools.sites.pagecache import PageCache, build_key, manifest_path
 from kbtools.sites.site import SITES, Site
 
 LOCK_NAME = "build.lock"
@@ -173,9 +171,7 @@ def _parallel(kb: KnowledgeBase, sites: int, jobs: int | None) -> bool:
     :func:`default_jobs`); never when another process cannot open the same knowledge base
     (kinds that cannot be sent to it, such as a test's local functions)."""
     if jobs is None:
-        cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                 else os.cpu_count() or 1)
-        jobs = default_jobs(cores, _available_memory())
+        jobs = default_jobs(os.cpu_count() or 1, _available_memory())
     if sites < 2 or jobs < 2:
         return False
     try:
@@ -243,8 +239,11 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         temp = _output_dir(kb, site, target)
         config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp,
                                   rendered=rendered)
-        context.cache = PageCache.open(_manifest(kb, site, target), target, clean=clean)
-        context.build_key = page_build_key(kb, raw, context, rendered)
+        context.cache = PageCache.open(manifest_path(kb, site.name, target), target,
+                                       clean=clean)
+        context.build_key = build_key(kb, raw, site=site.name, rendered=rendered,
+                                      titles=dict(context.staged.titles),
+                                      today=context.today.isoformat())
         config.plugins[MKDOCS_PLUGIN].use(context)
         mkdocs_build(config)
         carried = [lang for lang in kb.config.languages
@@ -253,7 +252,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
             shutil.copytree(target / lang, temp / lang, copy_function=os.link,
                             dirs_exist_ok=True)
         atomic.replace_dir(temp, target)
-        _save_manifest(context.cache, carried)
+        context.cache.save(carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:
             raise
@@ -270,51 +269,6 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(_repo_paths(context, m) for m in collector.messages),
                       len(context.cache.reused))
-
-
-def page_build_key(kb: KnowledgeBase, raw: dict, context: SiteContext,
-                   rendered: frozenset[str] | None) -> str:
-    """What every page of this site build shares, for the page cache (see
-    :func:`kbtools.sites.pagecache.build_key`): the MkDocs settings (file and values), kb.yml,
-    the catalogs, the theme overrides, the pages' titles, the languages and today's date."""
-    settings_file = config_file(kb)
-    kb_file = kb.root / "kb.yml"
-    custom_dir = (raw.get("theme") or {}).get("custom_dir") if isinstance(
-        raw.get("theme"), dict) else None
-    theme = tree_digest(settings_file.parent / custom_dir) if isinstance(custom_dir, str) else ""
-    settings = [settings_file.read_bytes().hex(), _stable(raw),
-                kb_file.read_bytes().hex() if kb_file.is_file() else None]
-    return build_key(
-        settings=settings, site=context.site.name, languages=kb.config.languages,
-        rendered=rendered, titles=dict(context.staged.titles),
-        catalogs=tree_digest(kb.config.path(kb.config.catalogs_dir.strip("/"))),
-        theme=theme, today=context.today.isoformat())
-
-
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _stable(value: object) -> str:
-    """``value`` (MkDocs settings as read) as JSON, objects by their repr without memory
-    addresses (``!!python/name`` functions), so that the same settings give the same text."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False,
-                      default=lambda o: _ADDRESS.sub("", repr(o)))
-
-
-def _manifest(kb: KnowledgeBase, site: Site, target: Path) -> Path:
-    """Where the page cache of ``site`` built into ``target`` keeps its manifest."""
-    name = f"{site.name}-{digest(str(target.resolve()))[:12]}.json"
-    return kb.config.path(kb.config.state_dir) / "cache" / "pages" / name
-
-
-def _save_manifest(cache: PageCache, carried: list[str]) -> None:
-    """Write the new site's page manifest. A manifest that cannot be written costs the next
-    build its reuse, not its correctness (an old one fails its digest checks): not an error."""
-    try:
-        cache.save(carried)
-    except OSError:
-        with contextlib.suppress(OSError):
-            cache.path.unlink(missing_ok=True)
 
 
 def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:

@@ -28,9 +28,11 @@ always rendered: only article pages are keyed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable
@@ -40,6 +42,9 @@ from importlib import metadata
 from pathlib import Path
 
 from kbtools import atomic
+from kbtools.content.cache import code_digest
+from kbtools.content.knowledge_base import KnowledgeBase
+from kbtools.sites.mkconfig import config_file
 
 CACHED_TEMPLATE = "kb-cached.html"
 """The theme template MkDocs renders for a page the cache answers: nothing (the adapter
@@ -86,23 +91,48 @@ def tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
 def code_key() -> str:
     """kb's own code and theme, and the versions of Python and of the libraries that render
     pages: a new release of any of them renders every page again."""
-    package = Path(__file__).resolve().parent.parent
     versions = {}
     for name in RENDERING_LIBRARIES:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = None
-    return digest(VERSION, tree_digest(package, _CODE_SUFFIXES), versions, sys.version)
+    return digest(VERSION, code_digest(_CODE_SUFFIXES), versions, sys.version)
 
 
-def build_key(*, settings: object, site: str, languages: Iterable[str],
-              rendered: Iterable[str] | None, titles: dict[tuple[str, str], str],
-              catalogs: str, theme: str, today: str) -> str:
-    """What every page of one site build shares (see the module's description)."""
-    return digest(code_key(), settings, site, list(languages),
+def build_key(kb: KnowledgeBase, raw: dict, *, site: str, rendered: Iterable[str] | None,
+              titles: dict[tuple[str, str], str], today: str) -> str:
+    """What every page of one site build shares (see the module's description): the MkDocs
+    settings ``raw`` as read, kb.yml, the catalogs, the theme overrides (``custom_dir``), the
+    ``site``, the languages (those ``rendered``), every page's ``titles`` and ``today``."""
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    custom_dir = theme.get("custom_dir")
+    overrides = (tree_digest(config_file(kb).parent / custom_dir)
+                 if isinstance(custom_dir, str) else "")
+    kb_file = kb.root / "kb.yml"
+    return digest(code_key(), _stable(raw),
+                  kb_file.read_bytes().hex() if kb_file.is_file() else None,
+                  site, list(kb.config.languages),
                   sorted(rendered) if rendered is not None else None,
-                  sorted([list(k), v] for k, v in titles.items()), catalogs, theme, today)
+                  sorted([list(k), v] for k, v in titles.items()),
+                  tree_digest(kb.config.path(kb.config.catalogs_dir.strip("/"))), overrides,
+                  today)
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable(value: object) -> str:
+    """``value`` (MkDocs settings as read) as JSON, objects by their repr without memory
+    addresses (``!!python/name`` functions), so that the same settings give the same text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False,
+                      default=lambda o: _ADDRESS.sub("", repr(o)))
+
+
+def manifest_path(kb: KnowledgeBase, site: str, site_dir: Path) -> Path:
+    """Where the page cache of ``site`` built into ``site_dir`` keeps its manifest."""
+    name = f"{site}-{digest(str(site_dir.resolve()))[:12]}.json"
+    return kb.config.path(kb.config.state_dir) / "cache" / "pages" / name
 
 
 def language_key(build: str, lang: str, files: Iterable[tuple[str, str]], nav: object) -> str:
@@ -222,7 +252,10 @@ class PageCache:
 
     def save(self, carried: Iterable[str] = ()) -> None:
         """Write the manifest of the new site (now in ``site_dir``): this build's keyed pages,
-        and the previous entries of the languages ``carried`` over unrendered."""
+        and the previous entries of the languages ``carried`` over unrendered.
+
+        A manifest that cannot be written costs the next build its reuse, not its correctness
+        (an old one fails its digest checks), so that is no error: the old one is removed."""
         prefixes = tuple(f"{lang}/" for lang in carried)
         pages = {dest: entry for dest, entry in self.previous.items()
                  if prefixes and dest.startswith(prefixes)}
@@ -231,8 +264,12 @@ class PageCache:
                 pages[dest] = {"key": key, "digest": self.digests[dest],
                                "search": self.search.get(dest, "[]")}
         manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
-        atomic.write_text(self.path, json.dumps(manifest, ensure_ascii=False,
-                                                separators=(",", ":")))
+        try:
+            atomic.write_text(self.path, json.dumps(manifest, ensure_ascii=False,
+                                                    separators=(",", ":")))
+        except OSError:
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
 
 
 def _digest(data: bytes) -> str:
