@@ -64,6 +64,8 @@ class SiteReport:
     warnings: tuple[str, ...] = ()
     reused: int = 0
     """Article pages not rendered again: their inputs had not changed since the last build."""
+    shared: int = 0
+    """Fallback copies made from their English page's HTML, not converted again."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -88,7 +90,7 @@ class BuildReport:
 def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
           out: Path | str | None = None,
           languages: Iterable[str] | None = None, clean: bool = False,
-          jobs: int | None = None) -> BuildReport:
+          jobs: int | None = None, share: bool = True) -> BuildReport:
     """Build the sites named in ``which`` into ``out/site`` and ``out/site-public``
     (``out`` defaults to the KB root). Each folder is replaced only when its build succeeded.
 
@@ -102,7 +104,9 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     Builds are incremental: an article page whose inputs did not change since the build of
     the site folder being replaced is not rendered again, its file is reused (see
     :mod:`kbtools.sites.pagecache`; the output is the same as a clean build's). ``clean``
-    renders every page.
+    renders every page. What many pages show the same (navigation items, an English article's
+    HTML in its fallback copies) is rendered once (:mod:`kbtools.sites.fragments`); ``share``
+    False renders each page from scratch, with the same output.
 
     With ``jobs`` above 1 (default: :func:`default_jobs`, 2 with two cores and 2 GB free) the
     sites build at the same time, each after the first in a process of its own that opens the
@@ -133,9 +137,10 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         plans = [(name, targets[name], _rendered(kb, languages, targets[name]))
                  for name in names]
         if _parallel(kb, len(plans), jobs):
-            return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean))
+            return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean, share))
         return BuildReport(tuple(
-            build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean)
+            build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
+                       share=share)
             for name, target, rendered in plans))
 
 
@@ -182,15 +187,16 @@ def _parallel(kb: KnowledgeBase, sites: int, jobs: int | None) -> bool:
 
 
 def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ...],
-                       plans: list, clean: bool) -> tuple[SiteReport, ...]:
+                       plans: list, clean: bool, share: bool) -> tuple[SiteReport, ...]:
     """The first site built here while the others build in a spawned process (this one may
     have threads, which forking would copy in an unknown state)."""
     (first, target, rendered), rest = plans[0], plans[1:]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_build_site_elsewhere, kb.root, kb.kinds, kb.cache, name, raw,
-                               findings, path, languages, clean)
+                               findings, path, languages, clean, share)
                    for name, path, languages in rest]
-        reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean)]
+        reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean,
+                              share=share)]
         for (name, path, _), future in zip(rest, futures, strict=True):
             try:
                 reports.append(future.result())
@@ -202,11 +208,12 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
 
 def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
                           findings: tuple[Finding, ...], target: Path,
-                          rendered: frozenset[str] | None, clean: bool) -> SiteReport:
+                          rendered: frozenset[str] | None, clean: bool,
+                          share: bool) -> SiteReport:
     """:func:`build_site` in another process, on the knowledge base at ``root``."""
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
     return build_site(open_kb(root, kinds, cache=cache), SITES[name], raw, findings, target,
-                      rendered, clean=clean)
+                      rendered, clean=clean, share=share)
 
 
 def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
@@ -225,10 +232,11 @@ def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
 
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
                target: Path, rendered: frozenset[str] | None = None, *,
-               clean: bool = False) -> SiteReport:
+               clean: bool = False, share: bool = True) -> SiteReport:
     """Stage, check and build one site into ``target`` (atomically; the build lock held),
     rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`),
-    and only the pages whose inputs changed since ``target`` was built unless ``clean``."""
+    and only the pages whose inputs changed since ``target`` was built unless ``clean``
+    (``share``: see :func:`build`)."""
     start = time.perf_counter()
     collector = _Warnings()
     logger = logging.getLogger("mkdocs")
@@ -244,6 +252,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         context.build_key = build_key(kb, raw, site=site.name, rendered=rendered,
                                       titles=dict(context.staged.titles),
                                       today=context.today.isoformat())
+        context.share = share
         config.plugins[MKDOCS_PLUGIN].use(context)
         mkdocs_build(config)
         carried = [lang for lang in kb.config.languages
@@ -268,7 +277,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(_repo_paths(context, m) for m in collector.messages),
-                      len(context.cache.reused))
+                      len(context.cache.reused), context.shared)
 
 
 def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:

@@ -39,6 +39,11 @@ class SiteContext:
     language the page is shown in (:func:`~kbtools.sites.render.render_article`)."""
     build_key: str = ""
     """What every page's cache key shares (:func:`~kbtools.sites.pagecache.build_key`)."""
+    share: bool = True
+    """Render what many pages show the same once (:mod:`~kbtools.sites.fragments`); False
+    renders each page from scratch, the reference the shared output is tested against."""
+    shared: int = 0
+    """Fallback copies made from their English page's HTML (their markdown not converted)."""
 
 
 def staging_dir(kb: KnowledgeBase, site: Site) -> Path:

@@ -11,6 +11,11 @@ load: ``on_page_context``, and the sitemap without fallback copies: :mod:`.sitem
 With the context's page cache (incremental builds, :mod:`.pagecache`), ``on_nav`` keys each
 language and ``on_page_markdown`` each page; a page whose key is unchanged gets an empty text
 and a blank template, and ``on_post_page`` hands back its file from the previous build.
+
+What comes out the same on many pages is rendered once (:mod:`.fragments`): the navigation
+items off a page's path, per folder (``on_page_context`` hands the theme ``kb_nav``), and an
+English article's HTML, which its fallback copies get in ``on_page_content`` (their markdown
+is not converted again).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from kbtools.diagnostics import error
 from kbtools.git import History, load_history
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
+from kbtools.sites.fragments import Bodies, NavMemo, body_key, parents
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.pagecache import CACHED_TEMPLATE, digest, language_key
 from kbtools.sites.pageinfo import (
@@ -43,7 +49,7 @@ from kbtools.sites.pageinfo import (
     describe,
     page_info,
 )
-from kbtools.sites.render import render_article
+from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
 from kbtools.sites.search_entries import prune_search_index, write_language_indexes
 from kbtools.sites.site import page_url
@@ -54,6 +60,8 @@ THEME_DIR = Path(__file__).parent / "theme"
 ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
 PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
 _UNSET = object()
+BANNERS_END = "\n\n"
+"""What Python-Markdown puts between a page's banners (a raw HTML block) and its body."""
 INSTANT = "navigation.instant"
 
 
@@ -96,6 +104,16 @@ class KBPlugin(BasePlugin[KBConfig]):
         """Output paths of the pages the cache answers (their files come in on_post_page)."""
         self._extras: dict[str, dict] = {}
         """Page URL -> a public article's theme extras, collected with its markdown."""
+        self._nav_memo: NavMemo | None = None
+        """This language build's navigation items, rendered once per folder."""
+        self._page_urls: frozenset[str] = frozenset()
+        """This language build's page URLs."""
+        self._bodies = Bodies()
+        """English articles' HTML, for their fallback copies."""
+        self._keep: dict[str, tuple[str, str]] = {}
+        """Page URL -> (its banners, its body's key): an English page whose HTML to keep."""
+        self._compose: dict[str, tuple[str, object]] = {}
+        """Page URL -> (its banners, the kept body): a fallback copy made from a kept body."""
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -156,6 +174,10 @@ class KBPlugin(BasePlugin[KBConfig]):
         lang = _language(config, staged.default_language)
         if lang != staged.default_language:
             _localize_sections(nav.items, staged.titles, staged.default_language, lang)
+        if self.context.share:
+            pages = [f.url for f in files.documentation_pages()]
+            self._page_urls = frozenset(pages)
+            self._nav_memo = NavMemo(parents(pages))
         if self.context.cache is not None:
             self._language_keys[lang] = language_key(
                 self.context.build_key, lang, ((f.src_uri, f.dest_uri) for f in files),
@@ -183,14 +205,14 @@ class KBPlugin(BasePlugin[KBConfig]):
             cache.note(page.url, page.file.dest_uri)
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
-            return self._reuse(page, cache, reader_lang, markdown, None)
+            return "" if self._reuse(page, cache, reader_lang, markdown, None) else markdown
         source_href = None
         if article.is_translation:
             source_src = context.staged.src_of(article.source)
             if source_src:
                 source_href = get_relative_url(page_url(source_src) or ".", page.url or ".")
         try:
-            text = render_article(
+            banners, body = render_parts(
                 context.kb, context.staged, article, src_uri=page.file.src_uri,
                 reader_lang=reader_lang,
                 today=context.today, source_href=source_href, memo=context.texts)
@@ -199,31 +221,68 @@ class KBPlugin(BasePlugin[KBConfig]):
             if finding not in context.failures:
                 context.failures.append(finding)
             raise PluginError(finding.format()) from None
+        text = joined(banners, body)
         extras = None
         if context.site.public:
             extras = self._extras[page.url] = self._page_extras(page, config, reader_lang,
                                                                 config.site_url)
-        return self._reuse(page, cache, reader_lang, text, extras)
+        if self._reuse(page, cache, reader_lang, text, extras):
+            return ""
+        if context.share and self._shared(page, config, reader_lang, banners, body):
+            return ""
+        return text
 
-    def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None) -> str:
-        """``text``, the page's markdown, or "" when the previous build's file stands for the
-        page (its key unchanged; see :mod:`.pagecache`): then MkDocs renders a blank template
-        and on_post_page hands back that file, and search skips the page (its entries are put
-        back after the build: :meth:`~.pagecache.PageCache.splice`)."""
+    def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None) -> bool:
+        """Whether the previous build's file stands for the page (its key, made from ``text``,
+        its markdown, is unchanged; see :mod:`.pagecache`): then it gets an empty markdown and
+        a blank template, on_post_page hands back that file, and search skips the page (its
+        entries are put back after the build: :meth:`~.pagecache.PageCache.splice`)."""
         if cache is None:
-            return text
+            return False
         key = digest(self._language_keys[lang], page.file.src_uri, page.file.dest_uri,
                      page.url, getattr(page.file, "locale", None), page.meta, text, extras)
         if not cache.reuse(page.url, page.file.dest_uri, key):
-            return text
+            return False
         self._reused.add(page.file.dest_uri)
         page.meta["template"] = CACHED_TEMPLATE
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
-        return ""
+        return True
+
+    def _shared(self, page: Page, config, lang: str, banners: str, body: str) -> bool:
+        """Whether the page is a fallback copy whose body is the English page's HTML (then
+        its markdown is not converted; on_page_content puts banners and body together).
+        An English page with copies to come has its HTML kept. Not where MkDocs is to warn
+        about links to missing anchors: a copy's links are not looked at again."""
+        if config.validation.links.anchors >= logging.WARNING:
+            return False
+        staged = self.context.staged
+        norm = getattr(page.file, "norm_src_uri", page.file.src_uri)
+        key = body_key(norm, body)
+        if getattr(page.file, "locale", lang) != lang:
+            found = self._bodies.find(key, page.url, self._page_urls)
+            if found is not None:
+                self._compose[page.url] = (banners, found)
+                return True
+        elif lang == staged.default_language and any(
+                (norm, other) not in staged.titles for other in self.context.kb.config.languages):
+            self._keep[page.url] = (banners, key)
+        return False
 
     def on_page_content(self, html: str, page: Page, config, files):
         if page.file.dest_uri in self._reused:
             return html
+        composed = self._compose.pop(page.url, None)
+        if composed is not None:  # a fallback copy: the English page's body, its own banners
+            banners, body = composed
+            html = banners + BANNERS_END + body.html if banners else body.html
+            page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
+            self.context.shared += 1
+        kept = self._keep.pop(page.url, None)
+        if kept is not None:  # an English page with fallback copies to come
+            banners, key = kept
+            if not banners or html.startswith(banners + BANNERS_END):
+                self._bodies.keep(key, html[len(banners + BANNERS_END):] if banners else html,
+                                  page.toc, page.present_anchor_ids, page.url)
         if not self.context.site.public:
             return sanitize_internal(html)
         html = sanitize(html)
@@ -240,6 +299,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         if self.context.site.public and lang != default:
             context["base_url"] = get_relative_url(f"{lang}/", page.url)
         context["kb_strings"] = catalog(self.context.kb, lang)
+        if self._nav_memo is not None:
+            context["kb_nav"] = self._nav_memo.for_page(page.url)
         if self.context.site.public:
             context.update(self._public_page(page, config, lang))
         elif getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md":

@@ -22,7 +22,17 @@ from kbtools.sites.staging import StagedSite
 def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
                    reader_lang: str, today: date, source_href: str | None = None,
                    memo: dict[tuple[str, str], str] | None = None) -> str:
-    """The markdown of ``article``'s page at ``src_uri`` for a reader of ``reader_lang``.
+    """The markdown of ``article``'s page at ``src_uri`` for a reader of ``reader_lang``:
+    its banners, then its body (:func:`render_parts`, which takes the same arguments)."""
+    return joined(*render_parts(kb, staged, article, src_uri=src_uri, reader_lang=reader_lang,
+                                today=today, source_href=source_href, memo=memo))
+
+
+def render_parts(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
+                 reader_lang: str, today: date, source_href: str | None = None,
+                 memo: dict[tuple[str, str], str] | None = None) -> tuple[str, str]:
+    """The two parts of ``article``'s page markdown at ``src_uri`` for a reader of
+    ``reader_lang``: its banners (raw HTML, one line each; "" for none) and its body.
 
     ``memo`` (one per site build) keeps each page's text after macros, which is the same for
     every reader: an English page shown in the other languages renders its macros once.
@@ -36,9 +46,12 @@ def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, s
     text = body_of(kb, article, text, reader_lang)
     found = page_banners(kb, article, reader_lang=reader_lang, internal=not staged.site.public,
                          today=today, source_href=source_href)
-    if not found:
-        return text
-    return "\n".join(b.html for b in found) + "\n\n" + text
+    return "\n".join(b.html for b in found), text
+
+
+def joined(banners: str, body: str) -> str:
+    """A page's markdown from its :func:`render_parts`: the banners, a blank line, the body."""
+    return banners + "\n\n" + body if banners else body
 
 
 def _with_macros(kb: KnowledgeBase, staged: StagedSite, article: Article, src_uri: str) -> str:

@@ -1,0 +1,141 @@
+"""Parts of pages rendered once per build and reused where they come out the same.
+
+- **Navigation.** Material renders the whole site menu (``partials/nav.html``) and the tabs
+  (``partials/tabs.html``) for every page. An item of them that is not on the page's own
+  path (not ``active``) comes out the same for every page of a folder: its links are
+  relative, and relative to ``billing/a/`` and to ``billing/b/`` they are the same as long as
+  they do not point below either page. :class:`NavMemo` keeps, per language build, each such
+  item's HTML per folder; ``theme/partials/nav.html`` and ``tabs.html`` (Material's, with the
+  memo around each top-level item) ask it.
+- **An article's body.** A page shown in English under another language (a fallback copy)
+  has the English page's markdown, with other banners. :class:`Bodies` keeps the English
+  page's HTML and table of contents, and the copy gets them instead of converting the same
+  markdown again, when the HTML's links resolve to the same pages from the copy's place
+  (:func:`portable`).
+
+Both are checked by building with and without them (``kbtools.sites.build(share=False)``):
+the files are the same, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+
+def folder_of(url: str) -> str:
+    """The folder whose pages share relative links with the page at ``url``: its parent
+    (``billing/`` for ``billing/a/`` and for ``billing/a.html``)."""
+    return posixpath.dirname(url.rstrip("/")) if url.endswith("/") else posixpath.dirname(url)
+
+
+def parents(urls: Iterable[str]) -> frozenset[str]:
+    """Every folder URL that has a page below it (``billing/`` and ``billing/a/`` for
+    ``billing/a/b/``): a page at one of them sees the pages below it with links of its own."""
+    found: set[str] = set()
+    for url in urls:
+        parts = url.strip("/").split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            found.add("/".join(parts[:end]) + "/")
+    return frozenset(found)
+
+
+@dataclass
+class NavMemo:
+    """The HTML of navigation items not on the page's path, per folder, for one language
+    build (:meth:`for_page` gives a page its view; None when the page has pages below it)."""
+
+    parents: frozenset[str]
+    items: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def for_page(self, url: str) -> Callable | None:
+        if url in self.parents or url == "":
+            return None
+        folder = folder_of(url)
+
+        def cached(kind: str, path: str, macro: Callable, *args):
+            key = (folder, kind, str(path))
+            html = self.items.get(key)
+            if html is None:
+                html = self.items[key] = macro(*args)
+            return html
+
+        return cached
+
+
+_URL_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|poster|data|action|formaction|xlink:href|"""
+                            r"""cite|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def relative_targets(html: str) -> list[str] | None:
+    """The relative page links of ``html`` (``../b/``, ``../b/#setup``), or None when it
+    has a relative link that is not a page's folder URL (an image, a file) or a URL in an
+    attribute other than ``href`` and ``src``: such HTML is not moved to another place."""
+    found: list[str] = []
+    for match in _URL_ATTRIBUTE.finditer(html):
+        name, value = match.group(1).lower(), match.group(2).strip("\"'")
+        if not value or value.startswith(("#", "/")) or _SCHEME.match(value):
+            continue
+        if name not in ("href", "src"):
+            return None
+        path = urlsplit(value).path
+        if not path.endswith("/") or urlsplit(value).query:
+            return None
+        found.append(path)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    html: str
+    toc: object
+    """The page's table of contents (MkDocs' ``TableOfContents``), the same for the copy."""
+    anchors: frozenset[str]
+    """The anchors the page has (MkDocs' ``present_anchor_ids``)."""
+    url: str
+    targets: tuple[str, ...]
+    """The body's relative page links (:func:`relative_targets`)."""
+
+
+def body_key(src_uri: str, markdown: str) -> str:
+    return hashlib.blake2b(f"{src_uri}\0{markdown}".encode(), digest_size=16).hexdigest()
+
+
+class Bodies:
+    """English pages' HTML bodies, for their fallback copies in the other languages."""
+
+    def __init__(self) -> None:
+        self._bodies: dict[str, Body] = {}
+
+    def keep(self, key: str, html: str, toc, anchors, url: str) -> None:
+        """Keep the HTML of the page at ``url`` whose markdown body has ``key``, if it can
+        move (:func:`relative_targets`)."""
+        targets = relative_targets(html)
+        if html and targets is not None:
+            self._bodies[key] = Body(html, toc, frozenset(anchors or ()), url, tuple(targets))
+
+    def find(self, key: str, url: str, pages: frozenset[str]) -> Body | None:
+        """The body kept under ``key``, for a copy at ``url``, if every one of its page links
+        leads from there to a page of this build (``pages``: their URLs) at the same place
+        under the copy's language as from the English page."""
+        body = self._bodies.get(key)
+        if body is None:
+            return None
+        prefix = url[: len(url) - len(body.url)] if url.endswith(body.url) else None
+        if prefix is None:
+            return None
+        for target in body.targets:
+            here = _resolve(url, target)
+            if here not in pages or here != prefix + _resolve(body.url, target):
+                return None
+        return body
+
+
+def _resolve(base: str, target: str) -> str:
+    """``target`` seen from the page at ``base``, as a site-root URL (``ru/billing/b/``)."""
+    return urljoin("/" + base, target).lstrip("/")

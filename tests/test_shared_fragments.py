@@ -1,0 +1,127 @@
+"""What many pages show the same is rendered once (:mod:`kbtools.sites.fragments`): the
+navigation items off a page's path, per folder, and an English article's HTML in its fallback
+copies. Real MkDocs builds with and without the sharing write the same bytes."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from kbtools.registry import open_kb
+from kbtools.sites import build
+from kbtools.sites.fragments import Bodies, NavMemo, parents, relative_targets
+from tests.support import MKDOCS, REPO, article, make_kb
+
+
+def files_of(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(shared, plain) -> None:
+    got, want = files_of(shared), files_of(plain)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        if got[name] != want[name]:
+            diff = difflib.unified_diff(want[name].decode(errors="replace").splitlines(),
+                                        got[name].decode(errors="replace").splitlines(),
+                                        "plain", "shared", lineterm="", n=1)
+            pytest.fail(f"{name} differs:\n" + "\n".join(list(diff)[:20]))
+
+
+def build_both(root, tmp_path, which=("internal", "public")):
+    shared = build(open_kb(root), which, out=tmp_path / "shared", jobs=1)
+    plain = build(open_kb(root), which, out=tmp_path / "plain", jobs=1, share=False)
+    for report in plain.sites:
+        assert report.shared == 0
+        assert_same_tree(tmp_path / "shared" / shared[report.site].out.name, report.out)
+    return shared
+
+
+def test_the_example_builds_the_same_with_and_without_sharing(tmp_path):
+    report = build_both(REPO, tmp_path)
+    # the internal site's English-only guides, scripts and playbooks under ar/fa/ru/sl
+    assert report["internal"].shared > 100
+
+
+FILES = {
+    "kb.yml": "languages: [en, ru, sl]\n",
+    "docs/index.md": article("Home", "Welcome.\n"),
+    # an image: its link is relative to the page's place, so the copies convert their own
+    "docs/guide/console.md": article("Console", "# Console\n\n![Console](../img/console.svg)\n",
+                                     owner="bob", reviewed="2026-11-01"),
+    "docs/img/console.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+    # links to another page and its anchor, and a review date long past (a banner of its
+    # own on the English page, in the reader's language on each copy)
+    "docs/guide/triage.md": article(
+        "Triage", "# Triage\n\n## Queues\n\nSee [the console](console.md#console) and "
+        "[queues](#queues).[^1]\n\n[^1]: Since 2024.\n", owner="bob", reviewed="2020-01-01"),
+    # translated into ru only: one copy, in sl
+    "docs/faq/refunds.md": article("Refunds", "# Refunds\n\nWithin 14 days.\n",
+                                   audience="public", owner="ann", reviewed="2026-11-01"),
+    "docs/faq/refunds.ru.md": article("Возвраты", "# Возвраты\n\nВ течение 14 дней.\n"),
+    # a page with pages below its own URL: its navigation is its own
+    "docs/guide/setup.md": article("Setup", "Start here. Then [more](setup/more.md).\n",
+                                   owner="bob", reviewed="2026-11-01"),
+    "docs/guide/setup/more.md": article("More setup", "Back to [setup](../setup.md).\n",
+                                        owner="bob", reviewed="2026-11-01"),
+}
+
+
+def test_fallback_copies_share_their_english_html_only_where_it_reads_the_same(tmp_path):
+    root = make_kb(tmp_path / "kb", FILES)
+    report = build_both(root, tmp_path)
+    # triage, setup, more setup and the home in ru and sl, refunds in sl (internal); refunds
+    # in sl (public). The console's copies (an image) and the generated pages convert their own.
+    assert report["internal"].shared == 9
+    assert report["public"].shared == 1
+    site = tmp_path / "shared" / "site"
+    copy = (site / "sl" / "guide" / "triage" / "index.html").read_text(encoding="utf-8")
+    assert 'data-kb-banner="fallback"' in copy and 'data-kb-banner="overdue"' in copy
+    assert 'href="../console/#console"' in copy and 'id="fn:1"' in copy
+    image = (site / "ru" / "guide" / "console" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../../../img/console.svg"' in image
+
+
+def test_no_sharing_where_mkdocs_is_to_warn_about_anchors(tmp_path):
+    files = dict(FILES, **{"mkdocs.yml": MKDOCS + "validation:\n  links:\n    anchors: warn\n"})
+    root = make_kb(tmp_path / "kb", files)
+    report = build_both(root, tmp_path, ("internal",))
+    assert report["internal"].shared == 0
+
+
+def test_relative_targets_are_page_folders_only():
+    assert relative_targets('<a href="../b/">b</a> <a href="#x">x</a> '
+                            '<a href="https://example.com/a.png">e</a>') == ["../b/"]
+    assert relative_targets('<a href="../b/#setup">b</a>') == ["../b/"]
+    assert relative_targets('<img src="../img/a.png">') is None
+    assert relative_targets('<a href="../b/?q=1">b</a>') is None
+    assert relative_targets('<img srcset="a.png 2x">') is None
+
+
+def test_a_body_moves_only_where_its_links_land_on_the_same_pages():
+    bodies = Bodies()
+    bodies.keep("k", '<p><a href="../b/">b</a></p>', None, {"x"}, "guide/a/")
+    assert bodies.find("k", "ru/guide/a/", frozenset({"ru/guide/b/"})).anchors == {"x"}
+    assert bodies.find("k", "ru/guide/a/", frozenset({"guide/b/"})) is None  # not in this build
+    assert bodies.find("k", "ru/other/a/", frozenset({"ru/other/b/"})) is None  # another place
+    assert bodies.find("other", "ru/guide/a/", frozenset({"ru/guide/b/"})) is None
+    bodies.keep("img", '<img src="../i.png">', None, set(), "guide/a/")
+    assert bodies.find("img", "ru/guide/a/", frozenset()) is None
+
+
+def test_navigation_is_shared_per_folder_but_not_with_a_page_that_has_pages_below():
+    memo = NavMemo(parents(["", "guide/a/", "guide/b/", "guide/b/c/"]))
+    calls = []
+
+    def render(name):
+        calls.append(name)
+        return f"<li>{name}</li>"
+
+    first, second = memo.for_page("guide/a/"), memo.for_page("guide/d/")
+    assert first("nav", "__nav_1", render, "faq") == second("nav", "__nav_1", render, "x")
+    assert calls == ["faq"]  # rendered once for the folder guide/
+    assert memo.for_page("guide/b/") is None and memo.for_page("") is None
+    memo.for_page("other/a/")("nav", "__nav_1", render, "faq")
+    assert calls == ["faq", "faq"]  # another folder, its own links
