@@ -5,6 +5,7 @@ copies. Real MkDocs builds with and without the sharing write the same bytes."""
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import pytest
 
@@ -125,3 +126,35 @@ def test_navigation_is_shared_per_folder_but_not_with_a_page_that_has_pages_belo
     assert memo.for_page("guide/b/") is None and memo.for_page("") is None
     memo.for_page("other/a/")("nav", "__nav_1", render, "faq")
     assert calls == ["faq", "faq"]  # another folder, its own links
+
+
+THEME = REPO / "kbtools" / "sites" / "theme" / "partials"
+CHANGES = {
+    "nav.html": ("{{ item.render(nav_item, path, 1) }}",
+                 '{{ kb_nav("nav", path, item.render, nav_item, path, 1) if kb_nav and not '
+                 "nav_item.active else item.render(nav_item, path, 1) }}"),
+    "tabs.html": ("{{ item.render(nav_item) }}",
+                  '{{ kb_nav("tab", loop.index, item.render, nav_item) if kb_nav and not '
+                  "nav_item.active else item.render(nav_item) }}"),
+    "nav-item.html": ('{{ render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}',
+                      '{{ kb_nav("nav", path ~ "_" ~ loop.index ~ ("+" if nav_item.active '
+                      'else "-"), render, item, path ~ "_" ~ loop.index, level + 1, nav_item) '
+                      "if kb_nav and not item.active else "
+                      'render(item, path ~ "_" ~ loop.index, level + 1, nav_item) }}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+def test_the_navigation_partials_are_materials_own_with_the_memo(name):
+    """kb's copies of Material's navigation partials differ from the installed Material's
+    only by the memo call: a Material upgrade that changes them fails here until they are
+    copied again."""
+    import material
+
+    theirs = (Path(material.__file__).parent / "templates" / "partials" / name).read_text(
+        encoding="utf-8")
+    ours = (THEME / name).read_text(encoding="utf-8")
+    old, new = CHANGES[name]
+    assert theirs.count(old) == 1 and ours.count(new) == 1
+    body = lambda text: text.split("-#}\n", 1)[1]  # noqa: E731  after the header comment
+    assert body(ours) == body(theirs).replace(old, new)

@@ -81,6 +81,8 @@ def copy_box(markdown: str, label: str = "") -> str:
 def strip_comments(text: str) -> str:
     """Remove HTML comments outside code (an unclosed one hides the rest, as in a browser),
     keeping the line count (so errors keep their line numbers)."""
+    if "<!--" not in text:  # nothing to strip: no need to read the body
+        return text
     out, at = [], 0
     for comment in read(text).comments:
         out.append(text[at:comment.start])
