@@ -6,6 +6,7 @@ one step where Linux allows it (:func:`replace_dir`).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import functools
@@ -13,17 +14,28 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    with writer(path) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path``'s new content to, piece by piece: it replaces ``path``
+    (through a temporary file in the same folder and a rename) when the ``with`` block ends
+    without an exception; otherwise ``path`` is left as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():

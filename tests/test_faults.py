@@ -362,3 +362,19 @@ def test_a_new_file_is_readable_by_others_as_open_would_make_it(tmp_path):
     (tmp_path / "kept.txt").chmod(0o600)
     atomic.write_text(tmp_path / "kept.txt", "y")
     assert stat.S_IMODE((tmp_path / "kept.txt").stat().st_mode) == 0o600
+
+
+def test_a_file_written_piece_by_piece_replaces_the_old_one_only_when_complete(tmp_path):
+    """``atomic.writer``: what the page cache's manifest is streamed through."""
+    path = tmp_path / "manifest.json"
+    path.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic.writer(path) as handle:
+        handle.write(b'{"pages":{')
+        assert path.read_bytes() == b"old"  # nothing visible while it is being written
+        raise RuntimeError("killed mid-write")
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]  # no temporary left
+    with atomic.writer(path) as handle:
+        handle.write(b'{"pages":')
+        handle.write(b"{}}")
+    assert path.read_bytes() == b'{"pages":{}}'

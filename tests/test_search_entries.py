@@ -118,3 +118,19 @@ def test_the_knowledge_bases_own_separator_wins():
     assert fitted[0]["search"]["separator"] == SEPARATOR
     mine = fit_plugins([{"search": {"separator": "[\\s]+"}}], public, ("en", "fa"))
     assert mine[0]["search"]["separator"] == "[\\s]+"
+
+
+def test_a_search_index_written_an_entry_at_a_time_is_json_dumps_bytes(tmp_path):
+    import json
+
+    from kbtools.sites.search_entries import write_search_index
+
+    index = {"config": {"lang": ["en"], "separator": "[\\s\\-]+"},
+             "docs": [{"location": "a/", "title": "Возврат", "text": "<b>x</b> \u200c"},
+                      {"location": "b/#c", "title": "B", "text": ""}]}
+    for ascii_only in (True, False):
+        write_search_index(tmp_path / "index.json", index, ensure_ascii=ascii_only)
+        assert (tmp_path / "index.json").read_bytes() == json.dumps(
+            index, separators=(",", ":"), ensure_ascii=ascii_only).encode()
+    write_search_index(tmp_path / "empty.json", {"config": {}, "docs": []})
+    assert json.loads((tmp_path / "empty.json").read_bytes()) == {"config": {}, "docs": []}

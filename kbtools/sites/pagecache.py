@@ -263,13 +263,21 @@ class PageCache:
             if dest in self.digests:
                 pages[dest] = {"key": key, "digest": self.digests[dest],
                                "search": self.search.get(dest, "[]")}
-        manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
-        try:
-            atomic.write_text(self.path, json.dumps(manifest, ensure_ascii=False,
-                                                    separators=(",", ":")))
+        head = {"version": VERSION, "site_dir": str(self.site_dir)}
+        try:  # a page at a time: the whole text at once would be the build's peak of memory
+            with atomic.writer(self.path) as handle:
+                handle.write(_json(head)[:-1].encode() + b',"pages":{')
+                for n, (dest, entry) in enumerate(pages.items()):
+                    handle.write(f"{',' if n else ''}{_json(dest)}:{_json(entry)}"
+                                 .encode())
+                handle.write(b"}}")
         except OSError:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _digest(data: bytes) -> str:
