@@ -18,7 +18,7 @@ from kbtools.sites import build
 from kbtools.sites.catalogs import catalog, catalog_findings, direction, package_catalog
 from kbtools.sites.helpcenter import category_findings, home
 from kbtools.sites.pageinfo import DESCRIPTION_CHARS, describe
-from kbtools.sites.sitemap import pruned_sitemap
+from kbtools.sites.sitemap import language_sitemap, pruned_sitemap, write_language_sitemaps
 from tests.support import SITE_URL, article, git_init, make_kb
 
 CATALOG_EN = """\
@@ -374,3 +374,24 @@ def test_check_reports_unusable_categories_at_their_line(tmp_path):
         "{'icon': 'material/cash'} [site.categories]",
         "docs/faq/index.md:9: warning: category 'untitled' has no title: add "
         "categories.untitled.title to the catalogs [site.categories]"]
+
+
+def test_language_sitemaps_read_an_entry_at_a_time_are_the_same_as_from_the_whole_tree(
+        tmp_path):
+    sm = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{sm}" '
+           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(
+               f"<url><loc>{SITE_URL}{lang}faq/{n}/</loc><lastmod>2026-11-01</lastmod>"
+               f'<xhtml:link rel="alternate" hreflang="en" href="{SITE_URL}faq/{n}/"/></url>\n'
+               for n in range(3) for lang in ("", "ar/", "fa/")) + "</urlset>\n").encode()
+    (tmp_path / "ar").mkdir()
+    (tmp_path / "fa").mkdir()
+    (tmp_path / "sitemap.xml").write_bytes(xml)
+    assert write_language_sitemaps(tmp_path, SITE_URL, ["en", "ar", "fa", "ru"]) == 2
+    for lang in ("ar", "fa"):
+        assert (tmp_path / lang / "sitemap.xml").read_bytes() == language_sitemap(
+            xml, f"{SITE_URL}{lang}/")
+        assert (tmp_path / lang / "sitemap.xml").read_bytes().count(b"<url>") == 3
+    (tmp_path / "sitemap.xml").write_bytes(b"<html/>")
+    with pytest.raises(ValueError, match="not a sitemap"):
+        write_language_sitemaps(tmp_path, SITE_URL, ["en", "ar"])

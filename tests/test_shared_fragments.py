@@ -103,12 +103,15 @@ def test_relative_targets_are_page_folders_only():
 
 def test_a_body_moves_only_where_its_links_land_on_the_same_pages():
     bodies = Bodies()
-    bodies.keep("k", '<p><a href="../b/">b</a></p>', None, {"x"}, "guide/a/")
+    bodies.keep("k", '<p><a href="../b/">b</a></p>', None, {"x"}, "guide/a/", copies=2)
     assert bodies.find("k", "ru/guide/a/", frozenset({"ru/guide/b/"})).anchors == {"x"}
-    assert bodies.find("k", "ru/guide/a/", frozenset({"guide/b/"})) is None  # not in this build
-    assert bodies.find("k", "ru/other/a/", frozenset({"ru/other/b/"})) is None  # another place
-    assert bodies.find("other", "ru/guide/a/", frozenset({"ru/guide/b/"})) is None
-    bodies.keep("img", '<img src="../i.png">', None, set(), "guide/a/")
+    assert bodies.find("k", "sl/guide/a/", frozenset({"guide/b/"})) is None  # not in this build
+    assert bodies.find("k", "sl/other/a/", frozenset({"sl/other/b/"})) is None  # another place
+    assert bodies.find("other", "sl/guide/a/", frozenset({"sl/guide/b/"})) is None
+    assert len(bodies) == 1
+    assert bodies.find("k", "sl/guide/a/", frozenset({"sl/guide/b/"})) is not None
+    assert len(bodies) == 0  # its last copy took it: not held to the end of the build
+    bodies.keep("img", '<img src="../i.png">', None, set(), "guide/a/", copies=1)
     assert bodies.find("img", "ru/guide/a/", frozenset()) is None
 
 

@@ -39,22 +39,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(0.25)
             if self.path == "/hang":
                 time.sleep(3)
-            if self.path == "/moved":
-                self.send_response(301)
-                self.send_header("Location", "/ok")
-            elif self.path == "/get-only" and self.command == "HEAD":
-                self.send_response(405)
-            elif self.path in ("/ok", "/get-only", "/hang") or self.path.startswith("/slow"):
-                self.send_response(200)
-            elif self.path == "/private":
-                self.send_response(403)
-            else:
-                self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
         finally:
+            # Done before the answer goes out: once the client has it, it may send its next
+            # request, which another thread could count before this one is uncounted.
             with cls.lock:
                 cls.active -= 1
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+        elif self.path == "/get-only" and self.command == "HEAD":
+            self.send_response(405)
+        elif self.path in ("/ok", "/get-only", "/hang") or self.path.startswith("/slow"):
+            self.send_response(200)
+        elif self.path == "/private":
+            self.send_response(403)
+        else:
+            self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     do_HEAD = do_GET = _answer
 

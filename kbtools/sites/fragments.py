@@ -111,13 +111,18 @@ class Bodies:
 
     def __init__(self) -> None:
         self._bodies: dict[str, Body] = {}
+        self._copies: dict[str, int] = {}
 
-    def keep(self, key: str, html: str, toc, anchors, url: str) -> None:
+    def keep(self, key: str, html: str, toc, anchors, url: str, copies: int) -> None:
         """Keep the HTML of the page at ``url`` whose markdown body has ``key``, if it can
-        move (:func:`relative_targets`)."""
+        move (:func:`relative_targets`), until ``copies`` copies have taken it."""
         targets = relative_targets(html)
-        if html and targets is not None:
+        if html and copies > 0 and targets is not None:
             self._bodies[key] = Body(html, toc, frozenset(anchors or ()), url, tuple(targets))
+            self._copies[key] = copies
+
+    def __len__(self) -> int:
+        return len(self._bodies)
 
     def find(self, key: str, url: str, pages: frozenset[str]) -> Body | None:
         """The body kept under ``key``, for a copy at ``url``, if every one of its page links
@@ -133,6 +138,9 @@ class Bodies:
             here = _resolve(url, target)
             if here not in pages or here != prefix + _resolve(body.url, target):
                 return None
+        self._copies[key] -= 1
+        if not self._copies[key]:  # the last copy: let it go
+            del self._bodies[key], self._copies[key]
         return body
 
 

@@ -110,8 +110,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         """This language build's page URLs."""
         self._bodies = Bodies()
         """English articles' HTML, for their fallback copies."""
-        self._keep: dict[str, tuple[str, str]] = {}
-        """Page URL -> (its banners, its body's key): an English page whose HTML to keep."""
+        self._keep: dict[str, tuple[str, str, int]] = {}
+        """Page URL -> (its banners, its body's key, how many copies): an English page whose
+        HTML to keep for its copies."""
         self._compose: dict[str, tuple[str, object]] = {}
         """Page URL -> (its banners, the kept body): a fallback copy made from a kept body."""
 
@@ -263,9 +264,11 @@ class KBPlugin(BasePlugin[KBConfig]):
             if found is not None:
                 self._compose[page.url] = (banners, found)
                 return True
-        elif lang == staged.default_language and any(
-                (norm, other) not in staged.titles for other in self.context.kb.config.languages):
-            self._keep[page.url] = (banners, key)
+        elif lang == staged.default_language:
+            copies = sum((norm, other) not in staged.titles
+                         for other in self.context.kb.config.languages)
+            if copies:
+                self._keep[page.url] = (banners, key, copies)
         return False
 
     def on_page_content(self, html: str, page: Page, config, files):
@@ -279,10 +282,10 @@ class KBPlugin(BasePlugin[KBConfig]):
             self.context.shared += 1
         kept = self._keep.pop(page.url, None)
         if kept is not None:  # an English page with fallback copies to come
-            banners, key = kept
+            banners, key, copies = kept
             if not banners or html.startswith(banners + BANNERS_END):
                 self._bodies.keep(key, html[len(banners + BANNERS_END):] if banners else html,
-                                  page.toc, page.present_anchor_ids, page.url)
+                                  page.toc, page.present_anchor_ids, page.url, copies)
         if not self.context.site.public:
             return sanitize_internal(html)
         html = sanitize(html)
@@ -374,6 +377,10 @@ class KBPlugin(BasePlugin[KBConfig]):
         if self._builds > 0:  # a language built inside the first build: the index is partial
             return
         self._builds = 0
+        # Every page is written: let what they shared go before the index and sitemaps
+        # are rewritten (the build's peak of memory).
+        self._bodies, self._nav_memo = Bodies(), None
+        self.context.texts.clear()
         languages = self.context.kb.config.languages
         splice = self.context.cache.splice if self.context.cache is not None else None
         try:

@@ -84,15 +84,38 @@ def write_language_sitemaps(site_dir: Path, site_url: str, languages: Iterable[s
     path = Path(site_dir) / SITEMAP
     if not path.is_file():
         return 0
-    xml = path.read_bytes()
     base = site_url if site_url.endswith("/") else f"{site_url}/"
     written = 0
     for lang in list(languages)[1:]:
         folder = Path(site_dir) / lang
         if folder.is_dir():
-            atomic.write_bytes(folder / SITEMAP, language_sitemap(xml, urljoin(base, f"{lang}/")))
+            atomic.write_bytes(folder / SITEMAP,
+                               _language_sitemap_of(path, urljoin(base, f"{lang}/")))
             written += 1
     return written
+
+
+def _language_sitemap_of(path: Path, prefix: str) -> bytes:
+    """:func:`language_sitemap` of the file at ``path``, read an entry at a time: only the
+    language's entries are held (the whole tree was the internal build's peak of memory)."""
+    root = kept = None
+    try:
+        for event, element in ET.iterparse(path, events=("start", "end")):
+            if root is None:
+                if element.tag != f"{{{_SM}}}urlset":
+                    raise ValueError(f"{SITEMAP} is not a sitemap (root element "
+                                     f"{element.tag!r})")
+                root, kept = element, ET.Element(element.tag, element.attrib)
+            elif event == "end" and element.tag == f"{{{_SM}}}url":
+                root.remove(element)
+                if element.findtext(f"{{{_SM}}}loc", "").strip().startswith(prefix):
+                    kept.append(element)
+    except ET.ParseError as exc:
+        raise ValueError(f"{SITEMAP} is not XML: {exc}") from None
+    if kept is None:
+        raise ValueError(f"{SITEMAP} is empty")
+    ET.indent(kept)
+    return ET.tostring(kept, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def write_sitemap(site_dir: Path, site_url: str, fallback_urls: Iterable[str],
