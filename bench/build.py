@@ -1,7 +1,7 @@
 """``kb build`` (both sites, every language) against Material and Hugo on the same markdown.
 
     python bench/build.py [--sizes 200,1000,3000] [--seed 1] [--engines kb,material,hugo]
-                          [--edit]
+                          [--edit] [--plain]
 
 For each size, a seeded synthetic KB (``bench/synth.py``; every FAQ and public article
 translated into ar, fa, ru, sl) is built by each engine in the same run, each in a child
@@ -31,6 +31,10 @@ Material's are its home links: the synthetic ``docs/`` has no ``index.md``, kb m
 ``kb build`` (incremental: it reuses the pages whose inputs did not change), then, in the same
 run, a clean build of the edited KB into another folder: the baseline for the time, and the
 quality figure, the share of files the incremental build wrote byte for byte as the clean one.
+``--plain`` also builds the KB with kb's sharing off (``build(share=False)``: every page's
+navigation and every fallback copy's markdown rendered on its own) into another folder, in
+the same run: the baseline for what sharing saves, and the quality figure, the files that
+are the same byte for byte.
 """
 
 from __future__ import annotations
@@ -159,15 +163,17 @@ def run_child(argv: list[str], log: Path, env: dict | None = None) -> dict:
             "ok": os.waitstatus_to_exitcode(status) == 0, "log": log}
 
 
-def kb_child(root: str, out: str | None = None, clean: bool = False) -> None:
+def kb_child(root: str, out: str | None = None, clean: bool = False,
+             share: bool = True) -> None:
     """In the child: build both sites of the KB at ``root`` into ``out`` (default ``root``;
-    ``--kb-child ROOT [--out DIR] [--clean]``)."""
+    ``--kb-child ROOT [--out DIR] [--clean] [--no-share]``)."""
     from kbtools.registry import open_kb
     from kbtools.sites import build
 
-    report = build(open_kb(Path(root)), out=Path(out or root), clean=clean)
+    report = build(open_kb(Path(root)), out=Path(out or root), clean=clean, share=share)
     for site in report.sites:
-        print(f"{site.site}: {site.pages} pages ({site.reused} reused), {site.seconds:.1f} s")
+        print(f"{site.site}: {site.pages} pages ({site.reused} reused, {site.shared} shared), "
+              f"{site.seconds:.1f} s")
 
 
 def compare_trees(a: Path, b: Path) -> tuple[int, int, list[str]]:
@@ -334,7 +340,7 @@ def show(engine: str, r: dict, articles: int) -> None:
           f"{r['broken']:6} of {r['checked']}")
 
 
-def run_size(size: int, seed: int, engines: list[str], edit: bool) -> dict:
+def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool) -> dict:
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix=f"kb-bench-build-{size}-") as tmp:
         root = Path(tmp) / "kb"
@@ -375,6 +381,24 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool) -> dict:
             at = "" if size == 3000 else " (the target is at 3,000 articles)"
             print(f"  kb peak   {kb['peak_mb']:.0f} MB   target < {TARGET_PEAK_MB} MB{at}: "
                   f"{verdict(kb['peak_mb'] < TARGET_PEAK_MB)}")
+        if plain and kb and kb["ok"]:
+            out = Path(tmp) / "plain"
+            p = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child",
+                           str(root), "--out", str(out), "--clean", "--no-share"],
+                          Path(tmp) / "kb-plain.log")
+            if p["ok"]:
+                same, total, differ = (0, 0, [])
+                for name in ("site", "site-public"):
+                    s_, t_, d_ = compare_trees(root / name, out / name)
+                    same, total, differ = same + s_, total + t_, differ + d_
+                print(f"  plain     kb without sharing, same run (baseline): {p['wall']:.1f} s "
+                      f"wall, {p['cpu']:.1f} s CPU; kb/plain CPU {kb['cpu'] / p['cpu']:.2f}x; "
+                      f"files byte for byte the same: {same}/{total}"
+                      + (f" (differ: {', '.join(differ)})" if differ else ""))
+            else:
+                print("  plain     kb without sharing FAILED")
+            results["plain"] = p
+            shutil.rmtree(out, ignore_errors=True)
         if edit and kb and kb["ok"]:
             rel, sentence = edit_one(root, summary)
             e = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child",
@@ -416,12 +440,15 @@ def main() -> None:
                         help="comma-separated, from " + ", ".join(ENGINES))
     parser.add_argument("--edit", action="store_true",
                         help="after kb's full build, edit one sentence and time kb build again")
+    parser.add_argument("--plain", action="store_true",
+                        help="also build with kb's sharing off: the baseline, files compared")
     parser.add_argument("--kb-child", metavar="ROOT", help=argparse.SUPPRESS)
+    parser.add_argument("--no-share", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--clean", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.kb_child:
-        kb_child(args.kb_child, args.out, args.clean)
+        kb_child(args.kb_child, args.out, args.clean, share=not args.no_share)
         return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = [e for e in engines if e not in ENGINES]
@@ -436,7 +463,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     per_article = {}
     for size in sizes:
-        results = run_size(size, args.seed, engines, args.edit)
+        results = run_size(size, args.seed, engines, args.edit, args.plain)
         if results.get("kb", {}).get("ok"):
             per_article[size] = results["kb"]["cpu"] / results["articles"]
     done = sorted(per_article)
