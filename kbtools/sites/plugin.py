@@ -31,6 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 import kbtools.sites.helpcenter as helpcenter
@@ -60,6 +61,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
 PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
 _UNSET = object()
+_NO_TOC = get_toc([])
 BANNERS_END = "\n\n"
 """What Python-Markdown puts between a page's banners (a raw HTML block) and its body."""
 INSTANT = "navigation.instant"
@@ -317,11 +319,12 @@ class KBPlugin(BasePlugin[KBConfig]):
 
     @event_priority(-200)  # the last to see the page
     def on_post_page(self, output: str, page: Page, config):
-        # Nothing reads a page's markdown or HTML once its file is rendered, while i18n keeps
-        # the first language's pages alive through the builds of all the others: let them go.
+        # Nothing reads a page's markdown, HTML or table of contents once its file is
+        # rendered, while i18n keeps the first language's pages alive through the builds of
+        # all the others: let them go.
         # (Not to None: a page whose markdown is None has no title, and the pages rendered
         # after it would show "None" in their navigation; every staged page has a title.)
-        page.markdown, page.content = "", None
+        page.markdown, page.content, page.toc = "", None, _NO_TOC
         dest, cache = page.file.dest_uri, self.context.cache
         if dest in self._reused:
             self._reused.discard(dest)
