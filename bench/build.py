@@ -176,6 +176,21 @@ def kb_child(root: str, out: str | None = None, clean: bool = False,
               f"{site.seconds:.1f} s")
 
 
+def run_kb(root: Path, log: Path, *options: str) -> dict:
+    """:func:`run_child` for a ``kb build`` of ``root`` (:func:`kb_child`, with ``options``)."""
+    return run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child", str(root),
+                      *options], log)
+
+
+def compare_sites(a: Path, b: Path) -> str:
+    """"same/total" for the files of both sites under ``a`` and ``b``, and the first that differ."""
+    same, total, differ = (0, 0, [])
+    for name in ("site", "site-public"):
+        s_, t_, d_ = compare_trees(a / name, b / name)
+        same, total, differ = same + s_, total + t_, differ + d_
+    return f"{same}/{total}" + (f" (differ: {', '.join(differ)})" if differ else "")
+
+
 def compare_trees(a: Path, b: Path) -> tuple[int, int, list[str]]:
     """(files identical in ``a`` and ``b``, files in either, the first few that differ)."""
     names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
@@ -193,8 +208,7 @@ def compare_trees(a: Path, b: Path) -> tuple[int, int, list[str]]:
 def run_engine(engine: str, root: Path, work: Path, languages: list[str]) -> dict:
     log = work.parent / f"{engine}.log"
     if engine == "kb":
-        r = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child", str(root)],
-                      log)
+        r = run_kb(root, log)
         outs = [root / "site", root / "site-public"]
     elif engine == "material":
         config = prepare_material(root, work)
@@ -383,26 +397,19 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool) 
                   f"{verdict(kb['peak_mb'] < TARGET_PEAK_MB)}")
         if plain and kb and kb["ok"]:
             out = Path(tmp) / "plain"
-            p = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child",
-                           str(root), "--out", str(out), "--clean", "--no-share"],
-                          Path(tmp) / "kb-plain.log")
+            p = run_kb(root, Path(tmp) / "kb-plain.log", "--out", str(out), "--clean",
+                       "--no-share")
             if p["ok"]:
-                same, total, differ = (0, 0, [])
-                for name in ("site", "site-public"):
-                    s_, t_, d_ = compare_trees(root / name, out / name)
-                    same, total, differ = same + s_, total + t_, differ + d_
                 print(f"  plain     kb without sharing, same run (baseline): {p['wall']:.1f} s "
                       f"wall, {p['cpu']:.1f} s CPU; kb/plain CPU {kb['cpu'] / p['cpu']:.2f}x; "
-                      f"files byte for byte the same: {same}/{total}"
-                      + (f" (differ: {', '.join(differ)})" if differ else ""))
+                      f"files byte for byte the same: {compare_sites(root, out)}")
             else:
                 print("  plain     kb without sharing FAILED")
             results["plain"] = p
             shutil.rmtree(out, ignore_errors=True)
         if edit and kb and kb["ok"]:
             rel, sentence = edit_one(root, summary)
-            e = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child",
-                           str(root)], Path(tmp) / "kb-edit.log")
+            e = run_kb(root, Path(tmp) / "kb-edit.log")
             shown = e["ok"] and sentence in page_of(rel, root / "site").read_text(
                 encoding="utf-8", errors="replace")
             at = "" if size == 1000 else " (the target is at 1,000 articles)"
@@ -413,18 +420,12 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool) 
                   f"{verdict(e['ok'] and shown and e['wall'] <= TARGET_EDIT_S)}")
             results["edit"] = e
             clean_out = Path(tmp) / "clean"
-            c = run_child([sys.executable, str(Path(__file__).resolve()), "--kb-child",
-                           str(root), "--out", str(clean_out), "--clean"],
-                          Path(tmp) / "kb-clean.log")
+            c = run_kb(root, Path(tmp) / "kb-clean.log", "--out", str(clean_out), "--clean")
             if e["ok"] and c["ok"]:
-                same, total, differ = (0, 0, [])
-                for name in ("site", "site-public"):
-                    s_, t_, d_ = compare_trees(root / name, clean_out / name)
-                    same, total, differ = same + s_, total + t_, differ + d_
                 print(f"  clean     the edited KB built clean in the same run (baseline): "
                       f"{c['wall']:.1f} s wall, {c['cpu']:.1f} s CPU; incremental/clean CPU "
                       f"{e['cpu'] / c['cpu']:.2f}x; files byte for byte as the clean build's: "
-                      f"{same}/{total}" + (f" (differ: {', '.join(differ)})" if differ else ""))
+                      f"{compare_sites(root, clean_out)}")
                 results["clean"] = c
         for r in results.values():
             r.pop("outs", None)
