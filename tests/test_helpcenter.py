@@ -395,3 +395,26 @@ def test_language_sitemaps_read_an_entry_at_a_time_are_the_same_as_from_the_whol
     (tmp_path / "sitemap.xml").write_bytes(b"<html/>")
     with pytest.raises(ValueError, match="not a sitemap"):
         write_language_sitemaps(tmp_path, SITE_URL, ["en", "ar"])
+
+
+def test_related_articles_from_the_index_are_those_of_every_article_compared():
+    """``Published.neighbours`` only narrows the candidates: for every public article of the
+    example, in every language, the related articles are those found by comparing it with
+    every published article."""
+    from kbtools.sites.pageinfo import Published, related
+    from kbtools.sites.selection import select
+    from kbtools.sites.site import SITES
+    from tests.support import REPO
+
+    kb = open_kb(REPO)
+    published = Published(select(kb, SITES["public"]).articles)
+    sources = [a for a in published.articles if not a.is_translation]
+    assert len(sources) > 10
+    found = 0
+    for lang in kb.config.languages:
+        titles = published.titles(lang)
+        for source in sources:
+            everyone = related(source, published.articles, titles)
+            assert related(source, published.neighbours(source), titles) == everyone
+            found += len(everyone)
+    assert found > 0

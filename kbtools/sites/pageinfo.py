@@ -54,17 +54,62 @@ class PageInfo:
         return self.content_lang != self.lang
 
 
-def page_info(kb: KnowledgeBase, article: Article, published: Iterable[Article], *,
+class Published:
+    """A site's articles (every language), indexed for what each page asks of them: the
+    titles in a language, the articles sharing a tag or a folder, the languages a source is
+    written in. Made once per site build, so a page's info does not walk every article."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self.articles = list(articles)
+        self._order = {a.path: n for n, a in enumerate(self.articles)}
+        self._by_tag: dict[str, list[Article]] = {}
+        self._by_folder: dict[str, list[Article]] = {}
+        self._written: dict[str, set[str]] = {}
+        for a in self.articles:
+            if a.source:
+                self._written.setdefault(a.source, set()).add(a.lang)
+            if a.is_translation or a.name == "index":
+                continue
+            for tag in set(a.tags):
+                self._by_tag.setdefault(tag, []).append(a)
+            self._by_folder.setdefault(posixpath.dirname(a.path), []).append(a)
+        self._titles: dict[str, dict[str, str]] = {}
+
+    def titles(self, lang: str) -> dict[str, str]:
+        """Source path -> its title as readers of ``lang`` see it (their translation's)."""
+        found = self._titles.get(lang)
+        if found is None:
+            found = {a.path: a.title for a in self.articles if not a.is_translation}
+            found.update({a.source: a.title for a in self.articles
+                          if a.is_translation and a.lang == lang})
+            self._titles[lang] = found
+        return found
+
+    def neighbours(self, source: Article) -> list[Article]:
+        """The source articles (not indexes) sharing a tag or the folder with ``source``, in
+        the site's order."""
+        found = {a.path: a for tag in set(source.tags) for a in self._by_tag.get(tag, ())}
+        found.update((a.path, a) for a in self._by_folder.get(posixpath.dirname(source.path),
+                                                              ()))
+        found.pop(source.path, None)
+        return sorted(found.values(), key=lambda a: self._order[a.path])
+
+    def written(self, source: str) -> set[str]:
+        """The languages ``source`` has a translation in."""
+        return self._written.get(source, set())
+
+
+def page_info(kb: KnowledgeBase, article: Article,
+              published: Published | Iterable[Article], *,
               reader_lang: str, site_url: str | None, history: History | None) -> PageInfo:
     """The extras of ``article``'s page for readers of ``reader_lang``; ``published`` are
-    the site's articles (every language)."""
-    published = list(published)
+    the site's articles (every language; a :class:`Published` made once answers faster)."""
+    if not isinstance(published, Published):
+        published = Published(published)
     text = catalog(kb, reader_lang)
     source = kb.corpus.get(article.source) if article.is_translation else article
     source = source or article
-    titles = {a.path: a.title for a in published if not a.is_translation}
-    titles.update({a.source: a.title for a in published
-                   if a.is_translation and a.lang == reader_lang})
+    titles = published.titles(reader_lang)
     tags = tuple(Link(text.tag(tag), f"{TAGS}/{tag_slug(tag)}/") for tag in source.tags)
     strings = {f"article.{k}": v for k, v in text.section("article").items()}
     strings.update({f"feedback.{k}": v for k, v in text.section("feedback").items()})
@@ -72,7 +117,7 @@ def page_info(kb: KnowledgeBase, article: Article, published: Iterable[Article],
     return PageInfo(
         reader_lang, article.lang, direction(article.lang),
         text.text("article.updated", date=updated) if updated else None,
-        tags, related(source, published, titles),
+        tags, related(source, published.neighbours(source), titles),
         _canonical(kb, source, published, reader_lang, site_url), strings)
 
 
@@ -99,7 +144,8 @@ def changed_on(history: History | None, article: Article) -> date | None:
 def related(source: Article, published: Iterable[Article],
             titles: Mapping[str, str]) -> tuple[Link, ...]:
     """Up to :data:`MAX_RELATED` published source articles sharing the most tags with
-    ``source`` (then the same folder), by title."""
+    ``source`` (then the same folder), by title (``published``: the candidates, in the
+    site's order; :meth:`Published.neighbours` holds only those that can be chosen)."""
     folder = posixpath.dirname(source.path)
     mine = set(source.tags)
     scored = []
@@ -115,12 +161,11 @@ def related(source: Article, published: Iterable[Article],
     return tuple(item[-1] for item in sorted(scored, key=lambda s: s[:3])[:MAX_RELATED])
 
 
-def _canonical(kb: KnowledgeBase, source: Article, published: list[Article],
+def _canonical(kb: KnowledgeBase, source: Article, published: Published,
                reader_lang: str, site_url: str | None) -> str | None:
     """The canonical URL of ``source``'s page for ``reader_lang`` (a fallback copy's is the
     source's)."""
-    written = {kb.config.default_language} | {a.lang for a in published
-                                              if a.source == source.path}
+    written = {kb.config.default_language} | published.written(source.path)
     return canonical_url(kb, page_url(site_path(source.path)), reader_lang, site_url, written)
 
 

@@ -45,6 +45,7 @@ from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.pagecache import CACHED_TEMPLATE, digest, language_key
 from kbtools.sites.pageinfo import (
     FEEDBACK_ENDPOINT,
+    Published,
     canonical_url,
     changed_on,
     describe,
@@ -100,6 +101,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._bytecode_cache: FileSystemBytecodeCache | None = None
         self._homes: dict[str, helpcenter.Home] = {}
         self._history: History | None = None
+        self._published: Published | None = None
+        """The site's articles, indexed for the public pages' extras (made once)."""
         self._language_keys: dict[str, str] = {}
         """Per language, what its pages' cache keys share (:func:`.pagecache.language_key`)."""
         self._reused: set[str] = set()
@@ -364,7 +367,9 @@ class KBPlugin(BasePlugin[KBConfig]):
                                                   site_url)}
         if self._history is None:
             self._history = load_history(kb.root, kb.config.scanned_roots)
-        info = page_info(kb, article, staged.articles.values(), reader_lang=lang,
+        if self._published is None:
+            self._published = Published(staged.articles.values())
+        info = page_info(kb, article, self._published, reader_lang=lang,
                          site_url=site_url, history=self._history)
         day = changed_on(self._history, article)
         if day is not None:
