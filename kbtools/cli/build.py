@@ -46,9 +46,9 @@ def build_command(state, only: str | None, out: Path | None, clean: bool, jobs: 
     if fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "text":
-        table = Table("site", "folder", "pages", "reused", "size", "seconds")
+        table = Table("site", "folder", "pages", "reused", "shared", "size", "seconds")
         for site in report.sites:
             table.add_row(site.site, str(site.out), str(site.pages), str(site.reused),
-                          f"{site.bytes / 1e6:.1f} MB", f"{site.seconds:.1f}")
+                          str(site.shared), f"{site.bytes / 1e6:.1f} MB", f"{site.seconds:.1f}")
         out_console().print(table)
     raise SystemExit(EXIT_OK)
