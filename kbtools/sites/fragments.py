@@ -13,8 +13,9 @@
   markdown again, when the HTML's links resolve to the same pages from the copy's place
   (:func:`portable`).
 
-Both are checked by building with and without them (``kbtools.sites.build(share=False)``):
-the files are the same, byte for byte.
+:class:`Sharing` is what the MkDocs adapter asks at each event. Both are checked by building
+with and without them (``kbtools.sites.build(share=False)``): the files are the same, byte for
+byte.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -147,3 +148,74 @@ class Bodies:
 def _resolve(base: str, target: str) -> str:
     """``target`` seen from the page at ``base``, as a site-root URL (``ru/billing/b/``)."""
     return urljoin("/" + base, target).lstrip("/")
+
+
+BANNERS_END = "\n\n"
+"""What Python-Markdown puts between a page's banners (a raw HTML block) and its body."""
+
+
+class Sharing:
+    """What the pages of one site build share: the navigation memo of the language being
+    built, and the English bodies for the fallback copies. ``titles`` are the staged
+    pages' (``(path, language)`` pairs that exist), ``default`` the language copies come
+    from."""
+
+    def __init__(self, titles: Mapping[tuple[str, str], str], languages: Sequence[str],
+                 default: str) -> None:
+        self._titles, self._languages, self._default = titles, tuple(languages), default
+        self._bodies = Bodies()
+        self._nav: NavMemo | None = None
+        self._pages: frozenset[str] = frozenset()
+        self._keep: dict[str, tuple[str, str, int]] = {}
+        self._compose: dict[str, tuple[str, Body]] = {}
+        self.shared = 0
+        """Fallback copies made from their English page's HTML."""
+
+    def start_language(self, page_urls: Iterable[str]) -> None:
+        """A language build begins with these pages (its navigation memo starts empty)."""
+        self._pages = frozenset(page_urls)
+        self._nav = NavMemo(parents(self._pages))
+
+    def nav_for(self, url: str) -> Callable | None:
+        """The theme's ``kb_nav`` for the page at ``url`` (see :class:`NavMemo`)."""
+        return self._nav.for_page(url) if self._nav is not None else None
+
+    def markdown(self, *, url: str, norm: str, locale: str, lang: str, banners: str,
+                 body: str) -> bool:
+        """Whether the page at ``url`` (source ``norm`` in ``locale``, read in ``lang``) is a
+        fallback copy whose body is its English page's HTML: then its markdown need not be
+        converted, :meth:`content` puts banners and body together. An English page with
+        copies to come has its HTML kept by :meth:`content`."""
+        key = body_key(norm, body)
+        if locale != lang:
+            found = self._bodies.find(key, url, self._pages)
+            if found is not None:
+                self._compose[url] = (banners, found)
+                return True
+        elif lang == self._default:
+            copies = sum((norm, other) not in self._titles for other in self._languages)
+            if copies:
+                self._keep[url] = (banners, key, copies)
+        return False
+
+    def content(self, page, html: str) -> str:
+        """The HTML of ``page`` (MkDocs') as converted: a copy's is made here from its
+        English page's (its table of contents and anchors too); an English page's body is
+        kept for its copies."""
+        composed = self._compose.pop(page.url, None)
+        if composed is not None:
+            banners, body = composed
+            html = banners + BANNERS_END + body.html if banners else body.html
+            page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
+            self.shared += 1
+        kept = self._keep.pop(page.url, None)
+        if kept is not None:
+            banners, key, copies = kept
+            if not banners or html.startswith(banners + BANNERS_END):
+                self._bodies.keep(key, html[len(banners + BANNERS_END):] if banners else html,
+                                  page.toc, page.present_anchor_ids, page.url, copies)
+        return html
+
+    def release(self) -> None:
+        """Every page is written: let what they shared go."""
+        self._bodies, self._nav, self._keep, self._compose = Bodies(), None, {}, {}

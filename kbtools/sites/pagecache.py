@@ -41,10 +41,14 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from mkdocs.structure.nav import Link, Section
+from mkdocs.structure.pages import Page
+
 from kbtools import atomic
 from kbtools.content.cache import code_digest
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.sites.mkconfig import config_file
+from kbtools.sites.staging import HOME_TEMPLATE
 
 CACHED_TEMPLATE = "kb-cached.html"
 """The theme template MkDocs renders for a page the cache answers: nothing (the adapter
@@ -282,3 +286,23 @@ def _json(value) -> str:
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def made_from_every_article(page: Page, markdown: str) -> bool:
+    """A page whose file is made from more than its markdown, so it is not cached: a home
+    (categories and blocks from every article) or a page listing Material's tags."""
+    return getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md" \
+        or page.meta.get("template") == HOME_TEMPLATE or "<!-- material/tags" in markdown
+
+
+def nav_signature(items) -> list:
+    """The navigation as data, for the pages' cache keys."""
+    found: list = []
+    for item in items:
+        if isinstance(item, Section):
+            found.append(["section", item.title, nav_signature(item.children)])
+        elif isinstance(item, Page):
+            found.append(["page", item.title, item.file.src_uri, item.url])
+        elif isinstance(item, Link):
+            found.append(["link", item.title, item.url])
+    return found

@@ -29,7 +29,6 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
@@ -40,9 +39,15 @@ from kbtools.diagnostics import error
 from kbtools.git import History, load_history
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
-from kbtools.sites.fragments import Bodies, NavMemo, body_key, parents
-from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
-from kbtools.sites.pagecache import CACHED_TEMPLATE, digest, language_key
+from kbtools.sites.fragments import Sharing
+from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav, localize_sections
+from kbtools.sites.pagecache import (
+    CACHED_TEMPLATE,
+    digest,
+    language_key,
+    made_from_every_article,
+    nav_signature,
+)
 from kbtools.sites.pageinfo import (
     FEEDBACK_ENDPOINT,
     Published,
@@ -63,8 +68,6 @@ ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
 PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
 _UNSET = object()
 _NO_TOC = get_toc([])
-BANNERS_END = "\n\n"
-"""What Python-Markdown puts between a page's banners (a raw HTML block) and its body."""
 INSTANT = "navigation.instant"
 
 
@@ -109,17 +112,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         """Output paths of the pages the cache answers (their files come in on_post_page)."""
         self._extras: dict[str, dict] = {}
         """Page URL -> a public article's theme extras, collected with its markdown."""
-        self._nav_memo: NavMemo | None = None
-        """This language build's navigation items, rendered once per folder."""
-        self._page_urls: frozenset[str] = frozenset()
-        """This language build's page URLs."""
-        self._bodies = Bodies()
-        """English articles' HTML, for their fallback copies."""
-        self._keep: dict[str, tuple[str, str, int]] = {}
-        """Page URL -> (its banners, its body's key, how many copies): an English page whose
-        HTML to keep for its copies."""
-        self._compose: dict[str, tuple[str, object]] = {}
-        """Page URL -> (its banners, the kept body): a fallback copy made from a kept body."""
+        self._sharing: Sharing | None = None
+        """What pages share (None: every page rendered on its own; see :mod:`.fragments`)."""
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -179,15 +173,19 @@ class KBPlugin(BasePlugin[KBConfig]):
         staged = self.context.staged
         lang = _language(config, staged.default_language)
         if lang != staged.default_language:
-            _localize_sections(nav.items, staged.titles, staged.default_language, lang)
-        if self.context.share:
-            pages = [f.url for f in files.documentation_pages()]
-            self._page_urls = frozenset(pages)
-            self._nav_memo = NavMemo(parents(pages))
+            localize_sections(nav.items, staged.titles, staged.default_language, lang)
+        if self.context.share and self._sharing is None \
+                and config.validation.links.anchors < logging.WARNING:
+            # (not where MkDocs is to warn about missing anchors: a copy's links are not
+            # looked at again)
+            self._sharing = Sharing(staged.titles, self.context.kb.config.languages,
+                                    staged.default_language)
+        if self._sharing is not None:
+            self._sharing.start_language(f.url for f in files.documentation_pages())
         if self.context.cache is not None:
             self._language_keys[lang] = language_key(
                 self.context.build_key, lang, ((f.src_uri, f.dest_uri) for f in files),
-                _nav_signature(nav.items))
+                nav_signature(nav.items))
         return nav
 
     def on_env(self, env, config, files):
@@ -207,7 +205,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         article = context.staged.article_at(page.file.src_uri)
         cache = context.cache
-        if cache is not None and _made_from_every_article(page, markdown):
+        if cache is not None and made_from_every_article(page, markdown):
             cache.note(page.url, page.file.dest_uri)
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
@@ -234,7 +232,10 @@ class KBPlugin(BasePlugin[KBConfig]):
                                                                 config.site_url)
         if self._reuse(page, cache, reader_lang, text, extras):
             return ""
-        if context.share and self._shared(page, config, reader_lang, banners, body):
+        if self._sharing is not None and self._sharing.markdown(
+                url=page.url, norm=getattr(page.file, "norm_src_uri", page.file.src_uri),
+                locale=getattr(page.file, "locale", reader_lang), lang=reader_lang,
+                banners=banners, body=body):
             return ""
         return text
 
@@ -254,43 +255,11 @@ class KBPlugin(BasePlugin[KBConfig]):
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return True
 
-    def _shared(self, page: Page, config, lang: str, banners: str, body: str) -> bool:
-        """Whether the page is a fallback copy whose body is the English page's HTML (then
-        its markdown is not converted; on_page_content puts banners and body together).
-        An English page with copies to come has its HTML kept. Not where MkDocs is to warn
-        about links to missing anchors: a copy's links are not looked at again."""
-        if config.validation.links.anchors >= logging.WARNING:
-            return False
-        staged = self.context.staged
-        norm = getattr(page.file, "norm_src_uri", page.file.src_uri)
-        key = body_key(norm, body)
-        if getattr(page.file, "locale", lang) != lang:
-            found = self._bodies.find(key, page.url, self._page_urls)
-            if found is not None:
-                self._compose[page.url] = (banners, found)
-                return True
-        elif lang == staged.default_language:
-            copies = sum((norm, other) not in staged.titles
-                         for other in self.context.kb.config.languages)
-            if copies:
-                self._keep[page.url] = (banners, key, copies)
-        return False
-
     def on_page_content(self, html: str, page: Page, config, files):
         if page.file.dest_uri in self._reused:
             return html
-        composed = self._compose.pop(page.url, None)
-        if composed is not None:  # a fallback copy: the English page's body, its own banners
-            banners, body = composed
-            html = banners + BANNERS_END + body.html if banners else body.html
-            page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
-            self.context.shared += 1
-        kept = self._keep.pop(page.url, None)
-        if kept is not None:  # an English page with fallback copies to come
-            banners, key, copies = kept
-            if not banners or html.startswith(banners + BANNERS_END):
-                self._bodies.keep(key, html[len(banners + BANNERS_END):] if banners else html,
-                                  page.toc, page.present_anchor_ids, page.url, copies)
+        if self._sharing is not None:  # a fallback copy's HTML, an English body kept
+            html = self._sharing.content(page, html)
         if not self.context.site.public:
             return sanitize_internal(html)
         html = sanitize(html)
@@ -307,8 +276,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         if self.context.site.public and lang != default:
             context["base_url"] = get_relative_url(f"{lang}/", page.url)
         context["kb_strings"] = catalog(self.context.kb, lang)
-        if self._nav_memo is not None:
-            context["kb_nav"] = self._nav_memo.for_page(page.url)
+        if self._sharing is not None:
+            context["kb_nav"] = self._sharing.nav_for(page.url)
         if self.context.site.public:
             context.update(self._public_page(page, config, lang))
         elif getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md":
@@ -387,7 +356,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._builds = 0
         # Every page is written: let what they shared go before the index and sitemaps
         # are rewritten (the build's peak of memory).
-        self._bodies, self._nav_memo = Bodies(), None
+        if self._sharing is not None:
+            self.context.shared = self._sharing.shared
+            self._sharing.release()
         self.context.texts.clear()
         languages = self.context.kb.config.languages
         splice = self.context.cache.splice if self.context.cache is not None else None
@@ -417,36 +388,3 @@ def _bytecode_cache(kb) -> FileSystemBytecodeCache:
 
 def _language(config, default: str) -> str:
     return str(config.theme.get("language") or default)
-
-
-def _localize_sections(items, titles, default: str, lang: str) -> None:
-    """Sections titled after their index page take the index page's translated title."""
-    for item in items:
-        if not isinstance(item, Section):
-            continue
-        first = item.children[0] if item.children else None
-        if isinstance(first, Page):
-            norm = getattr(first.file, "norm_src_uri", first.file.src_uri)
-            if item.title == titles.get((norm, default)) and (norm, lang) in titles:
-                item.title = titles[(norm, lang)]
-        _localize_sections(item.children, titles, default, lang)
-
-
-def _made_from_every_article(page: Page, markdown: str) -> bool:
-    """A page whose file is made from more than its markdown, so it is not cached: a home
-    (categories and blocks from every article) or a page listing Material's tags."""
-    return getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md" \
-        or page.meta.get("template") == HOME_TEMPLATE or "<!-- material/tags" in markdown
-
-
-def _nav_signature(items) -> list:
-    """The navigation as data, for the pages' cache keys."""
-    found: list = []
-    for item in items:
-        if isinstance(item, Section):
-            found.append(["section", item.title, _nav_signature(item.children)])
-        elif isinstance(item, Page):
-            found.append(["page", item.title, item.file.src_uri, item.url])
-        elif isinstance(item, Link):
-            found.append(["link", item.title, item.url])
-    return found
