@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 from datetime import date
 
+from kbtools.content.cache import BodyCache
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import links_in
 from kbtools.content.markdown import read
@@ -59,7 +60,7 @@ def _with_macros(kb: KnowledgeBase, staged: StagedSite, article: Article, src_ur
     comments out (public), links mapped, macros rendered with its language's facts."""
     public = staged.site.public
     text = strip_comments(article.body) if public else article.body
-    text = map_links(staged, article, src_uri, text)
+    text = map_links(staged, article, src_uri, text, kb.bodies)
     macros = kb.macros_for(article.lang, public=public)  # the page's language's facts
     return macros.render(text, path=article.path, first_line=article.body_line,
                          variables=_placeholders(kb, article))
@@ -91,13 +92,15 @@ def strip_comments(text: str) -> str:
     return "".join(out) + text[at:]
 
 
-def map_links(staged: StagedSite, article: Article, src_uri: str, text: str) -> str:
+def map_links(staged: StagedSite, article: Article, src_uri: str, text: str,
+              bodies: BodyCache | None = None) -> str:
     """Rewrite links whose target moves in the site (``../playbooks/x.md`` from ``docs/`` is
     ``playbooks/x.md`` in the site); other links are left exactly as written. ``text`` is
-    ``article``'s body, perhaps with comments stripped."""
+    ``article``'s body, perhaps with comments stripped; ``bodies``, the knowledge base's
+    outlines (read by its check), spares reading it again."""
     base = posixpath.dirname(src_uri)
     edits: dict[int, tuple[int, str]] = {}
-    for link in links_in(article.path, text, article.body_line):
+    for link in links_in(article.path, text, article.body_line, bodies):
         if link.external or link.path is None or link.start in edits \
                 or text[link.start:link.end] != link.target:  # not written as read (entities)
             continue
