@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import errno
 import functools
+import json
 import os
 import shutil
 import sys
@@ -80,6 +81,29 @@ def append_line(path: Path, line: bytes, max_bytes: int, rotated: str) -> None:
                           "file-size limit)")
     finally:
         os.close(fd)
+
+
+def write_json(path: Path, value: dict, *, streamed: str, ensure_ascii: bool = False) -> None:
+    """Write ``value`` as compact JSON (``json.dumps``'s bytes), atomically, its member
+    ``streamed`` (a list or a dict) an entry at a time: the whole text at once would be as
+    large as everything in it."""
+    def dumps(item) -> bytes:
+        return json.dumps(item, separators=(",", ":"), ensure_ascii=ensure_ascii).encode()
+
+    with writer(path) as handle:
+        handle.write(b"{")
+        for n, (name, member) in enumerate(value.items()):
+            handle.write((b"," if n else b"") + dumps(name) + b":")
+            if name != streamed or not isinstance(member, list | dict):
+                handle.write(dumps(member))
+                continue
+            pairs = member.items() if isinstance(member, dict) else ((None, m) for m in member)
+            handle.write(b"{" if isinstance(member, dict) else b"[")
+            for m, (key, item) in enumerate(pairs):
+                handle.write((b"," if m else b"") + (b"" if key is None else dumps(key) + b":")
+                             + dumps(item))
+            handle.write(b"}" if isinstance(member, dict) else b"]")
+        handle.write(b"}")
 
 
 def write_text(path: Path, text: str) -> None:

@@ -121,9 +121,14 @@ def test_the_knowledge_bases_own_separator_wins():
 
 
 def test_a_search_index_written_an_entry_at_a_time_is_json_dumps_bytes(tmp_path):
+    """``atomic.write_json``, which the search indexes and the page cache's manifest (a
+    dict streamed) are written with."""
     import json
 
-    from kbtools.sites.search_entries import write_search_index
+    from kbtools.atomic import write_json
+
+    def write_search_index(path, index, ensure_ascii=False):
+        write_json(path, index, streamed="docs", ensure_ascii=ensure_ascii)
 
     index = {"config": {"lang": ["en"], "separator": "[\\s\\-]+"},
              "docs": [{"location": "a/", "title": "Возврат", "text": "<b>x</b> \u200c"},
@@ -134,3 +139,8 @@ def test_a_search_index_written_an_entry_at_a_time_is_json_dumps_bytes(tmp_path)
             index, separators=(",", ":"), ensure_ascii=ascii_only).encode()
     write_search_index(tmp_path / "empty.json", {"config": {}, "docs": []})
     assert json.loads((tmp_path / "empty.json").read_bytes()) == {"config": {}, "docs": []}
+    manifest = {"version": 1, "pages": {"a/index.html": {"key": "k", "search": "[]"},
+                                        "ru/б/index.html": {"key": "л"}}}
+    write_json(tmp_path / "manifest.json", manifest, streamed="pages")
+    assert (tmp_path / "manifest.json").read_bytes() == json.dumps(
+        manifest, separators=(",", ":"), ensure_ascii=False).encode()

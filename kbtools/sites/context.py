@@ -36,7 +36,7 @@ class SiteContext:
     """The previous build's pages, for an incremental build (None: render every page)."""
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     """(article path, page source) -> the page's text after macros, the same in every
-    language the page is shown in (:func:`~kbtools.sites.render.render_article`)."""
+    language the page is shown in (:func:`~kbtools.sites.render.render_parts`)."""
     build_key: str = ""
     """What every page's cache key shares (:func:`~kbtools.sites.pagecache.build_key`)."""
     share: bool = True

@@ -3,7 +3,7 @@
 A page's file is a function of its inputs, and its *key* hashes all of them:
 
 - what the page itself is made of: its markdown as the site shows it (macros, facts and
-  banners already applied by :func:`~kbtools.sites.render.render_article`), its front matter,
+  banners already applied by :func:`~kbtools.sites.render.render_parts`), its front matter,
   its source, URL and output path, and the extras the theme shows around a public article
   (dates, tags, related articles; :func:`~kbtools.sites.pageinfo.page_info`);
 - what every page of its language shares (:func:`language_key`): the navigation and the list
@@ -13,8 +13,8 @@ A page's file is a function of its inputs, and its *key* hashes all of them:
   the knowledge base's catalogs and theme overrides, today's date, and kb's own code with the
   versions of the libraries that render (:func:`code_key`).
 
-The previous build's output is the cache. Its manifest (``<state>/cache/pages/<site>.json``,
-:class:`PageCache`) maps each page's output path to its key, the digest of the file written
+The previous build's output is the cache. Its manifest (:func:`manifest_path`:
+``<state>/cache/pages/<site>-<hash of the site folder>.json``, :class:`PageCache`) maps each page's output path to its key, the digest of the file written
 and the page's search-index entries. A page whose key is the manifest's, and whose file in the
 site folder being replaced still has that digest, is not rendered: MkDocs converts an empty
 text and renders a blank template (:data:`CACHED_TEMPLATE`) for it, the adapter hands back the
@@ -22,8 +22,9 @@ old file's text, and :meth:`PageCache.splice` puts the page's search entries bac
 at its place. So an incremental build writes the same bytes as a clean one (the tests compare
 them after each kind of edit), and a page it cannot vouch for is rendered.
 
-Pages made from every article (homes, topic and tag pages, the tooling's generated pages) are
-always rendered: only article pages are keyed.
+Pages made from every article (the homes, any page listing Material's tags:
+:func:`made_from_every_article`) are always rendered. Generated pages (topic, tag and section
+pages, reports) are keyed by their markdown, which holds all they show.
 """
 
 from __future__ import annotations
@@ -267,21 +268,12 @@ class PageCache:
             if dest in self.digests:
                 pages[dest] = {"key": key, "digest": self.digests[dest],
                                "search": self.search.get(dest, "[]")}
-        head = {"version": VERSION, "site_dir": str(self.site_dir)}
+        manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
         try:  # a page at a time: the whole text at once would be the build's peak of memory
-            with atomic.writer(self.path) as handle:
-                handle.write(_json(head)[:-1].encode() + b',"pages":{')
-                for n, (dest, entry) in enumerate(pages.items()):
-                    handle.write(f"{',' if n else ''}{_json(dest)}:{_json(entry)}"
-                                 .encode())
-                handle.write(b"}}")
+            atomic.write_json(self.path, manifest, streamed="pages")
         except OSError:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _digest(data: bytes) -> str:

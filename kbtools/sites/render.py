@@ -20,15 +20,6 @@ from kbtools.sites.site import site_path
 from kbtools.sites.staging import StagedSite
 
 
-def render_article(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
-                   reader_lang: str, today: date, source_href: str | None = None,
-                   memo: dict[tuple[str, str], str] | None = None) -> str:
-    """The markdown of ``article``'s page at ``src_uri`` for a reader of ``reader_lang``:
-    its banners, then its body (:func:`render_parts`, which takes the same arguments)."""
-    return joined(*render_parts(kb, staged, article, src_uri=src_uri, reader_lang=reader_lang,
-                                today=today, source_href=source_href, memo=memo))
-
-
 def render_parts(kb: KnowledgeBase, staged: StagedSite, article: Article, *, src_uri: str,
                  reader_lang: str, today: date, source_href: str | None = None,
                  memo: dict[tuple[str, str], str] | None = None) -> tuple[str, str]:

@@ -97,7 +97,7 @@ def prune_search_index(site_dir: Path | str, languages: Iterable[str],
     before = len(entries)
     drop_fallback_copies(entries, languages, fallback_urls)
     if entries != written:
-        write_search_index(path, index, ensure_ascii=True)
+        atomic.write_json(path, index, streamed="docs", ensure_ascii=True)
     return before - len(entries)
 
 
@@ -121,29 +121,9 @@ def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
     counts = {}
     for lang, own in language_indexes(index, languages).items():
         path = (site_dir if lang == languages[0] else site_dir / lang) / SEARCH_INDEX
-        write_search_index(path, own)
+        atomic.write_json(path, own, streamed="docs")
         counts[lang] = len(own["docs"])
     return counts
-
-
-def write_search_index(path: Path, index: dict, *, ensure_ascii: bool = False) -> None:
-    """Write ``index`` as compact JSON to ``path`` (atomically), an entry at a time: the
-    whole text at once would be the build's peak of memory. The bytes are ``json.dumps``'s."""
-    def dumps(value) -> bytes:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=ensure_ascii).encode()
-
-    with atomic.writer(path) as handle:
-        handle.write(b"{")
-        for n, (name, value) in enumerate(index.items()):
-            handle.write((b"," if n else b"") + dumps(name) + b":")
-            if name == "docs" and isinstance(value, list):
-                handle.write(b"[")
-                for m, entry in enumerate(value):
-                    handle.write((b"," if m else b"") + dumps(entry))
-                handle.write(b"]")
-            else:
-                handle.write(dumps(value))
-        handle.write(b"}")
 
 
 def read_search_index(path: Path) -> dict | None:

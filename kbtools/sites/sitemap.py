@@ -66,17 +66,6 @@ def pruned_sitemap(xml: bytes, site_url: str, fallback_urls: Iterable[str],
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def language_sitemap(xml: bytes, prefix: str) -> bytes:
-    """The entries of the sitemap ``xml`` whose ``<loc>`` starts with ``prefix`` (an absolute
-    URL ending in ``/``). Raises :class:`ValueError` when ``xml`` is not a sitemap."""
-    root = _urlset(xml)
-    for entry in list(root):
-        if not entry.findtext(f"{{{_SM}}}loc", "").strip().startswith(prefix):
-            root.remove(entry)
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
 def write_language_sitemaps(site_dir: Path, site_url: str, languages: Iterable[str]) -> int:
     """Write ``<lang>/sitemap.xml`` for every language but the first (the default language's
     is the site's own), from the site's sitemap; return how many were written (0 when the site
@@ -90,14 +79,16 @@ def write_language_sitemaps(site_dir: Path, site_url: str, languages: Iterable[s
         folder = Path(site_dir) / lang
         if folder.is_dir():
             atomic.write_bytes(folder / SITEMAP,
-                               _language_sitemap_of(path, urljoin(base, f"{lang}/")))
+                               language_sitemap(path, urljoin(base, f"{lang}/")))
             written += 1
     return written
 
 
-def _language_sitemap_of(path: Path, prefix: str) -> bytes:
-    """:func:`language_sitemap` of the file at ``path``, read an entry at a time: only the
-    language's entries are held (the whole tree was the internal build's peak of memory)."""
+def language_sitemap(path: Path, prefix: str) -> bytes:
+    """The entries of the sitemap at ``path`` whose ``<loc>`` starts with ``prefix`` (an
+    absolute URL ending in ``/``), read an entry at a time: only those are held (the whole
+    tree was the internal build's peak of memory). Raises :class:`ValueError` when the file
+    is not a sitemap."""
     root = kept = None
     try:
         for event, element in ET.iterparse(path, events=("start", "end")):
