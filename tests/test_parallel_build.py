@@ -59,3 +59,30 @@ def test_by_default_both_sites_build_at_once_only_with_two_cores_and_memory_to_s
     assert default_jobs(8, None) == 2  # the system does not say: assumed enough
     assert default_jobs(1, 64 * PARALLEL_MEMORY) == 1
     assert default_jobs(4, PARALLEL_MEMORY - 1) == 1
+
+
+def _dies_in_a_child_process(kb):
+    """A report that ends its process abruptly when it runs in a build's other process
+    (as the system ends a process that runs out of memory)."""
+    import multiprocessing
+    import os
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(9)
+    return []
+
+
+def test_a_build_process_that_dies_is_reported_and_its_site_left_as_it_was(tmp_path):
+    from kbtools.errors import StateError
+
+    root = make_kb(tmp_path, {"docs/faq/a.md": article("A", audience="public")})
+    out = tmp_path / "out"
+    (out / "site-public").mkdir(parents=True)
+    (out / "site-public/index.html").write_text("the last good site", encoding="utf-8")
+    kb = open_kb(root, kinds=Registry(KINDS, (*REPORTS, _dies_in_a_child_process)))
+    with pytest.raises(StateError) as caught:
+        build(kb, out=out, jobs=2)
+    assert "the public site was not built: its build process ended unexpectedly" in str(
+        caught.value)
+    assert caught.value.path == str(out / "site-public")
+    assert (out / "site-public/index.html").read_text(encoding="utf-8") == "the last good site"

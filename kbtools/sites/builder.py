@@ -202,7 +202,7 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
                 reports.append(future.result())
             except BrokenProcessPool:
                 raise StateError(f"the {name} site was not built: its build process ended "
-                                 f"unexpectedly (out of memory?); {path} is as it was") from None
+                                 f"unexpectedly (out of memory?); {path} is as it was", path) from None
     return tuple(reports)
 
 
