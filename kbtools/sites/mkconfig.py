@@ -21,6 +21,7 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import error
 from kbtools.errors import ConfigError
 from kbtools.sites.catalogs import catalog
+from kbtools.sites.languages import problems as language_problems
 from kbtools.sites.search_entries import SEPARATOR, lunr_knows
 from kbtools.sites.site import Site
 
@@ -74,6 +75,9 @@ def load_site_config(kb: KnowledgeBase, site: Site, raw: dict, *, docs_dir: Path
     declared public (see :func:`public_overrides`); raises :class:`ConfigError` otherwise.
     """
     plugins = fit_plugins(raw.get("plugins") or [], site, kb.config.languages, rendered)
+    said = language_problems(_kb_languages(plugins))
+    if said:
+        raise _config_error(kb, "languages", "site.languages", "; ".join(said))
     if site.public:
         plugins = localize_languages(kb, plugins)
     overrides = public_overrides(kb, raw, plugins) if site.public else {"plugins": plugins}
@@ -83,33 +87,34 @@ def load_site_config(kb: KnowledgeBase, site: Site, raw: dict, *, docs_dir: Path
 
 def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...],
                 rendered: frozenset[str] | None = None) -> list:
-    """The ``plugins`` list with the ``kb`` plugin set to ``site`` (added if missing, before
-    i18n) and the i18n languages set to the KB's (names and nav titles kept from the file);
-    only the ``rendered`` ones (None: all; the default language always) are built.
+    """The ``plugins`` list with the ``kb`` plugin set to ``site`` (added if missing) and its
+    ``languages`` set to the KB's (names, links, navigation titles and settings kept from the
+    file: :func:`fit_languages`); only the ``rendered`` ones (None: all; the default language
+    always) are built (``built``).
 
-    i18n's ``reconfigure_search`` is turned off: its duplicate removal compares every search
-    entry with every other one (minutes at thousands of pages), and the ``kb`` plugin drops the
-    copies itself (:mod:`kbtools.sites.search_entries`). The other half of that option, the
-    search plugin's languages, is done here: the KB's languages lunr.js knows are added to the
-    search plugin's ``lang`` (the index of every language, which the internal site keeps; the
-    public site's per-language indexes each get their own language), and its ``separator`` is
-    kb's (:data:`~kbtools.sites.search_entries.SEPARATOR`: words end at punctuation too) unless
-    the file sets one."""
+    kb builds the languages itself (:mod:`kbtools.sites.languages`): an ``i18n`` plugin
+    (mkdocs-static-i18n, which kb used before) is left out, its ``languages`` read as the
+    ``kb`` plugin's when that has none. The search plugin gets the KB's languages lunr.js
+    knows in its ``lang`` (the index of every language, which the internal site keeps; the
+    public site's per-language indexes each get their own language), and kb's ``separator``
+    (:data:`~kbtools.sites.search_entries.SEPARATOR`: words end at punctuation too) unless the
+    file sets one."""
     plugins = copy.deepcopy(plugins)
+    legacy = _plugin_options(plugins, I18N_PLUGIN) or {}
+    plugins = [p for p in plugins if _name(p) != I18N_PLUGIN]
     names = [_name(p) for p in plugins]
     if MKDOCS_PLUGIN not in names:
-        position = names.index(I18N_PLUGIN) if I18N_PLUGIN in names else len(plugins)
-        plugins.insert(position, {MKDOCS_PLUGIN: {}})
-        names.insert(position, MKDOCS_PLUGIN)
+        plugins.append({MKDOCS_PLUGIN: {}})
+        names.append(MKDOCS_PLUGIN)
     for index, name in enumerate(names):
         options = plugins[index][name] if isinstance(plugins[index], dict) else {}
         options = dict(options or {})
         if name == MKDOCS_PLUGIN:
             options["site"] = site.name
-        elif name == I18N_PLUGIN:
-            options["languages"] = _languages(options.get("languages") or [], languages,
-                                              rendered)
-            options["reconfigure_search"] = False
+            declared = options.get("languages") or legacy.get("languages") or []
+            options["languages"] = fit_languages(declared, languages)
+            options["built"] = None if rendered is None else \
+                [lang for lang in languages if lang == languages[0] or lang in rendered]
         elif name in SEARCH_PLUGINS:
             options["lang"] = _search_languages(options.get("lang"), languages)
             options.setdefault("separator", SEPARATOR)
@@ -119,33 +124,38 @@ def fit_plugins(plugins: list, site: Site, languages: tuple[str, ...],
 
 LOCALIZED = {"site_name": "site.name", "site_description": "site.description",
              "copyright": "site.copyright"}
-"""i18n language settings filled from the catalogs (mkdocs.yml's own values win)."""
+"""Language settings filled from the catalogs (mkdocs.yml's own values win)."""
 
 
 def localize_languages(kb: KnowledgeBase, plugins: list) -> list:
-    """``plugins`` with each i18n language's site name, description and copyright taken
-    from its catalog (:mod:`kbtools.sites.catalogs`) where ``mkdocs.yml`` sets none."""
+    """``plugins`` with each language's site name, description and copyright taken from its
+    catalog (:mod:`kbtools.sites.catalogs`) where ``mkdocs.yml`` sets none."""
     plugins = copy.deepcopy(plugins)
-    for plugin in plugins:
-        if isinstance(plugin, dict) and I18N_PLUGIN in plugin:
-            for language in plugin[I18N_PLUGIN].get("languages") or []:
-                strings = catalog(kb, str(language.get("locale")))
-                for setting, key in LOCALIZED.items():
-                    if language.get(setting) is None and strings.get(key):
-                        language[setting] = strings.get(key)
+    for language in _kb_languages(plugins):
+        strings = catalog(kb, str(language.get("locale")))
+        for setting, key in LOCALIZED.items():
+            if language.get(setting) is None and strings.get(key):
+                language[setting] = strings.get(key)
     return plugins
 
 
-def _languages(declared: list, languages: tuple[str, ...],
-               rendered: frozenset[str] | None) -> list[dict]:
-    by_locale = {str(item.get("locale")): dict(item) for item in declared if isinstance(item, dict)}
+def fit_languages(declared: list, languages: tuple[str, ...]) -> list[dict]:
+    """The ``languages`` entries of the KB's ``languages`` (``kb.yml``), in its order: each
+    one's entry from ``declared`` (``mkdocs.yml``), else its locale and a name."""
+    by_locale = {str(item.get("locale")): dict(item) for item in declared
+                 if isinstance(item, dict)}
     fitted = []
-    for position, lang in enumerate(languages):
+    for lang in languages:
         item = by_locale.get(lang, {"locale": lang, "name": LANGUAGE_NAMES.get(lang, lang)})
-        item["default"] = position == 0
-        item["build"] = position == 0 or rendered is None or lang in rendered
+        item.pop("default", None)
+        item.pop("build", None)
         fitted.append(item)
     return fitted
+
+
+def _kb_languages(plugins: list) -> list[dict]:
+    options = _plugin_options(plugins, MKDOCS_PLUGIN) or {}
+    return [item for item in options.get("languages") or [] if isinstance(item, dict)]
 
 
 def _search_languages(declared, languages: tuple[str, ...]) -> list[str]:
@@ -174,7 +184,7 @@ _LINK = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|/)", re.IGNORECASE)
 
 
 def public_overrides(kb: KnowledgeBase, raw: dict, plugins: list) -> dict:
-    """What the public site's MkDocs configuration changes: its ``nav`` (and each i18n
+    """What the public site's MkDocs configuration changes: its ``nav`` (and each
     language's) without the links not listed in ``extra.public_nav``, and ``plugins``.
 
     Raises :class:`ConfigError` (at the line of ``mkdocs.yml``) when ``site_url`` is missing or
@@ -189,13 +199,9 @@ def public_overrides(kb: KnowledgeBase, raw: dict, plugins: list) -> dict:
                             f"public site may show, got {declared!r}")
     allowed = frozenset(declared)
     plugins = copy.deepcopy(plugins)
-    for plugin in plugins:
-        if isinstance(plugin, dict) and I18N_PLUGIN in plugin:
-            for language in plugin[I18N_PLUGIN].get("languages") or []:
-                if language.get("site_url") is not None:
-                    require_site_url(kb, language["site_url"], "site_url")
-                if language.get("nav") is not None:
-                    language["nav"] = public_nav(language["nav"], allowed)
+    for language in _kb_languages(plugins):
+        if language.get("nav") is not None:
+            language["nav"] = public_nav(language["nav"], allowed)
     overrides: dict = {"plugins": plugins}
     if raw.get("nav") is not None:
         overrides["nav"] = public_nav(raw["nav"], allowed)

@@ -56,8 +56,8 @@ CACHED_TEMPLATE = "kb-cached.html"
 returns the previous build's file)."""
 VERSION = 1
 """Of the manifest's format."""
-RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "markdown",
-                       "pymdown-extensions", "jinja2", "pygments", "nh3", "babel")
+RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2",
+                       "pygments", "nh3", "babel")
 _CODE_SUFFIXES = (".py", ".html", ".js", ".css", ".yml", ".json", ".svg")
 
 

@@ -25,13 +25,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache
+from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_build_date, get_relative_url
 
 import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
@@ -40,6 +41,8 @@ from kbtools.git import History, load_history
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.fragments import Sharing
+from kbtools.sites.languages import Language, Languages
+from kbtools.sites.mkconfig import fit_languages
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav, localize_sections
 from kbtools.sites.pagecache import (
     CACHED_TEMPLATE,
@@ -58,31 +61,21 @@ from kbtools.sites.pageinfo import (
 )
 from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
-from kbtools.sites.search_entries import prune_search_index, write_language_indexes
+from kbtools.sites.search_entries import (
+    SEARCH_INDEX,
+    prune_search_index,
+    read_search_index,
+    write_language_indexes,
+)
 from kbtools.sites.site import page_url
-from kbtools.sites.sitemap import write_language_sitemaps, write_sitemap
+from kbtools.sites.sitemap import write_full_sitemap, write_language_sitemaps, write_sitemap
 from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
 PUBLIC_EXCLUDED = ("assets/vendor/mermaid/",)
-_UNSET = object()
 _NO_TOC = get_toc([])
 INSTANT = "navigation.instant"
-
-
-class _InstantNavigationWarning(logging.Filter):
-    """Drops i18n's warning that its language links do not follow Material's instant
-    navigation: ``theme/main.html`` puts each page's language links in its content
-    (``data-kb-alternate``) and ``assets/kb/kb.js`` updates the language menu from them on
-    every page change, so the links stay right."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "navigation.instant" not in record.getMessage()
-
-
-_I18N_LOGGER = "mkdocs.plugins.mkdocs_static_i18n.reconfigure"
-_INSTANT_FILTER = _InstantNavigationWarning()
 
 
 class KBConfig(base.Config):
@@ -92,15 +85,18 @@ class KBConfig(base.Config):
     """``site_name`` of the public site (the internal one uses ``site_name``)."""
     max_section_pages = c.Type(int, default=MAX_SECTION_PAGES)
     """Navigation sections longer than this are split (see ``kbtools.sites.navigation``)."""
+    languages = c.Type(list, default=[])
+    """The site's languages, the default first (see :mod:`kbtools.sites.languages`)."""
+    built = c.Optional(c.Type(list))
+    """The languages built (None: all; the others' folders are carried over by ``kb build``)."""
 
 
 class KBPlugin(BasePlugin[KBConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.context: SiteContext | None = None
-        self._nav_spec = _UNSET
-        self._builds = 0
-        """MkDocs builds under way: i18n runs one per other language inside the first."""
+        self._languages: Languages | None = None
+        """The site's languages: which one is being built (:mod:`.languages`)."""
         self._bytecode_cache: FileSystemBytecodeCache | None = None
         self._homes: dict[str, helpcenter.Home] = {}
         self._history: History | None = None
@@ -127,16 +123,17 @@ class KBPlugin(BasePlugin[KBConfig]):
             kb = open_kb(Path(config.config_file_path).parent)
             name = (self.config.public_site_name if self.config.site == "public" else None)
             self.context = prepare(kb, self.config.site, site_name=name or config.site_name)
-        i18n_log = logging.getLogger(_I18N_LOGGER)
-        if _INSTANT_FILTER not in i18n_log.filters:
-            i18n_log.addFilter(_INSTANT_FILTER)
         staged = self.context.staged
         config.docs_dir = str(staged.docs_dir)
-        if self._nav_spec is _UNSET:  # i18n calls on_config once per language
-            self._nav_spec = config.nav
+        if self._languages is None:  # on_config runs once per language
+            entries = fit_languages(self.config.languages, self.context.kb.config.languages)
+            self._languages = Languages(
+                tuple(Language.read(entry, n == 0) for n, entry in enumerate(entries)),
+                self.config.built or self.context.kb.config.languages)
+        self._languages.configure(config)  # the language's settings and navigation
         titles = {path: title for (path, lang), title in staged.titles.items()
                   if lang == staged.default_language}
-        config.nav = expand_nav(self._nav_spec, titles, max_pages=self.config.max_section_pages)
+        config.nav = expand_nav(config.nav, titles, max_pages=self.config.max_section_pages)
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if ASSETS[0] not in map(str, config.extra_css):
@@ -155,25 +152,25 @@ class KBPlugin(BasePlugin[KBConfig]):
             config.extra["scope"] = urlsplit(config.site_url or "/").path or "/"
         return config
 
-    def on_pre_build(self, config):
-        self._builds += 1
-
     def on_build_error(self, error):
-        self._builds = 0
+        if self._languages is not None:
+            self._languages.restore()
 
+    @event_priority(-100)  # after the other plugins: the language's own files
     def on_files(self, files, config):
         # Diagrams are drawn only for playbooks, which the public site never has: keep the
         # 3.5 MB Mermaid bundle out of what customers download.
         if self.context.site.public:
             for file in [f for f in files if f.src_uri.startswith(PUBLIC_EXCLUDED)]:
                 files.remove(file)
-        return files
+        return self._languages.files(files, config)
 
     def on_nav(self, nav, config, files):
         staged = self.context.staged
-        lang = _language(config, staged.default_language)
+        lang = self._languages.current
         if lang != staged.default_language:
             localize_sections(nav.items, staged.titles, staged.default_language, lang)
+        self._languages.translate_nav(nav)
         if self.context.share and self._sharing is None \
                 and config.validation.links.anchors < logging.WARNING:
             # (not where MkDocs is to warn about missing anchors: a copy's links are not
@@ -198,8 +195,9 @@ class KBPlugin(BasePlugin[KBConfig]):
     # -- pages --------------------------------------------------------------------------
     def on_page_markdown(self, markdown: str, page: Page, config, files):
         context = self.context
-        reader_lang = _language(config, context.staged.default_language)
-        if getattr(page.file, "locale", reader_lang) != reader_lang:
+        reader_lang = self._languages.current
+        norm, locale = self._languages.locale_of(page.file.src_uri)
+        if locale != reader_lang:
             context.fallback_urls.add(page.url)  # searchable once, in its own language
             # Material's search skips it too (its entries were dropped after the build)
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
@@ -233,8 +231,7 @@ class KBPlugin(BasePlugin[KBConfig]):
         if self._reuse(page, cache, reader_lang, text, extras):
             return ""
         if self._sharing is not None and self._sharing.markdown(
-                url=page.url, norm=getattr(page.file, "norm_src_uri", page.file.src_uri),
-                locale=getattr(page.file, "locale", reader_lang), lang=reader_lang,
+                url=page.url, norm=norm, locale=locale, lang=reader_lang,
                 banners=banners, body=body):
             return ""
         return text
@@ -247,7 +244,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         if cache is None:
             return False
         key = digest(self._language_keys[lang], page.file.src_uri, page.file.dest_uri,
-                     page.url, getattr(page.file, "locale", None), page.meta, text, extras)
+                     page.url, self._languages.locale_of(page.file.src_uri)[1], page.meta,
+                     text, extras)
         if not cache.reuse(page.url, page.file.dest_uri, key):
             return False
         self._reused.add(page.file.dest_uri)
@@ -272,7 +270,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         # against it: a public page's base is its language's folder, where that language's
         # own index is written (on_post_build).
         default = self.context.staged.default_language
-        lang = _language(config, default)
+        lang = self._languages.current
+        norm = self._languages.locale_of(page.file.src_uri)[0]
+        self._languages.page_alternates(config, page.url, norm)  # the language menu
         if self.context.site.public and lang != default:
             context["base_url"] = get_relative_url(f"{lang}/", page.url)
         context["kb_strings"] = catalog(self.context.kb, lang)
@@ -280,7 +280,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             context["kb_nav"] = self._sharing.nav_for(page.url)
         if self.context.site.public:
             context.update(self._public_page(page, config, lang))
-        elif getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md":
+        elif norm == "index.md":
             # the agent site's home, in every language: search and one category per kind
             root = "" if lang == default else f"{lang}/"
             context["kb_url"] = lambda url: get_relative_url(root + url or ".", page.url)
@@ -292,8 +292,8 @@ class KBPlugin(BasePlugin[KBConfig]):
     @event_priority(-200)  # the last to see the page
     def on_post_page(self, output: str, page: Page, config):
         # Nothing reads a page's markdown, HTML or table of contents once its file is
-        # rendered, while i18n keeps the first language's pages alive through the builds of
-        # all the others: let them go.
+        # rendered, while the first language's pages stay alive through the builds of all
+        # the others: let them go.
         # (Not to None: a page whose markdown is None has no title, and the pages rendered
         # after it would show "None" in their navigation; every staged page has a title.)
         page.markdown, page.content, page.toc = "", None, _NO_TOC
@@ -348,34 +348,37 @@ class KBPlugin(BasePlugin[KBConfig]):
                 or FEEDBACK_ENDPOINT}
 
     # -- after the build ----------------------------------------------------------------
-    @event_priority(-200)  # after search (0) and i18n (-100), which writes the merged index
+    @event_priority(-200)  # after search (0), which wrote this language's index
     def on_post_build(self, config):
-        self._builds -= 1
-        if self._builds > 0:  # a language built inside the first build: the index is partial
+        languages = self._languages
+        languages.collect_search(read_search_index(Path(config.site_dir) / SEARCH_INDEX))
+        if languages.nested:  # a language built inside the first build
             return
-        self._builds = 0
+        languages.build_others(config, mkdocs_build)
         # Every page is written: let what they shared go before the index and sitemaps
         # are rewritten (the build's peak of memory).
         if self._sharing is not None:
             self.context.shared = self._sharing.shared
             self._sharing.release()
         self.context.texts.clear()
-        languages = self.context.kb.config.languages
+        codes = self.context.kb.config.languages
         splice = self.context.cache.splice if self.context.cache is not None else None
+        site_dir, index = Path(config.site_dir), languages.merged_search()
         try:
+            if config.site_url:
+                write_full_sitemap(site_dir, languages.sitemap(config.site_url, get_build_date()))
             if self.context.site.public:
-                write_language_indexes(config.site_dir, languages, self.context.fallback_urls,
-                                       splice)
+                write_language_indexes(site_dir, codes, self.context.fallback_urls, splice,
+                                       index=index)
                 if config.site_url:
-                    write_sitemap(Path(config.site_dir), config.site_url,
-                                  self.context.fallback_urls,
+                    write_sitemap(site_dir, config.site_url, self.context.fallback_urls,
                                   self.context.kb.config.default_language,
                                   self.context.modified)
             else:
-                prune_search_index(config.site_dir, languages, self.context.fallback_urls,
-                                   splice)
+                prune_search_index(site_dir, codes, self.context.fallback_urls, splice,
+                                   index=index)
             if config.site_url:
-                write_language_sitemaps(Path(config.site_dir), config.site_url, languages)
+                write_language_sitemaps(site_dir, config.site_url, codes)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
 
@@ -385,6 +388,3 @@ def _bytecode_cache(kb) -> FileSystemBytecodeCache:
     folder.mkdir(parents=True, exist_ok=True)
     return FileSystemBytecodeCache(str(folder))
 
-
-def _language(config, default: str) -> str:
-    return str(config.theme.get("language") or default)

@@ -3,11 +3,11 @@ readers type.
 
 A page without a translation is published in every language (the English text, with a
 banner); its copies under ``ru/``, ``fa/`` ... would fill search results with duplicates.
-mkdocs-static-i18n can remove them (its ``reconfigure_search`` option) by comparing every entry
-with every other one, which takes minutes at thousands of pages and misses copies with a banner;
-:func:`drop_fallback_copies` does it in one pass, and :func:`prune_search_index` applies it to the
-``search/search_index.json`` that Material's search plugin wrote (one index for every language:
-i18n collects the entries of each language's build and writes them at the site root).
+Comparing every entry with every other one would take minutes at thousands of pages and miss
+copies with a banner; :func:`drop_fallback_copies` does it in one pass, and
+:func:`prune_search_index` applies it to the index of every language (Material's search plugin
+writes one language's at a time; the ``kb`` plugin collects them, see
+:mod:`kbtools.sites.languages`) and writes it at the site root.
 
 The public site, read as plain static files, is searched by Material's lunr.js in the browser,
 which loads ``search/search_index.json`` from the page's base URL and resolves result links
@@ -82,36 +82,41 @@ their index also splits there, so each part is found on its own."""
 
 def prune_search_index(site_dir: Path | str, languages: Iterable[str],
                        fallback_urls: frozenset[str] | set[str] = frozenset(),
-                       edit: Callable[[list[dict]], list[dict]] | None = None) -> int | None:
+                       edit: Callable[[list[dict]], list[dict]] | None = None, *,
+                       index: dict | None = None) -> int | None:
     """Rewrite ``site_dir``'s search index without fallback copies (see
     :func:`drop_fallback_copies`), its entries first passed through ``edit`` (the page
     cache's :meth:`~kbtools.sites.pagecache.PageCache.splice`) when given; returns how many
-    entries were dropped, None when there is no index. Raises ``ValueError`` when the file is
-    not a search index."""
+    entries were dropped, None when there is no index. ``index`` is the index of every
+    language, when the caller has it (else the one in ``site_dir`` is read). Raises
+    ``ValueError`` when the file is not a search index."""
     path = Path(site_dir) / SEARCH_INDEX
-    index = read_search_index(path)
+    given = index is not None
+    if not given:
+        index = read_search_index(path)
     if index is None:
         return None
     written = index["docs"]
     entries = index["docs"] = list(edit(written)) if edit is not None else list(written)
     before = len(entries)
     drop_fallback_copies(entries, languages, fallback_urls)
-    if entries != written:
+    if given or entries != written:
         atomic.write_json(path, index, streamed="docs", ensure_ascii=True)
     return before - len(entries)
 
 
 def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
                            fallback_urls: frozenset[str] | set[str] = frozenset(),
-                           edit: Callable[[list[dict]], list[dict]] | None = None,
-                           ) -> dict[str, int] | None:
-    """Replace ``site_dir``'s search index (every language, as i18n wrote it, its entries
-    first passed through ``edit`` when given) by one index per language (see
-    :func:`language_indexes`), each in its language's folder; returns how many entries each
-    language's index has, None when there is no index. Raises ``ValueError`` when the file is
-    not a search index."""
+                           edit: Callable[[list[dict]], list[dict]] | None = None, *,
+                           index: dict | None = None) -> dict[str, int] | None:
+    """Replace ``site_dir``'s search index (every language's entries, its entries first
+    passed through ``edit`` when given; ``index`` when the caller has it, else the one in
+    ``site_dir``) by one index per language (see :func:`language_indexes`), each in its
+    language's folder; returns how many entries each language's index has, None when there
+    is no index. Raises ``ValueError`` when the file is not a search index."""
     site_dir = Path(site_dir)
-    index = read_search_index(site_dir / SEARCH_INDEX)
+    if index is None:
+        index = read_search_index(site_dir / SEARCH_INDEX)
     if index is None:
         return None
     if edit is not None:

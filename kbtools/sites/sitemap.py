@@ -1,8 +1,10 @@
 """The public site's sitemap, as a search engine should read it: every language version of a
 page, and no fallback copy.
 
-mkdocs-static-i18n writes ``sitemap.xml`` with a ``<url>`` per page and language and an
-``<xhtml:link rel="alternate" hreflang>`` per language, fallback copies included: the English
+:func:`write_full_sitemap` writes ``sitemap.xml`` with a ``<url>`` per page and language and
+an ``<xhtml:link rel="alternate" hreflang>`` per language (see
+:meth:`kbtools.sites.languages.Languages.sitemap`), fallback copies included, which the
+internal site keeps. On the public site they would mislead: the English
 text published under ``ar/`` because the page has no Arabic translation yet would be announced
 as the Arabic version, while that page's own ``<link rel="canonical">`` names the English page
 (:mod:`kbtools.sites.pageinfo`). :func:`pruned_sitemap` drops those copies, as ``<url>`` and as
@@ -107,6 +109,16 @@ def language_sitemap(path: Path, prefix: str) -> bytes:
         raise ValueError(f"{SITEMAP} is empty")
     ET.indent(kept)
     return ET.tostring(kept, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def write_full_sitemap(site_dir: Path, pieces: Iterable[str]) -> None:
+    """Write ``site_dir``'s sitemap (and its ``.gz``) from ``pieces`` of its text (every
+    page in every language built, with their alternates: see
+    :meth:`kbtools.sites.languages.Languages.sitemap`)."""
+    data = "".join(pieces).encode("utf-8")
+    path = Path(site_dir) / SITEMAP
+    atomic.write_bytes(path, data)
+    atomic.write_bytes(path.with_name(SITEMAP + ".gz"), gzip.compress(data, mtime=0))
 
 
 def write_sitemap(site_dir: Path, site_url: str, fallback_urls: Iterable[str],
