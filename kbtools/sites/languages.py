@@ -35,7 +35,6 @@ import copy
 import logging
 import posixpath
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import quote as urlquote
@@ -342,15 +341,6 @@ class Languages:
         index = {"config": self.search_config, "docs": self.search_docs}
         self.search_docs, self.search_config = [], None
         return index
-
-    @contextmanager
-    def building(self, lang: str) -> Iterator[None]:
-        """Build ``lang`` in the block (tests: one language's files alone)."""
-        before, self.current = self.current, lang
-        try:
-            yield
-        finally:
-            self.current = before
 
 
 def _translate(items, translations: Mapping[str, str]) -> None:
