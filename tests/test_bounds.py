@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from kbtools.content import yamldoc
+from kbtools.content.budget import Limits
 from kbtools.content.macros import MacroError, build_macros
 from kbtools.content.plaintext import plain_text
-from kbtools.content.sandbox import Limits
 from kbtools.registry import open_kb
 from tests.support import MKDOCS, OWNERS, article, make_kb
 

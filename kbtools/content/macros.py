@@ -19,13 +19,8 @@ import jinja2
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SecurityError
 
-from kbtools.content.sandbox import (
-    BoundedEnvironment,
-    LimitExceeded,
-    Limits,
-    budget,
-    only_lookups,
-)
+from kbtools.content.budget import LimitExceeded, Limits, budget
+from kbtools.content.sandbox import BoundedEnvironment, only_lookups
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ConfigError
 
