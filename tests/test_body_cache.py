@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
-from kbtools.content import cache as cache_module
-from kbtools.content.cache import BodyCache
+from kbtools.content import bodycache as cache_module
+from kbtools.content.bodycache import BodyCache
 from kbtools.content.check import check
 from kbtools.content.markdown import outline, read
 from kbtools.registry import open_kb

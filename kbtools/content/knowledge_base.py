@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kbtools.content.cache import BodyCache, body_cache_file
+from kbtools.content.bodycache import BodyCache, body_cache_file
 from kbtools.content.config import Config, load_config
 from kbtools.content.corpus import Corpus, load_corpus
 from kbtools.content.durations import Cadence

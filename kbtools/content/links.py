@@ -4,7 +4,7 @@ Shared by the stale report (broken links), the public site (no public page may l
 internal one, links rewritten to the site's layout) and search (headings). Everything comes
 from the one Markdown reader (:mod:`kbtools.content.markdown`): a link shown inside code is
 not a link, and anchors are the ids the site renders. Each function takes the knowledge
-base's :class:`~kbtools.content.cache.BodyCache` (``kb.bodies``) when the caller has one:
+base's :class:`~kbtools.content.bodycache.BodyCache` (``kb.bodies``) when the caller has one:
 bodies read in an earlier run are then not read again.
 """
 
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kbtools.content.cache import BodyCache
+from kbtools.content.bodycache import BodyCache
 from kbtools.content.markdown import outline
 from kbtools.content.model import Article
 

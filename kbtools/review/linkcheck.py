@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from kbtools import atomic
-from kbtools.content.cache import BodyCache
+from kbtools.content.bodycache import BodyCache
 from kbtools.content.corpus import CONTENT_ROOTS, Corpus
 from kbtools.content.files import Tree, scan_tree
 from kbtools.content.knowledge_base import KnowledgeBase

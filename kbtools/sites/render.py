@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from datetime import date
 
-from kbtools.content.cache import BodyCache
+from kbtools.content.bodycache import BodyCache
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.links import links_in
 from kbtools.content.markdown import read

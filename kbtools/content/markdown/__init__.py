@@ -3,7 +3,7 @@
 Every tool that needs headings, links, code or prose asks :func:`read` (or :func:`read_inline`
 for a one-line text such as a title) instead of scanning the text itself; a tool that needs
 only links and heading ids asks :func:`outline`, the same reading without the prose (about a
-third less work, and small enough to keep between runs: :class:`kbtools.content.cache.BodyCache`).
+third less work, and small enough to keep between runs: :class:`kbtools.content.bodycache.BodyCache`).
 
 Why markdown-it-py and not Python-Markdown's own tree (which the sites render with): the tools
 need *where* things are (a finding's ``path:line:col``, a translation that keeps every byte
