@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from kbtools.cli import main
 from kbtools.registry import open_kb
-from kbtools.translations.report import mark_current, source_diff, translation_report
+from kbtools.translations.pins import mark_current, source_diff
+from kbtools.translations.report import translation_report
 from tests.support import article, commit, edit, git, git_init, make_kb
 
 SOURCE = """

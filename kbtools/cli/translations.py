@@ -16,7 +16,8 @@ from kbtools.cli.app import (
     parse_list,
     pass_state,
 )
-from kbtools.translations.report import mark_current, source_diff, translation_report
+from kbtools.translations.pins import mark_current, source_diff
+from kbtools.translations.report import translation_report
 from kbtools.translations.verdicts import (
     CURRENT,
     MISSING,

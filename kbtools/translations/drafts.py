@@ -20,8 +20,9 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.errors import NotFoundError, ProviderError, UsageError
 from kbtools.git import History
+from kbtools.translations.pins import open_history, pin_values
 from kbtools.translations.providers import Provider, make_provider
-from kbtools.translations.report import open_history, pin_values, translation_path
+from kbtools.translations.report import translation_path
 from kbtools.translations.segment import Unit, protect, segment, split_long
 from kbtools.translations.verdicts import CURRENT, verdict
 

@@ -1,5 +1,5 @@
 """Translation freshness: which translations are behind their source, by how much, and what
-changed; re-pinning a translation once a person has updated it.
+changed (re-pinning one once a person has updated it: :mod:`kbtools.translations.pins`).
 
 Verdicts come from content hashes (:mod:`kbtools.freshness`), never from dates. Git history,
 read in one pass by :mod:`kbtools.git`, adds how far behind an outdated translation is
@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 
-from kbtools.atomic import write_text
-from kbtools.content import frontmatter
-from kbtools.content.corpus import locate, translatable_texts
+from kbtools.content.corpus import locate
 from kbtools.content.knowledge_base import KnowledgeBase
-from kbtools.content.model import Article, content_hash
-from kbtools.errors import NotFoundError, UsageError
-from kbtools.git import History, changed_lines, diff_to_worktree, load_history, read_blobs
+from kbtools.content.model import Article
+from kbtools.git import History, changed_lines, read_blobs
+from kbtools.translations.pins import open_history, pinned_content_hash, unreadable_pin
 from kbtools.translations.verdicts import (
     CURRENT,
     EXPECTED,
@@ -117,11 +115,6 @@ def translation_path(kb: KnowledgeBase, source: str, lang: str) -> str:
     if settings.layout == "folder" and source.startswith(folder):
         return settings.folder_of(lang) + "/" + source[len(folder):]
     return f"{source[:-len('.md')]}.{lang}.md"
-
-
-def open_history(kb: KnowledgeBase) -> History:
-    """The knowledge base's git history (one ``git log`` pass)."""
-    return load_history(kb.root, kb.config.scanned_roots)
 
 
 def translation_report(kb: KnowledgeBase, history: History | None = None,
@@ -232,7 +225,7 @@ class _Builder:
         if self.strict and since is not None:
             status = UNTRACKED  # decided from the bytes at the pin (finish)
         if status == UNTRACKED and pin and pin.source_commit and not since:
-            return replace(base, note=self._unreadable(pin.source_commit))
+            return replace(base, note=unreadable_pin(self.history, pin.source_commit))
         return replace(base, status=status)
 
     def _orphan(self, base: TranslationStatus) -> TranslationStatus:
@@ -246,14 +239,6 @@ class _Builder:
             return replace(base, status=ORPHANED, moved_to=where,
                            note=f"source renamed to {where} in {commit[:10]}")
         return replace(base, status=ORPHANED, note=f"source deleted in {commit[:10]}")
-
-    def _unreadable(self, commit: str) -> str:
-        history = self.history
-        if not history.available:
-            return f"pinned to commit {commit[:10]} only, and there is no history " \
-                   f"({history.problem}) to read the source at it"
-        hint = " (shallow clone: fetch more history)" if history.shallow else ""
-        return f"pinned commit {commit[:10]} is not in this checkout's history{hint}"
 
     def finish(self, items: list[TranslationStatus]) -> list[TranslationStatus]:
         if self.strict:  # a source untouched since the pin, and clean, needs no blob
@@ -297,8 +282,8 @@ class _Builder:
         if pending is None:
             if item.status == OUTDATED:
                 pinned = item.pinned_commit
-                note = (self._unreadable(pinned) if pinned else "pinned by hash only: cannot "
-                        "count commits or lines behind") + dirty
+                note = (unreadable_pin(self.history, pinned) if pinned
+                        else "pinned by hash only: cannot count commits or lines behind") + dirty
                 return replace(item, note=note)
             return item
         commit, (commits, old_path) = pending
@@ -342,124 +327,3 @@ class _Builder:
             current = (self.kb.root / source).read_text(encoding="utf-8", errors="replace")
             self.lines[key] = changed_lines(old.decode("utf-8", "replace"), current)
         return self.lines.get(key)
-
-
-def pinned_content_hash(text: str, fields: tuple[str, ...]) -> str:
-    """The content hash of a source file's text as it was (a blob read from git)."""
-    text = text.lstrip("\ufeff")
-    try:
-        parsed = frontmatter.parse(text)
-    except frontmatter.FrontMatterError:
-        parts = frontmatter.split(text)
-        return content_hash(parts[1] if parts else text)
-    data = parsed.meta.data if isinstance(parsed.meta.data, dict) else {}
-    return content_hash(parsed.body, translatable_texts(data, fields))
-
-
-@dataclass(frozen=True)
-class SourceDiff:
-    """What changed in a translation's source since the translation's pin."""
-
-    translation: str
-    source: str
-    commit: str
-    behind_commits: int
-    diff: str
-
-
-def source_diff(kb: KnowledgeBase, path: str, history: History | None = None) -> SourceDiff:
-    """The unified diff of ``path``'s source from its pinned commit to the working tree.
-
-    Raises :class:`NotFoundError` if ``path`` is not a translation with an existing source,
-    :class:`UsageError` if it pins no commit or history cannot read that commit.
-    """
-    translation = _translation(kb, path)
-    if kb.corpus.get(translation.source) is None:
-        raise NotFoundError(f"{path}: its source {translation.source} no longer exists")
-    pinned = translation.pin.source_commit if translation.pin else None
-    if not pinned:
-        raise UsageError(f"{path}: no source commit is pinned, so there is nothing to diff "
-                         "against; update it by comparing with the source, then run "
-                         "'kb translations mark-current'")
-    history = history if history is not None else open_history(kb)
-    commit = history.resolve(pinned)
-    since = history.since(translation.source, commit) if commit else None
-    if since is None:
-        raise UsageError(f"{path}: {_Builder(kb, history)._unreadable(pinned)}")
-    text = diff_to_worktree(history, commit, since[1], translation.source)
-    if text is None:
-        raise UsageError(f"{path}: {since[1]} did not exist at pinned commit {commit[:10]}")
-    return SourceDiff(path, translation.source, commit, len(since[0]), text)
-
-
-def _translation(kb: KnowledgeBase, path: str) -> Article:
-    path = path.removeprefix("./")
-    article = kb.corpus.get(path)
-    if article is None:
-        raise NotFoundError(f"{path}: no such article (paths are relative to {kb.root})")
-    if not article.is_translation:
-        raise NotFoundError(f"{path}: not a translation (its source would be given as "
-                            "docs/x.md; pass the translation, e.g. docs/x.ru.md)")
-    return article
-
-
-@dataclass(frozen=True, slots=True)
-class Pinned:
-    """A translation re-pinned by :func:`mark_current`."""
-
-    path: str
-    source: str
-    source_commit: str | None
-    source_hash: str
-    cleared_machine: bool = False
-    note: str | None = None
-
-
-def pin_values(kb: KnowledgeBase, source: Article, history: History,
-               machine: bool | None = None) -> tuple[dict[str, object], str | None]:
-    """Front-matter values pinning ``source``'s current state, and a note if the commit is
-    unknown or does not hold the current text (uncommitted changes)."""
-    settings = kb.config.translations
-    commit = history.last_commit(source.path) if history.available else None
-    values: dict[str, object] = {}
-    if commit:
-        values[settings.source_commit_key] = commit
-    values[settings.source_hash_key] = source.content_hash
-    if machine is not None:
-        values[settings.machine_key] = machine
-    note = None
-    if not commit:
-        note = f"no commit recorded ({history.problem or 'source never committed'})"
-    elif source.path in history.dirty:
-        note = "source has uncommitted changes: the pinned commit predates them"
-    return values, note
-
-
-def mark_current(kb: KnowledgeBase, paths, history: History | None = None) -> list[Pinned]:
-    """Re-pin each translation in ``paths`` to its source's current state, atomically.
-
-    Only the pin keys change (and a machine-draft flag is cleared: a person vouched for the
-    text). All paths are checked before any file is written. Raises :class:`NotFoundError`.
-    """
-    translations = [_translation(kb, p) for p in paths]
-    for t in translations:
-        if kb.corpus.get(t.source) is None:
-            raise NotFoundError(f"{t.path}: its source {t.source} no longer exists; "
-                                "move or delete the translation")
-    history = history if history is not None else open_history(kb)
-    edits = []
-    for t in translations:
-        machine = t.pin is not None and t.pin.machine
-        values, note = pin_values(kb, kb.corpus.get(t.source), history,
-                                  machine=False if machine else None)
-        file = kb.root / t.path
-        try:
-            text = frontmatter.set_front_matter(file.read_text(encoding="utf-8"), values)
-        except frontmatter.EditError as exc:
-            raise UsageError(f"{t.path}: {exc}") from None
-        settings = kb.config.translations
-        edits.append((file, text, Pinned(t.path, t.source, values.get(settings.source_commit_key),
-                                         values[settings.source_hash_key], machine, note)))
-    for file, text, _ in edits:
-        write_text(file, text)
-    return [pinned for *_, pinned in edits]
