@@ -158,3 +158,19 @@ def test_a_wrong_language_setting_is_an_error_at_its_line(tmp_path):
     assert (finding.path, finding.line, finding.code) == ("mkdocs.yml", line, "site.languages")
     assert "language en: unknown setting(s) colour" in finding.message
     assert not (tmp_path / "out/site").exists()
+
+
+def test_a_partial_build_keeps_every_language_in_menus_and_sitemap(tmp_path):
+    """A preview's first answer builds some languages and carries the others' folders over:
+    the rebuilt pages still lead to every language, and the sitemap lists them all."""
+    root = make_kb(tmp_path, FILES)
+    build(open_kb(root), ("internal",), out=tmp_path / "out")
+    site = tmp_path / "out/site"
+    full = read(site, "sitemap.xml")
+    (root / "docs/faq/reset.ru.md").write_text(
+        article("Сброс пароля", "Откройте настройки снова.\n"), encoding="utf-8")
+    build(open_kb(root), ("internal",), out=tmp_path / "out", languages=("ru",))
+    page = read(site, "ru/faq/reset/index.html")
+    assert "Откройте настройки снова." in page
+    assert menu(page) == {"en": "../../../faq/reset/", "ru": "./", "fa": "../../../fa/faq/reset/"}
+    assert read(site, "sitemap.xml") == full

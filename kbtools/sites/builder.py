@@ -98,8 +98,8 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     (:mod:`kbtools.preview`): only the pages of those languages (and of the default language,
     which every build renders) are rendered, the other languages' folders are carried over
     from the site folder being replaced, unchanged (rendered too when it has none). Until the
-    next full build, the pages carried over and the language menus of the rendered ones may
-    be behind, and the root search index and sitemap list the rendered languages only.
+    next full build, the pages carried over may be behind, and the root search index lists
+    the rendered languages only (the language menus and the sitemap have every language).
 
     Builds are incremental: an article page whose inputs did not change since the build of
     the site folder being replaced is not rendered again, its file is reused (see

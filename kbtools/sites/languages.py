@@ -18,7 +18,7 @@ language the ``kb`` plugin asks :class:`Languages` for
 - its navigation (:meth:`~Languages.translate_nav`): the titles ``nav_translations`` gives,
   and the language's home page;
 - each page's language menu (:meth:`~Languages.page_alternates`): the same page in every
-  language built.
+  language (a preview that builds some languages carries the others' folders over).
 
 This replaces mkdocs-static-i18n, which did the same from a plugin but monkeypatched MkDocs
 (``mkdocs.utils.clean_directory``), took ``dirty`` from ``sys.argv``, and left the last
@@ -194,7 +194,7 @@ class Languages:
             static -= {NOT_FOUND_TEMPLATE}
         config.theme.static_templates.clear()
         config.theme.static_templates.update(static)
-        if len(self.built) > 1:
+        if len(self.languages) > 1:
             config.extra["alternate"] = self._menu(config)
 
     def restore(self, config=None) -> None:
@@ -212,7 +212,7 @@ class Languages:
         base = urlsplit(config.site_url).path.rstrip("/") if config.site_url else ""
         suffix = "" if config.use_directory_urls else "index.html"
         return [{"name": lang.name, "link": f"{base}{lang.link}{suffix}", "lang": lang.locale}
-                for lang in self.languages if lang.locale in self.built]
+                for lang in self.languages]
 
     # -- files and navigation ---------------------------------------------------------------
     def files(self, files: Files, config) -> LanguageFiles:
@@ -220,9 +220,9 @@ class Languages:
         lang, default, prefix = self.current, self.default, self.prefix
         docs = posixpath.join(str(config.docs_dir), "")
         chosen: dict[str, File] = {}
-        present: dict[str, set[str]] = {}
+        present: dict[str, dict[str, int]] = {}
         theme: list[File] = []
-        for file in files:
+        for position, file in enumerate(files):
             if not (file.abs_src_path or "").startswith(docs):
                 theme.append(file)
                 continue
@@ -230,7 +230,7 @@ class Languages:
             locale = locale or default
             page = file.is_documentation_page()
             if page:
-                present.setdefault(norm, set()).add(locale)
+                present.setdefault(norm, {}).setdefault(locale, position)
             if locale != lang and (locale != default or norm in chosen):
                 continue
             if not prefix and norm == file.src_uri or not page and locale == default:
@@ -245,10 +245,9 @@ class Languages:
             if page:  # not "a.ru": MkDocs tells index pages by their name
                 made.name = page_name(norm)
             chosen[norm] = made
-        if lang == default or not self._present:
+        if not self._present:  # the same staged files for every language: once
             self._present = {norm: frozenset(found) for norm, found in present.items()}
-        self._pages[lang] = [norm for norm, file in chosen.items()
-                             if file.is_documentation_page()]
+            self._pages = _pages_by_language(present, self._codes)
         self._directory_urls = config.use_directory_urls
         return LanguageFiles([*theme, *chosen.values()], lang)
 
@@ -270,7 +269,7 @@ class Languages:
     def page_alternates(self, config, page_url: str, norm: str) -> None:
         """Point Material's language menu at this page in each language (its root page keeps
         the languages' roots)."""
-        if len(self.built) < 2:
+        if len(self.languages) < 2:
             return
         config.extra["alternate"] = menu = self._menu(config)
         if PurePosixPath(page_url) in (PurePosixPath("."), PurePosixPath(self.current)):
@@ -289,14 +288,14 @@ class Languages:
         return _url(prefix + page_dest(norm, self._directory_urls), self._directory_urls)
 
     def sitemap(self, site_url: str, day: str) -> Iterator[str]:
-        """The site's ``sitemap.xml``, in pieces: a ``<url>`` per page and language built,
-        each with its ``hreflang`` alternates (the page's own language first, then the other
-        languages built, alphabetically)."""
+        """The site's ``sitemap.xml``, in pieces: a ``<url>`` per page and language (those
+        carried over from the previous build too), each with its ``hreflang`` alternates (the
+        page's own language first, then the others, alphabetically)."""
         base = site_url if site_url.endswith("/") else site_url + "/"
         yield ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org'
                '/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">')
-        for lang in self.built:
-            others = sorted(code for code in self.built if code != lang)
+        for lang in self._codes:
+            others = sorted(code for code in self._codes if code != lang)
             for norm in self._pages.get(lang, ()):
                 own = self._url_in(norm, lang)
                 parts = [f"\n    <url>\n        <loc>{escape(_absolute(base, own))}</loc>"
@@ -341,6 +340,20 @@ class Languages:
         index = {"config": self.search_config, "docs": self.search_docs}
         self.search_docs, self.search_config = [], None
         return index
+
+
+def _pages_by_language(present: Mapping[str, Mapping[str, int]],
+                       languages: tuple[str, ...]) -> dict[str, list[str]]:
+    """Per language, its pages (sources without language), in the order its build lists
+    them: where the first of the language's own file and the default language's was met.
+    ``present``: page source without language -> language -> where its file was met."""
+    default, never = languages[0], float("inf")
+    pages = {}
+    for lang in languages:
+        met = {norm: min(found.get(lang, never), found.get(default, never))
+               for norm, found in present.items()}
+        pages[lang] = sorted((norm for norm, at in met.items() if at != never), key=met.get)
+    return pages
 
 
 def _translate(items, translations: Mapping[str, str]) -> None:
