@@ -1,7 +1,7 @@
 """``kb build`` (both sites, every language) against Material and Hugo on the same markdown.
 
     python bench/build.py [--sizes 200,1000,3000] [--seed 1] [--engines kb,material,hugo]
-                          [--edit] [--plain]
+                          [--edit] [--plain] [--one-process]
 
 For each size, a seeded synthetic KB (``bench/synth.py``; every FAQ and public article
 translated into ar, fa, ru, sl) is built by each engine in the same run, each in a child
@@ -35,6 +35,10 @@ quality figure, the share of files the incremental build wrote byte for byte as 
 navigation and every fallback copy's markdown rendered on its own) into another folder, in
 the same run: the baseline for what sharing saves, and the quality figure, the files that
 are the same byte for byte.
+``--one-process`` also builds the KB clean with ``--jobs 1`` (both sites one after the other in
+one process, what ``kb build`` does on a machine with less than 2 GB free) into another folder:
+its peak memory against the target, and the files compared byte for byte with the default
+build's.
 """
 
 from __future__ import annotations
@@ -164,13 +168,14 @@ def run_child(argv: list[str], log: Path, env: dict | None = None) -> dict:
 
 
 def kb_child(root: str, out: str | None = None, clean: bool = False,
-             share: bool = True) -> None:
+             share: bool = True, jobs: int | None = None) -> None:
     """In the child: build both sites of the KB at ``root`` into ``out`` (default ``root``;
-    ``--kb-child ROOT [--out DIR] [--clean] [--no-share]``)."""
+    ``--kb-child ROOT [--out DIR] [--clean] [--no-share] [--jobs N]``)."""
     from kbtools.registry import open_kb
     from kbtools.sites import build
 
-    report = build(open_kb(Path(root)), out=Path(out or root), clean=clean, share=share)
+    report = build(open_kb(Path(root)), out=Path(out or root), clean=clean, share=share,
+                   jobs=jobs)
     for site in report.sites:
         print(f"{site.site}: {site.pages} pages ({site.reused} reused, {site.shared} shared), "
               f"{site.seconds:.1f} s")
@@ -354,7 +359,8 @@ def show(engine: str, r: dict, articles: int) -> None:
           f"{r['broken']:6} of {r['checked']}")
 
 
-def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool) -> dict:
+def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool,
+             one_process: bool = False) -> dict:
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix=f"kb-bench-build-{size}-") as tmp:
         root = Path(tmp) / "kb"
@@ -395,6 +401,20 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool) 
             at = "" if size == 3000 else " (the target is at 3,000 articles)"
             print(f"  kb peak   {kb['peak_mb']:.0f} MB   target < {TARGET_PEAK_MB} MB{at}: "
                   f"{verdict(kb['peak_mb'] < TARGET_PEAK_MB)}")
+        if one_process and kb and kb["ok"]:
+            out = Path(tmp) / "one"
+            o = run_kb(root, Path(tmp) / "kb-one.log", "--out", str(out), "--clean",
+                       "--jobs", "1")
+            at = "" if size == 3000 else " (the target is at 3,000 articles)"
+            if o["ok"]:
+                print(f"  one proc  kb --jobs 1, same run: {o['wall']:.1f} s wall, "
+                      f"{o['cpu']:.1f} s CPU, peak {o['peak_mb']:.0f} MB (target < "
+                      f"{TARGET_PEAK_MB} MB{at}: {verdict(o['peak_mb'] < TARGET_PEAK_MB)}); "
+                      f"files byte for byte the same: {compare_sites(root, out)}")
+            else:
+                print("  one proc  kb --jobs 1 FAILED")
+            results["one_process"] = o
+            shutil.rmtree(out, ignore_errors=True)
         if plain and kb and kb["ok"]:
             out = Path(tmp) / "plain"
             p = run_kb(root, Path(tmp) / "kb-plain.log", "--out", str(out), "--clean",
@@ -443,13 +463,17 @@ def main() -> None:
                         help="after kb's full build, edit one sentence and time kb build again")
     parser.add_argument("--plain", action="store_true",
                         help="also build with kb's sharing off: the baseline, files compared")
+    parser.add_argument("--one-process", action="store_true",
+                        help="also build with --jobs 1 (one process): its peak memory, files "
+                        "compared")
     parser.add_argument("--kb-child", metavar="ROOT", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-share", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--clean", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.kb_child:
-        kb_child(args.kb_child, args.out, args.clean, share=not args.no_share)
+        kb_child(args.kb_child, args.out, args.clean, share=not args.no_share, jobs=args.jobs)
         return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     unknown = [e for e in engines if e not in ENGINES]
@@ -464,7 +488,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     per_article = {}
     for size in sizes:
-        results = run_size(size, args.seed, engines, args.edit, args.plain)
+        results = run_size(size, args.seed, engines, args.edit, args.plain, args.one_process)
         if results.get("kb", {}).get("ok"):
             per_article[size] = results["kb"]["cpu"] / results["articles"]
     done = sorted(per_article)
