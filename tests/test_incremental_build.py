@@ -5,6 +5,7 @@ small knowledge base in a real git repository)."""
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -179,6 +180,39 @@ def test_cli_clean_renders_every_page(root):
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
                                        str(root / "inc"), "--json"])
     assert all(site["reused"] > 0 for site in json.loads(result.output)["sites"])
+
+
+def test_a_page_whose_folder_is_a_link_out_of_the_site_is_rendered_again(root, tmp_path):
+    import shutil
+
+    folder = root / "inc/site/guide/triage"
+    outside = tmp_path / "outside-folder"
+    shutil.copytree(folder, outside)  # the same bytes: only the way to them is wrong
+    shutil.rmtree(folder)
+    folder.symlink_to(outside, target_is_directory=True)
+    before = build(open_kb(root), out=root / "inc")["internal"].reused
+    assert not folder.is_symlink()
+    assert "Sort tickets by priority." in (folder / "index.html").read_text(encoding="utf-8")
+    assert build(open_kb(root), out=root / "inc")["internal"].reused == before + 1
+
+
+def test_a_manifest_path_that_leaves_the_site_is_never_read(tmp_path):
+    from kbtools.sites.pagecache import PageCache
+
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (tmp_path / "secret.html").write_text("secret", encoding="utf-8")
+    (site / "a/index.html").write_text("page", encoding="utf-8")
+    (site / "b").symlink_to(tmp_path, target_is_directory=True)
+    cache = PageCache(tmp_path / "manifest.json", site)
+    recorded = hashlib.blake2b(b"secret", digest_size=20).hexdigest()  # the manifest's digest
+    for dest in ("../secret.html", "a/../../secret.html", str(tmp_path / "secret.html"),
+                 "b/secret.html", "a/./../../secret.html"):
+        cache.previous[dest] = {"key": "k", "digest": recorded}
+        assert not cache.reuse(dest, dest, "k"), dest
+    cache.previous["a/index.html"] = {
+        "key": "k", "digest": hashlib.blake2b(b"page", digest_size=20).hexdigest()}
+    assert cache.reuse("a/", "a/index.html", "k")  # the check itself reads real pages
 
 
 def test_a_page_replaced_by_a_link_out_of_the_site_is_rendered_again(root, tmp_path):

@@ -168,6 +168,8 @@ class PageCache:
     digests: dict[str, str] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)
     """Output path -> the page's search entries (JSON text), for the new manifest."""
+    _folders: dict[str, bool] = field(default_factory=dict, repr=False)
+    """Folder under ``site_dir`` -> whether it is reached through real folders only."""
 
     @classmethod
     def open(cls, path: Path, site_dir: Path, *, clean: bool = False) -> PageCache:
@@ -214,18 +216,34 @@ class PageCache:
 
     def _read(self, dest: str) -> bytes | None:
         """The bytes of the regular file ``dest`` inside ``site_dir``; None for anything else
-        (missing, a symbolic link, a path that leaves the folder)."""
-        path = self.site_dir / dest
+        (missing, a symbolic link, a path that leaves the folder: one with ``..`` or a link
+        on the way, each folder looked at once per build)."""
+        parts = dest.split("/")
+        if any(part in ("", ".", "..") for part in parts) or not self._real_folder(parts[:-1]):
+            return None
         try:
-            if not path.resolve().is_relative_to(self.site_dir.resolve()):
-                return None
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except (OSError, RuntimeError):
+            fd = os.open(self.site_dir / dest, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
             return None
         with os.fdopen(fd, "rb") as file:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
                 return None
             return file.read()
+
+    def _real_folder(self, parts: list[str]) -> bool:
+        """Whether ``site_dir/<parts>`` is a folder, reached through folders only (no
+        symbolic link): a file opened below it without following links stays inside."""
+        if not parts:
+            return True
+        folder = "/".join(parts)
+        known = self._folders.get(folder)
+        if known is None:
+            try:
+                real = stat.S_ISDIR(os.lstat(self.site_dir / folder).st_mode)
+            except OSError:
+                real = False
+            known = self._folders[folder] = real and self._real_folder(parts[:-1])
+        return known
 
     def note(self, url: str, dest: str) -> None:
         """Record a page that is not keyed (always rendered), for its place in the index."""
