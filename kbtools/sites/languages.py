@@ -163,9 +163,11 @@ class Languages:
         self._codes = tuple(self._by_locale)
         self._original: dict | None = None
         self._pages: dict[str, list[str]] = {}
-        """Language -> its pages' sources without language (``faq/a.md``), in build order."""
+        """Language (built or carried over) -> its pages' sources without language
+        (``faq/a.md``), in the order its build lists them."""
         self._present: dict[str, frozenset[str]] = {}
-        """Page source without language -> the languages it is written in (None: default)."""
+        """Page source without language -> the languages it has a file in (a file without
+        a language suffix is the default language's)."""
         self._directory_urls = True
 
     @property
@@ -233,7 +235,7 @@ class Languages:
                 present.setdefault(norm, {}).setdefault(locale, position)
             if locale != lang and (locale != default or norm in chosen):
                 continue
-            if not prefix and norm == file.src_uri or not page and locale == default:
+            if (not prefix and norm == file.src_uri) or (not page and locale == default):
                 chosen[norm] = file  # as MkDocs made it: the root's own file
                 continue
             dest = page_dest(norm, config.use_directory_urls) if page else \
