@@ -187,6 +187,17 @@ def run_kb(root: Path, log: Path, *options: str) -> dict:
                       *options], log)
 
 
+def build_beside(root: Path, tmp: Path, name: str, *options: str) -> tuple[dict, str]:
+    """A clean kb build of ``root`` into ``tmp/name`` (``options`` added): its figures, and
+    its files compared with those of the build in ``root`` (:func:`compare_sites`; "" when it
+    failed). The folder is removed after."""
+    out = tmp / name
+    r = run_kb(root, tmp / f"kb-{name}.log", "--out", str(out), "--clean", *options)
+    same = compare_sites(root, out) if r["ok"] else ""
+    shutil.rmtree(out, ignore_errors=True)
+    return r, same
+
+
 def compare_sites(a: Path, b: Path) -> str:
     """"same/total" for the files of both sites under ``a`` and ``b``, and the first that differ."""
     same, total, differ = (0, 0, [])
@@ -402,31 +413,25 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool,
             print(f"  kb peak   {kb['peak_mb']:.0f} MB   target < {TARGET_PEAK_MB} MB{at}: "
                   f"{verdict(kb['peak_mb'] < TARGET_PEAK_MB)}")
         if one_process and kb and kb["ok"]:
-            out = Path(tmp) / "one"
-            o = run_kb(root, Path(tmp) / "kb-one.log", "--out", str(out), "--clean",
-                       "--jobs", "1")
+            o, same = build_beside(root, Path(tmp), "one", "--jobs", "1")
             at = "" if size == 3000 else " (the target is at 3,000 articles)"
             if o["ok"]:
                 print(f"  one proc  kb --jobs 1, same run: {o['wall']:.1f} s wall, "
                       f"{o['cpu']:.1f} s CPU, peak {o['peak_mb']:.0f} MB (target < "
                       f"{TARGET_PEAK_MB} MB{at}: {verdict(o['peak_mb'] < TARGET_PEAK_MB)}); "
-                      f"files byte for byte the same: {compare_sites(root, out)}")
+                      f"files byte for byte the same: {same}")
             else:
                 print("  one proc  kb --jobs 1 FAILED")
             results["one_process"] = o
-            shutil.rmtree(out, ignore_errors=True)
         if plain and kb and kb["ok"]:
-            out = Path(tmp) / "plain"
-            p = run_kb(root, Path(tmp) / "kb-plain.log", "--out", str(out), "--clean",
-                       "--no-share")
+            p, same = build_beside(root, Path(tmp), "plain", "--no-share")
             if p["ok"]:
                 print(f"  plain     kb without sharing, same run (baseline): {p['wall']:.1f} s "
                       f"wall, {p['cpu']:.1f} s CPU; kb/plain CPU {kb['cpu'] / p['cpu']:.2f}x; "
-                      f"files byte for byte the same: {compare_sites(root, out)}")
+                      f"files byte for byte the same: {same}")
             else:
                 print("  plain     kb without sharing FAILED")
             results["plain"] = p
-            shutil.rmtree(out, ignore_errors=True)
         if edit and kb and kb["ok"]:
             rel, sentence = edit_one(root, summary)
             e = run_kb(root, Path(tmp) / "kb-edit.log")
@@ -439,13 +444,12 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool,
                   f"{'yes' if shown else 'NO'}; target <= {TARGET_EDIT_S:g} s{at}: "
                   f"{verdict(e['ok'] and shown and e['wall'] <= TARGET_EDIT_S)}")
             results["edit"] = e
-            clean_out = Path(tmp) / "clean"
-            c = run_kb(root, Path(tmp) / "kb-clean.log", "--out", str(clean_out), "--clean")
+            c, same = build_beside(root, Path(tmp), "clean")
             if e["ok"] and c["ok"]:
                 print(f"  clean     the edited KB built clean in the same run (baseline): "
                       f"{c['wall']:.1f} s wall, {c['cpu']:.1f} s CPU; incremental/clean CPU "
                       f"{e['cpu'] / c['cpu']:.2f}x; files byte for byte as the clean build's: "
-                      f"{compare_sites(root, clean_out)}")
+                      f"{same}")
                 results["clean"] = c
         for r in results.values():
             r.pop("outs", None)

@@ -226,3 +226,16 @@ def test_a_page_replaced_by_a_link_out_of_the_site_is_rendered_again(root, tmp_p
     assert "Sort tickets by priority." in target.read_text(encoding="utf-8")
     before = build(open_kb(root), out=root / "inc")["internal"].reused
     assert report["internal"].reused == before - 1
+
+
+def test_a_home_is_never_reused_in_any_language(tmp_path):
+    """The agent home is made from every article (its categories count them): in no
+    language is its file taken from the previous build, a translated home included."""
+    root = make_kb(tmp_path / "kb", {**FILES,
+                                     "docs/index.md": article("Agent home", "Start here.\n"),
+                                     "docs/index.ru.md": article("Главная", "Начните здесь.\n")})
+    build(open_kb(root), ("internal",), out=root / "inc")
+    [manifest] = (root / ".kb/cache/pages").glob("internal-*.json")
+    keyed = json.loads(manifest.read_text(encoding="utf-8"))["pages"]
+    assert "faq/refunds/index.html" in keyed and "ru/faq/refunds/index.html" in keyed
+    assert "index.html" not in keyed and "ru/index.html" not in keyed

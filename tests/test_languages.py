@@ -174,3 +174,24 @@ def test_a_partial_build_keeps_every_language_in_menus_and_sitemap(tmp_path):
     assert "Откройте настройки снова." in page
     assert menu(page) == {"en": "../../../faq/reset/", "ru": "./", "fa": "../../../fa/faq/reset/"}
     assert read(site, "sitemap.xml") == full
+
+
+def test_a_section_takes_its_translated_index_pages_title(tmp_path):
+    """A folder's section is titled by its index page; in a language with a translation
+    of that page, by the translation's title."""
+    root = make_kb(tmp_path, {
+        **FILES,
+        "docs/guide/billing/index.md": article("Billing help", "- [Cards](cards.md)\n"),
+        "docs/guide/billing/index.ru.md": article("Помощь с оплатой", "- [Карты](cards.md)\n"),
+        "docs/guide/billing/cards.md": article("Cards", "Card payments.\n"),
+        "mkdocs.yml": MKDOCS + NAV,
+    })
+    build(open_kb(root), ("internal",), out=tmp_path / "out")
+    site = tmp_path / "out/site"
+
+    def sections(page: str) -> list[str]:
+        return re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', page)
+
+    assert "Помощь с оплатой" in sections(read(site, "ru/guide/billing/cards/index.html"))
+    assert "Billing help" not in sections(read(site, "ru/guide/billing/cards/index.html"))
+    assert "Billing help" in sections(read(site, "fa/guide/billing/cards/index.html"))

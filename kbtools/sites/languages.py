@@ -15,8 +15,9 @@ language the ``kb`` plugin asks :class:`Languages` for
   beside ``page.md``, see :mod:`.staging`), each page's version in the language, else the
   default language's (a fallback copy), written below the language's folder; assets and
   theme files as they are;
-- its navigation (:meth:`~Languages.translate_nav`): the titles ``nav_translations`` gives,
-  and the language's home page;
+- its navigation (:meth:`~Languages.translate_nav`): a section titled after its index page
+  takes its translation's title, then the titles ``nav_translations`` gives; and the
+  language's home page;
 - each page's language menu (:meth:`~Languages.page_alternates`): the same page in every
   language (a preview that builds some languages carries the others' folders over).
 
@@ -34,7 +35,7 @@ from __future__ import annotations
 import copy
 import logging
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import quote as urlquote
@@ -42,11 +43,13 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape, quoteattr
 
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
 
 OVERRIDES = ("site_name", "site_description", "copyright", "nav")
 """The MkDocs settings a language may set for itself."""
-KEYS = frozenset({"locale", "name", "link", "nav_translations", "default", "build", *OVERRIDES})
-"""What a language's entry may hold (``default`` and ``build`` are kb's to decide: ignored)."""
+KEYS = frozenset({"locale", "name", "link", "nav_translations", *OVERRIDES})
+"""What a language's entry may hold (once fitted: :func:`kbtools.sites.mkconfig.fit_languages`)."""
 SITEMAP_TEMPLATE = "sitemap.xml"
 NOT_FOUND_TEMPLATE = "404.html"
 _NESTED_NOISE = ("A 'dirty' build is being performed", "Documentation built in",
@@ -253,8 +256,12 @@ class Languages:
         self._directory_urls = config.use_directory_urls
         return LanguageFiles([*theme, *chosen.values()], lang)
 
-    def translate_nav(self, nav) -> None:
-        """The language's titles (``nav_translations``) and its home page."""
+    def translate_nav(self, nav, titles: Mapping[tuple[str, str], str]) -> None:
+        """The language's titles and its home page: a section titled after its index page
+        takes the title of that page's translation (``titles``: (page source without
+        language, language) -> title), then ``nav_translations`` apply."""
+        if self.current != self.default:
+            self._localize_sections(nav.items, titles)
         _translate(nav.items, self.language.nav_translations)
         if nav.homepage is None:
             home = f"{self.current}/"
@@ -266,6 +273,18 @@ class Languages:
         ``src_uri`` (``faq/a.ru.md``: ``faq/a.md``, ``ru``; ``faq/a.md``: the default)."""
         norm, locale = split_locale(src_uri, self._codes)
         return norm, locale or self.default
+
+    def _localize_sections(self, items, titles: Mapping[tuple[str, str], str]) -> None:
+        for item in items:
+            if not isinstance(item, Section):
+                continue
+            first = item.children[0] if item.children else None
+            if isinstance(first, Page):
+                norm = self.locale_of(first.file.src_uri)[0]
+                if item.title == titles.get((norm, self.default)) \
+                        and (norm, self.current) in titles:
+                    item.title = titles[(norm, self.current)]
+            self._localize_sections(item.children, titles)
 
     # -- what readers see of the other languages --------------------------------------------
     def page_alternates(self, config, page_url: str, norm: str) -> None:
@@ -289,13 +308,13 @@ class Languages:
         prefix = "" if lang == self.default else f"{lang}/"
         return _url(prefix + page_dest(norm, self._directory_urls), self._directory_urls)
 
-    def sitemap(self, site_url: str, day: str) -> Iterator[str]:
-        """The site's ``sitemap.xml``, in pieces: a ``<url>`` per page and language (those
+    def sitemap(self, site_url: str, day: str) -> bytes:
+        """The site's ``sitemap.xml``: a ``<url>`` per page and language (those
         carried over from the previous build too), each with its ``hreflang`` alternates (the
         page's own language first, then the others, alphabetically)."""
         base = site_url if site_url.endswith("/") else site_url + "/"
-        yield ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org'
-               '/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">')
+        pieces = [('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org'
+               '/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">')]
         for lang in self._codes:
             others = sorted(code for code in self._codes if code != lang)
             for norm in self._pages.get(lang, ()):
@@ -309,8 +328,9 @@ class Languages:
                         parts.append(f'\n        <xhtml:link rel="alternate" hreflang='
                                      f'"{code}" href={quoteattr(_absolute(base, url))}/>')
                 parts.append("\n    </url>")
-                yield "".join(parts)
-        yield "\n</urlset>"
+                pieces.append("".join(parts))
+        pieces.append("\n</urlset>")
+        return "".join(pieces).encode("utf-8")
 
     # -- the other languages ----------------------------------------------------------------
     def build_others(self, config, build) -> None:

@@ -147,8 +147,8 @@ def fit_languages(declared: list, languages: tuple[str, ...]) -> list[dict]:
     fitted = []
     for lang in languages:
         item = by_locale.get(lang, {"locale": lang, "name": LANGUAGE_NAMES.get(lang, lang)})
-        item.pop("default", None)
-        item.pop("build", None)
+        item.pop("default", None)  # which language is the default, and which are built,
+        item.pop("build", None)    # are kb.yml's and kb build's to say (i18n had them here)
         fitted.append(item)
     return fitted
 

@@ -3,8 +3,8 @@
 ``mkdocs.yml`` stays the readable source of the navigation: it lists the sections in order
 (``- FAQ: faq/``); this module expands each folder into its index page, subsections and pages
 (sorted by title), drops what the site does not publish (``playbooks/`` on the public site)
-and appends folders the file does not mention, so new content always appears. In a language's
-build, :func:`localize_sections` gives sections their translated titles.
+and appends folders the file does not mention, so new content always appears. A language's
+build gives sections their translated titles (:meth:`kbtools.sites.languages.Languages.translate_nav`).
 
 Scale: a folder with more than ``max_pages`` pages is split into sections of at most that
 many pages (``A–F``, ``G–M`` ...). With Material's ``navigation.prune`` a page then carries
@@ -16,9 +16,6 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from collections.abc import Mapping
-
-from mkdocs.structure.nav import Section
-from mkdocs.structure.pages import Page
 
 from kbtools.sites.indexes import folder_title
 
@@ -108,17 +105,3 @@ def _folder(folder: str, tree: _Tree, max_pages: int) -> list:
         name = first if first == last else f"{first}–{last}"
         children.append({f"{name} ({start + 1}–{start + len(chunk)})": chunk})
     return children
-
-
-def localize_sections(items, titles, default: str, lang: str) -> None:
-    """In MkDocs' navigation ``items`` of a ``lang`` build, sections titled after their index
-    page take the index page's translated title (``titles``: (path, language) -> title)."""
-    for item in items:
-        if not isinstance(item, Section):
-            continue
-        first = item.children[0] if item.children else None
-        if isinstance(first, Page):
-            norm = getattr(first.file, "norm_src_uri", first.file.src_uri)
-            if item.title == titles.get((norm, default)) and (norm, lang) in titles:
-                item.title = titles[(norm, lang)]
-        localize_sections(item.children, titles, default, lang)

@@ -298,11 +298,12 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def made_from_every_article(page: Page, markdown: str) -> bool:
-    """A page whose file is made from more than its markdown, so it is not cached: a home
+def made_from_every_article(norm: str, page: Page, markdown: str) -> bool:
+    """Whether ``page`` (of source ``norm`` without language: ``index.md`` for
+    ``index.ru.md``) is made from more than its markdown, so it is not cached: a home
     (categories and blocks from every article) or a page listing Material's tags."""
-    return getattr(page.file, "norm_src_uri", page.file.src_uri) == "index.md" \
-        or page.meta.get("template") == HOME_TEMPLATE or "<!-- material/tags" in markdown
+    return norm == "index.md" or page.meta.get("template") == HOME_TEMPLATE \
+        or "<!-- material/tags" in markdown
 
 
 def nav_signature(items) -> list:

@@ -43,7 +43,7 @@ from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import fit_languages
-from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav, localize_sections
+from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.pagecache import (
     CACHED_TEMPLATE,
     digest,
@@ -68,7 +68,7 @@ from kbtools.sites.search_entries import (
     write_language_indexes,
 )
 from kbtools.sites.site import page_url
-from kbtools.sites.sitemap import write_full_sitemap, write_language_sitemaps, write_sitemap
+from kbtools.sites.sitemap import pruned_sitemap, write_language_sitemaps, write_sitemap
 from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -168,9 +168,7 @@ class KBPlugin(BasePlugin[KBConfig]):
     def on_nav(self, nav, config, files):
         staged = self.context.staged
         lang = self._languages.current
-        if lang != staged.default_language:
-            localize_sections(nav.items, staged.titles, staged.default_language, lang)
-        self._languages.translate_nav(nav)
+        self._languages.translate_nav(nav, staged.titles)
         if self.context.share and self._sharing is None \
                 and config.validation.links.anchors < logging.WARNING:
             # (not where MkDocs is to warn about missing anchors: a copy's links are not
@@ -203,7 +201,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         article = context.staged.article_at(page.file.src_uri)
         cache = context.cache
-        if cache is not None and made_from_every_article(page, markdown):
+        if cache is not None and made_from_every_article(norm, page, markdown):
             cache.note(page.url, page.file.dest_uri)
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
@@ -366,14 +364,14 @@ class KBPlugin(BasePlugin[KBConfig]):
         site_dir, index = Path(config.site_dir), languages.merged_search()
         try:
             if config.site_url:
-                write_full_sitemap(site_dir, languages.sitemap(config.site_url, get_build_date()))
+                xml = languages.sitemap(config.site_url, get_build_date())
+                if self.context.site.public:  # as search engines should read it
+                    xml = pruned_sitemap(xml, config.site_url, self.context.fallback_urls,
+                                         languages.default, self.context.modified)
+                write_sitemap(site_dir, xml)
             if self.context.site.public:
                 write_language_indexes(site_dir, codes, self.context.fallback_urls, splice,
                                        index=index)
-                if config.site_url:
-                    write_sitemap(site_dir, config.site_url, self.context.fallback_urls,
-                                  self.context.kb.config.default_language,
-                                  self.context.modified)
             else:
                 prune_search_index(site_dir, codes, self.context.fallback_urls, splice,
                                    index=index)

@@ -1,16 +1,15 @@
 """The public site's sitemap, as a search engine should read it: every language version of a
 page, and no fallback copy.
 
-:func:`write_full_sitemap` writes ``sitemap.xml`` with a ``<url>`` per page and language and
-an ``<xhtml:link rel="alternate" hreflang>`` per language (see
-:meth:`kbtools.sites.languages.Languages.sitemap`), fallback copies included, which the
-internal site keeps. On the public site they would mislead: the English
+A site's sitemap has a ``<url>`` per page and language and an ``<xhtml:link
+rel="alternate" hreflang>`` per language (:meth:`kbtools.sites.languages.Languages.sitemap`),
+fallback copies included, which the internal site keeps. On the public site they would mislead: the English
 text published under ``ar/`` because the page has no Arabic translation yet would be announced
 as the Arabic version, while that page's own ``<link rel="canonical">`` names the English page
 (:mod:`kbtools.sites.pageinfo`). :func:`pruned_sitemap` drops those copies, as ``<url>`` and as
 alternate, and adds the ``x-default`` alternate (the default language's page), so the sitemap
 and the pages' heads say the same thing; an article's ``<lastmod>`` is the day it last changed
-in git, not the day of the build; :func:`write_sitemap` writes it and its ``.gz``.
+in git, not the day of the build. :func:`write_sitemap` writes either, and its ``.gz``.
 
 Material's pages fetch ``sitemap.xml`` at their language's root (``ar/sitemap.xml``) to know
 which links instant navigation may follow; :func:`write_language_sitemaps` writes one there per
@@ -111,27 +110,11 @@ def language_sitemap(path: Path, prefix: str) -> bytes:
     return ET.tostring(kept, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def write_full_sitemap(site_dir: Path, pieces: Iterable[str]) -> None:
-    """Write ``site_dir``'s sitemap (and its ``.gz``) from ``pieces`` of its text (every
-    page in every language built, with their alternates: see
-    :meth:`kbtools.sites.languages.Languages.sitemap`)."""
-    data = "".join(pieces).encode("utf-8")
+def write_sitemap(site_dir: Path, data: bytes) -> None:
+    """Write ``data`` as ``site_dir``'s sitemap, and its ``.gz``."""
     path = Path(site_dir) / SITEMAP
     atomic.write_bytes(path, data)
     atomic.write_bytes(path.with_name(SITEMAP + ".gz"), gzip.compress(data, mtime=0))
-
-
-def write_sitemap(site_dir: Path, site_url: str, fallback_urls: Iterable[str],
-                  default_language: str, modified: Mapping[str, str] | None = None) -> bool:
-    """Rewrite ``site_dir``'s sitemap (and its ``.gz``) pruned; False when the site has none."""
-    path = Path(site_dir) / SITEMAP
-    if not path.is_file():
-        return False
-    data = pruned_sitemap(path.read_bytes(), site_url, fallback_urls, default_language,
-                          modified)
-    atomic.write_bytes(path, data)
-    atomic.write_bytes(path.with_name(SITEMAP + ".gz"), gzip.compress(data, mtime=0))
-    return True
 
 
 def _urlset(xml: bytes) -> ET.Element:
