@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from kbtools.content.check import check
 from kbtools.registry import open_kb
@@ -36,6 +38,26 @@ def test_unchanged_files_come_from_the_cache(tmp_path):
     # ... and any real edit (a new mtime) is seen.
     os.utime(file)
     assert titles(tmp_path) == {"docs/a.md": "Omega"}
+
+
+def test_the_cache_one_process_wrote_is_read_by_the_next(tmp_path):
+    # Each kb command is a process of its own: a cache only the process that wrote it could
+    # read (its fingerprint once held the kinds' parse functions' addresses) never served.
+    make_kb(tmp_path, {"docs/a.md": article("Alpha")})
+    file = tmp_path / "docs/a.md"
+    os.utime(file, ns=(OLD_NS, OLD_NS))
+
+    def title_in_a_process() -> str:
+        code = ("import sys; from kbtools.registry import open_kb; "
+                "print(open_kb(sys.argv[1]).corpus.get('docs/a.md').title)")
+        return subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True,
+                              capture_output=True, text=True).stdout.strip()
+
+    assert title_in_a_process() == "Alpha"
+    rewrite_keeping_stat(file, file.read_text().replace("Alpha", "Omega"))
+    assert title_in_a_process() == "Alpha"  # the first process's parse
+    os.utime(file)
+    assert title_in_a_process() == "Omega"
 
 
 def test_an_edit_right_after_the_cache_write_is_never_trusted(tmp_path):

@@ -46,8 +46,9 @@ def _file(config: Config) -> Path:
 
 def _fingerprint(config: Config, kinds: Registry) -> str:
     digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
-    for kind in kinds:  # which folders make which kind, with which fields
-        digest.update(f"{kind.name} {kind.folder} {sorted(kind.fields)} {kind.parse}".encode())
+    for kind in kinds:  # which folders make which kind, with which fields, parsed by what
+        parse = kind.parse and f"{kind.parse.__module__}.{kind.parse.__qualname__}"
+        digest.update(f"{kind.name} {kind.folder} {sorted(kind.fields)} {parse}".encode())
     settings = config.root / CONFIG_FILE
     if settings.exists():
         digest.update(settings.read_bytes())
