@@ -86,3 +86,30 @@ def test_a_build_process_that_dies_is_reported_and_its_site_left_as_it_was(tmp_p
         caught.value)
     assert caught.value.path == str(out / "site-public")
     assert (out / "site-public/index.html").read_text(encoding="utf-8") == "the last good site"
+
+
+def _waits_for_the_other_process(kb):
+    """A report that, in the build's first process while another one builds, waits (up to a
+    minute) for that process to end, and tells how many are left."""
+    import multiprocessing
+    import time
+
+    from kbtools.content.pages import GeneratedPage
+
+    if multiprocessing.parent_process() is not None or not multiprocessing.active_children():
+        return []
+    deadline = time.monotonic() + 60
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = len(multiprocessing.active_children())
+    return [GeneratedPage("reports/others.md", "Others", f"Build processes left: {left}.\n")]
+
+
+def test_the_other_process_ends_with_its_site_not_with_the_build(tmp_path):
+    # Idle until the whole build ended, the other process held all its site's memory while
+    # the first site was still building: the build's peak at 3,000 articles.
+    root = make_kb(tmp_path, {"docs/faq/a.md": article("A", audience="public")})
+    kb = open_kb(root, kinds=Registry(KINDS, (*REPORTS, _waits_for_the_other_process)))
+    build(kb, out=tmp_path / "out", jobs=2)
+    page = (tmp_path / "out/site/reports/others/index.html").read_text(encoding="utf-8")
+    assert "Build processes left: 0." in page

@@ -189,12 +189,14 @@ def _parallel(kb: KnowledgeBase, sites: int, jobs: int | None) -> bool:
 def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ...],
                        plans: list, clean: bool, share: bool) -> tuple[SiteReport, ...]:
     """The first site built here while the others build in a spawned process (this one may
-    have threads, which forking would copy in an unknown state)."""
+    have threads, which forking would copy in an unknown state). That process ends once its
+    sites are built: idle, it would hold the memory of its builds while this one goes on."""
     (first, target, rendered), rest = plans[0], plans[1:]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_build_site_elsewhere, kb.root, kb.kinds, kb.cache, name, raw,
                                findings, path, languages, clean, share)
                    for name, path, languages in rest]
+        pool.shutdown(wait=False)  # no more work: the process ends after these
         reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean,
                               share=share)]
         for (name, path, _), future in zip(rest, futures, strict=True):
