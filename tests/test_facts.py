@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from kbtools.content.check import check
+from kbtools.content.macros import COMPILED
 from kbtools.registry import open_kb
 from tests.support import SUPPORT, article, make_kb
 
@@ -64,3 +65,19 @@ def test_support_facts_without_after_hours_required_are_fine(tmp_path):
                         if not line.startswith("after_hours_required"))
     kb = open_kb(make_kb(tmp_path, {"macros/data/support.yml": support + "\n"}))
     assert [f.format() for f in kb.findings if f.code.startswith("facts.")] == []
+
+
+def test_compiled_macros_kept_are_the_most_recent_and_bounded(tmp_path):
+    # A build renders thousands of pages: every compiled page kept was the macros' largest
+    # use of memory. The last few are kept, as the kind's renderer renders a body again.
+    make_kb(tmp_path, {})
+    macros = open_kb(tmp_path).macros
+    texts = [f"{{{{ support.company }}}} page {n}" for n in range(COMPILED * 3)]
+    for text in texts:
+        assert macros.render(text, path="x") == f"Example Co page {text.rsplit(' ', 1)[1]}"
+    kept = macros._compiled
+    assert list(kept) == texts[-COMPILED:]
+    first = kept[texts[-COMPILED]]
+    assert macros.render(texts[-COMPILED], path="x").startswith("Example Co")
+    assert kept[texts[-COMPILED]] is first  # reused, not compiled again
+    assert list(kept)[-1] == texts[-COMPILED]  # and now the most recent

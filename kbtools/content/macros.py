@@ -26,6 +26,9 @@ from kbtools.errors import ConfigError
 
 _MARKERS = re.compile(r"\{(?:\{|%|##)")  # {{ }}, {% %} and {## ##} (not {#id})
 
+COMPILED = 32
+"""Compiled texts a :class:`Macros` keeps, the most recently used."""
+
 ENGINE = f"Jinja2 {jinja2.__version__}"
 """The library a :class:`MacroScan` depends on (caches of scans are dropped when it changes)."""
 
@@ -124,11 +127,16 @@ class Macros:
         return []
 
     def _template(self, text: str):
-        template = self._compiled.get(text)
+        """``text`` compiled; the last :data:`COMPILED` texts are kept (a page's body is
+        rendered again right after, by its kind's renderer). Not more: a compiled page is
+        many times its text, and a build renders each page's text once."""
+        compiled = self._compiled
+        template = compiled.pop(text, None)
         if template is None:
-            if len(self._compiled) > 4096:
-                self._compiled.clear()
-            template = self._compiled[text] = self.env.compile_page(text)
+            template = self.env.compile_page(text)
+            while len(compiled) >= COMPILED:
+                del compiled[next(iter(compiled))]
+        compiled[text] = template  # the most recent last
         return template
 
     @property
