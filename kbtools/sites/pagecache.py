@@ -166,8 +166,11 @@ class PageCache:
     reused: set[str] = field(default_factory=set)
     """Output paths of the pages the cache answered."""
     digests: dict[str, str] = field(default_factory=dict)
-    search: dict[str, str] = field(default_factory=dict)
-    """Output path -> the page's search entries (JSON text), for the new manifest."""
+    search: dict[str, str | list[dict]] = field(default_factory=dict)
+    """Output path -> the page's search entries, for the new manifest: the previous
+    manifest's JSON text for a reused page, the entries themselves for a page rendered (made
+    text only as the manifest is written: the text of every page at once would be as large as
+    the index, at the build's peak of memory)."""
     _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     """Folder under ``site_dir`` -> whether it is reached through real folders only."""
 
@@ -266,8 +269,7 @@ class PageCache:
             else:
                 own = groups.pop(url, [])
                 if dest in self.keys:
-                    self.search[dest] = json.dumps(own, ensure_ascii=False,
-                                                   separators=(",", ":"))
+                    self.search[dest] = own
                 spliced.extend(own)
         for rest in groups.values():  # entries of no page seen (none expected): kept
             spliced.extend(rest)
@@ -284,8 +286,10 @@ class PageCache:
                  if prefixes and dest.startswith(prefixes)}
         for dest, key in self.keys.items():
             if dest in self.digests:
+                found = self.search.pop(dest, "[]")  # each page's entries let go once text
                 pages[dest] = {"key": key, "digest": self.digests[dest],
-                               "search": self.search.get(dest, "[]")}
+                               "search": found if isinstance(found, str) else json.dumps(
+                                   found, ensure_ascii=False, separators=(",", ":"))}
         manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
         try:  # a page at a time: the whole text at once would be the build's peak of memory
             atomic.write_json(self.path, manifest, streamed="pages")
