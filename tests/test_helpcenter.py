@@ -18,7 +18,7 @@ from kbtools.sites import build
 from kbtools.sites.catalogs import catalog, catalog_findings, direction, package_catalog
 from kbtools.sites.helpcenter import category_findings, home
 from kbtools.sites.pageinfo import DESCRIPTION_CHARS, describe
-from kbtools.sites.sitemap import pruned_sitemap, write_language_sitemaps
+from kbtools.sites.sitemap import public_sitemap, site_sitemap, write_language_sitemaps
 from tests.support import SITE_URL, article, git_init, make_kb
 
 CATALOG_EN = """\
@@ -314,11 +314,52 @@ def test_each_language_root_has_the_sitemap_of_its_own_pages(built):
     assert not (built / "en" / "sitemap.xml").exists()
 
 
-def test_pruned_sitemap_refuses_what_is_not_a_sitemap():
-    with pytest.raises(ValueError, match="not XML"):
-        pruned_sitemap(b"<urlset", SITE_URL, (), "en")
-    with pytest.raises(ValueError, match="not a sitemap"):
-        pruned_sitemap(b"<html/>", SITE_URL, (), "en")
+def test_public_sitemap_is_the_site_sitemap_pruned_as_elementtree_writes_it():
+    # The public sitemap is written an entry at a time (parsing the whole sitemap to prune
+    # it was the public build's peak of memory): the same bytes as pruning the site's
+    # sitemap with ElementTree, with characters that need escaping, copies as entries and
+    # as alternates, and days from git.
+    sm, xh = "http://www.sitemaps.org/schemas/sitemap/0.9", "http://www.w3.org/1999/xhtml"
+    entries = [("./", [("en", "./"), ("ar", "ar/")]),
+               ("faq/a&b/", [("en", "faq/a&b/"), ("ar", "ar/faq/a&b/"), ("fa", "fa/faq/a&b/")]),
+               ("faq/only-ar/", [("en", "faq/only-ar/"), ("ar", "ar/faq/only-ar/")]),
+               ("ar/", [("ar", "ar/"), ("en", "./")]),
+               ("ar/faq/a&b/", [("ar", "ar/faq/a&b/"), ("en", "faq/a&b/"),
+                                ("fa", "fa/faq/a&b/")]),
+               ("ar/faq/only-ar/", [("ar", "ar/faq/only-ar/"), ("en", "faq/only-ar/")]),
+               ("fa/faq/a&b/", [("fa", "fa/faq/a&b/"), ("ar", "ar/faq/a&b/"),
+                                ("en", "faq/a&b/")])]
+    copies, modified = {"fa/faq/a&b/", "faq/only-ar/"}, {"faq/a&b/": "2026-01-02"}
+
+    root = ET.fromstring(site_sitemap(SITE_URL, entries, "2026-11-29"))
+    for url in list(root):  # the pruning as ElementTree does it
+        loc = url.findtext(f"{{{sm}}}loc")
+        if loc.removeprefix(SITE_URL) in copies:
+            root.remove(url)
+            continue
+        if loc.removeprefix(SITE_URL) in modified:
+            url.find(f"{{{sm}}}lastmod").text = modified[loc.removeprefix(SITE_URL)]
+        links = url.findall(f"{{{xh}}}link")
+        for link in links:
+            if link.get("href").removeprefix(SITE_URL) in copies:
+                url.remove(link)
+        default = [link.get("href") for link in url.findall(f"{{{xh}}}link")
+                   if link.get("hreflang") == "en"]
+        if default:
+            ET.SubElement(url, f"{{{xh}}}link", {"rel": "alternate", "hreflang": "x-default",
+                                                  "href": default[0]})
+    ET.indent(root)
+    expected = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    written = public_sitemap(SITE_URL, entries, "2026-11-29", copies, "en", modified)
+    assert written == expected
+    assert b"a&amp;b" in written and b"only-ar" in written
+    assert written.count(b"<url>") == 5 and b'hreflang="fa"' not in written
+    for few in ([], [("./", [])]):  # no alternate: no xhtml namespace either
+        root = ET.fromstring(site_sitemap(SITE_URL, few, "2026-11-29"))
+        ET.indent(root)
+        assert public_sitemap(SITE_URL, few, "2026-11-29", (), "en") == ET.tostring(
+            root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def test_footer_is_the_catalog_copyright_without_the_generator_line(built):

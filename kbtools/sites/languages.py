@@ -10,7 +10,7 @@ language the ``kb`` plugin asks :class:`Languages` for
   description, copyright and navigation (the language's own, else the file's), Material's
   language menu (``extra.alternate``), and which of the theme's static pages it writes (the
   root's ``404.html`` is the default language's; ``sitemap.xml`` is written once, by
-  :meth:`~Languages.sitemap`, for every language);
+  :mod:`kbtools.sites.sitemap` from :meth:`~Languages.sitemap_entries`, for every language);
 - its files (:meth:`~Languages.files`): of the staged pages (a translation is ``page.ru.md``
   beside ``page.md``, see :mod:`.staging`), each page's version in the language, else the
   default language's (a fallback copy), written below the language's folder; assets and
@@ -35,12 +35,11 @@ from __future__ import annotations
 import copy
 import logging
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import quote as urlquote
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape, quoteattr
 
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
@@ -308,29 +307,18 @@ class Languages:
         prefix = "" if lang == self.default else f"{lang}/"
         return _url(prefix + page_dest(norm, self._directory_urls), self._directory_urls)
 
-    def sitemap(self, site_url: str, day: str) -> bytes:
-        """The site's ``sitemap.xml``: a ``<url>`` per page and language (those
-        carried over from the previous build too), each with its ``hreflang`` alternates (the
-        page's own language first, then the others, alphabetically)."""
-        base = site_url if site_url.endswith("/") else site_url + "/"
-        pieces = [('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org'
-               '/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">')]
+    def sitemap_entries(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        """The site's pages for its sitemap (:mod:`kbtools.sites.sitemap`): each page in
+        each language (those carried over from the previous build too), as its URL and its
+        ``hreflang`` alternates (language code, URL: the page's own language first, then the
+        others, alphabetically); URLs relative to the site's root."""
         for lang in self._codes:
             others = sorted(code for code in self._codes if code != lang)
             for norm in self._pages.get(lang, ()):
                 own = self._url_in(norm, lang)
-                parts = [f"\n    <url>\n        <loc>{escape(_absolute(base, own))}</loc>"
-                         f"\n        <lastmod>{day}</lastmod>"
-                         f"\n        <changefreq>daily</changefreq>"]
-                for code in (lang, *others):
-                    url = self._url_in(norm, code)
-                    if url is not None:
-                        parts.append(f'\n        <xhtml:link rel="alternate" hreflang='
-                                     f'"{code}" href={quoteattr(_absolute(base, url))}/>')
-                parts.append("\n    </url>")
-                pieces.append("".join(parts))
-        pieces.append("\n</urlset>")
-        return "".join(pieces).encode("utf-8")
+                alternates = [(code, url) for code in (lang, *others)
+                              if (url := self._url_in(norm, code)) is not None]
+                yield own, alternates
 
     # -- the other languages ----------------------------------------------------------------
     def build_others(self, config, build) -> None:
@@ -390,10 +378,6 @@ def _url(dest: str, directory_urls: bool) -> str:
     """A page's URL from where it is written (MkDocs' rule)."""
     folder, name = posixpath.split(dest)
     return urlquote((folder or ".") + "/" if directory_urls and name == "index.html" else dest)
-
-
-def _absolute(base: str, url: str) -> str:
-    return base if url == "./" else base + url
 
 
 class _Quiet(logging.Filter):

@@ -68,7 +68,12 @@ from kbtools.sites.search_entries import (
     write_language_indexes,
 )
 from kbtools.sites.site import page_url
-from kbtools.sites.sitemap import pruned_sitemap, write_language_sitemaps, write_sitemap
+from kbtools.sites.sitemap import (
+    public_sitemap,
+    site_sitemap,
+    write_language_sitemaps,
+    write_sitemap,
+)
 from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -364,10 +369,13 @@ class KBPlugin(BasePlugin[KBConfig]):
         site_dir, index = Path(config.site_dir), languages.merged_search()
         try:
             if config.site_url:
-                xml = languages.sitemap(config.site_url, get_build_date())
+                entries, day = languages.sitemap_entries(), get_build_date()
                 if self.context.site.public:  # as search engines should read it
-                    xml = pruned_sitemap(xml, config.site_url, self.context.fallback_urls,
-                                         languages.default, self.context.modified)
+                    xml = public_sitemap(config.site_url, entries, day,
+                                         self.context.fallback_urls, languages.default,
+                                         self.context.modified)
+                else:
+                    xml = site_sitemap(config.site_url, entries, day)
                 write_sitemap(site_dir, xml)
             if self.context.site.public:
                 write_language_indexes(site_dir, codes, self.context.fallback_urls, splice,

@@ -1,12 +1,12 @@
-"""The public site's sitemap, as a search engine should read it: every language version of a
-page, and no fallback copy.
+"""The sites' sitemaps: every page in every language, with its language versions; the public
+site's as a search engine should read it, without fallback copies.
 
-A site's sitemap has a ``<url>`` per page and language and an ``<xhtml:link
-rel="alternate" hreflang>`` per language (:meth:`kbtools.sites.languages.Languages.sitemap`),
-fallback copies included, which the internal site keeps. On the public site they would mislead: the English
+A site's sitemap (:func:`site_sitemap`) has a ``<url>`` per page and language and an
+``<xhtml:link rel="alternate" hreflang>`` per language, fallback copies included, which the
+internal site keeps. On the public site they would mislead: the English
 text published under ``ar/`` because the page has no Arabic translation yet would be announced
 as the Arabic version, while that page's own ``<link rel="canonical">`` names the English page
-(:mod:`kbtools.sites.pageinfo`). :func:`pruned_sitemap` drops those copies, as ``<url>`` and as
+(:mod:`kbtools.sites.pageinfo`). :func:`public_sitemap` leaves those copies out, as ``<url>`` and as
 alternate, and adds the ``x-default`` alternate (the default language's page), so the sitemap
 and the pages' heads say the same thing; an article's ``<lastmod>`` is the day it last changed
 in git, not the day of the build. :func:`write_sitemap` writes either, and its ``.gz``.
@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import urljoin
+from xml.sax.saxutils import escape, quoteattr
 
 from kbtools import atomic
 
@@ -35,36 +36,78 @@ ET.register_namespace("", _SM)  # written back with the prefixes MkDocs gave the
 ET.register_namespace("xhtml", _XHTML)
 
 
-def pruned_sitemap(xml: bytes, site_url: str, fallback_urls: Iterable[str],
+Entries = Iterable[tuple[str, list[tuple[str, str]]]]
+"""A site's pages for its sitemap: each page's URL and its alternates (language code, URL),
+URLs relative to the site's root (:meth:`kbtools.sites.languages.Languages.sitemap_entries`)."""
+
+
+def site_sitemap(site_url: str, entries: Entries, day: str) -> bytes:
+    """The sitemap of every page in every language, fallback copies included (the internal
+    site's), each with its ``hreflang`` alternates and ``day`` as ``<lastmod>``."""
+    base = _base(site_url)
+    pieces = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org'
+              '/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    for own, alternates in entries:
+        pieces.append(f"\n    <url>\n        <loc>{escape(_absolute(base, own))}</loc>"
+                      f"\n        <lastmod>{day}</lastmod>"
+                      f"\n        <changefreq>daily</changefreq>")
+        pieces.extend(f'\n        <xhtml:link rel="alternate" hreflang="{code}" '
+                      f"href={quoteattr(_absolute(base, url))}/>" for code, url in alternates)
+        pieces.append("\n    </url>")
+    pieces.append("\n</urlset>")
+    return "".join(pieces).encode("utf-8")
+
+
+def public_sitemap(site_url: str, entries: Entries, day: str, fallback_urls: Iterable[str],
                    default_language: str, modified: Mapping[str, str] | None = None) -> bytes:
-    """``xml`` (a sitemap) without the fallback copies (``fallback_urls``: page URLs relative
-    to ``site_url``, ``ar/faq/refund/``), with an ``x-default`` alternate on every entry that
-    has the default language's, and with ``<lastmod>`` set to ``modified``'s day (per page
-    URL, when its article last changed in git) instead of the build's. Raises
-    :class:`ValueError` when ``xml`` is not a sitemap."""
-    root = _urlset(xml)
-    copies = {urljoin(site_url, url) for url in fallback_urls}
-    days = {urljoin(site_url, url): day for url, day in (modified or {}).items()}
-    for entry in list(root):
-        loc = entry.findtext(f"{{{_SM}}}loc", "").strip()
+    """The sitemap as search engines should read it: :func:`site_sitemap` without the
+    fallback copies (``fallback_urls``: page URLs relative to ``site_url``,
+    ``ar/faq/refund/``), as ``<url>`` and as alternate, with an ``x-default`` alternate on
+    every entry that has the default language's, and ``<lastmod>`` the day ``modified``
+    gives the page (when its article last changed in git), else ``day``. Written as
+    ElementTree writes an indented tree, an entry at a time."""
+    base = _base(site_url)
+    copies = {urljoin(base, url) for url in fallback_urls}
+    days = {urljoin(base, url): when for url, when in (modified or {}).items()}
+    pieces, linked = [], False
+    for own, alternates in entries:
+        loc = _absolute(base, own)
         if loc in copies:
-            root.remove(entry)
             continue
-        lastmod = entry.find(f"{{{_SM}}}lastmod")
-        if loc in days and lastmod is not None:
-            lastmod.text = days[loc]
-        links = entry.findall(f"{{{_XHTML}}}link")
-        for link in links:
-            if link.get("href") in copies or link.get("hreflang") == "x-default":
-                entry.remove(link)
-        default = next((link.get("href") for link in links
-                        if link.get("hreflang") == default_language
-                        and link.get("href") not in copies), None)
+        links = [(code, href) for code, url in alternates
+                 if (href := _absolute(base, url)) not in copies]
+        default = next((href for code, href in links if code == default_language), None)
         if default is not None:
-            ET.SubElement(entry, f"{{{_XHTML}}}link",
-                          {"rel": "alternate", "hreflang": "x-default", "href": default})
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+            links.append(("x-default", default))
+        pieces.append(f"  <url>\n    <loc>{_et_text(loc)}</loc>\n"
+                      f"    <lastmod>{_et_text(days.get(loc, day))}</lastmod>\n"
+                      f"    <changefreq>daily</changefreq>\n")
+        pieces.extend(f'    <xhtml:link rel="alternate" hreflang="{_et_attr(code)}" '
+                      f'href="{_et_attr(href)}" />\n' for code, href in links)
+        linked = linked or bool(links)
+        pieces.append("  </url>\n")
+    declared = f' xmlns:xhtml="{_XHTML}"' if linked else ""  # only when used, as ElementTree
+    return (f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{_SM}\"{declared}>\n"
+            + "".join(pieces) + "</urlset>\n").encode("utf-8")
+
+
+def _base(site_url: str) -> str:
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+def _absolute(base: str, url: str) -> str:
+    return base if url == "./" else base + url
+
+
+def _et_text(text: str) -> str:
+    """``text`` escaped as ElementTree escapes an element's text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _et_attr(text: str) -> str:
+    """``text`` escaped as ElementTree escapes an attribute's value."""
+    return (_et_text(text).replace('"', "&quot;").replace("\r", "&#13;")
+            .replace("\n", "&#10;").replace("\t", "&#09;"))
 
 
 def write_language_sitemaps(site_dir: Path, site_url: str, languages: Iterable[str]) -> int:
@@ -115,13 +158,3 @@ def write_sitemap(site_dir: Path, data: bytes) -> None:
     path = Path(site_dir) / SITEMAP
     atomic.write_bytes(path, data)
     atomic.write_bytes(path.with_name(SITEMAP + ".gz"), gzip.compress(data, mtime=0))
-
-
-def _urlset(xml: bytes) -> ET.Element:
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError as exc:
-        raise ValueError(f"{SITEMAP} is not XML: {exc}") from None
-    if root.tag != f"{{{_SM}}}urlset":
-        raise ValueError(f"{SITEMAP} is not a sitemap (root element {root.tag!r})")
-    return root
