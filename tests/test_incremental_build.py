@@ -239,3 +239,46 @@ def test_a_home_is_never_reused_in_any_language(tmp_path):
     keyed = json.loads(manifest.read_text(encoding="utf-8"))["pages"]
     assert "faq/refunds/index.html" in keyed and "ru/faq/refunds/index.html" in keyed
     assert "index.html" not in keyed and "ru/index.html" not in keyed
+
+
+COUNTING_EXTENSION = '''\
+import os
+
+from markdown.extensions import Extension
+
+
+class Counting(Extension):
+    def extendMarkdown(self, md):  # once per converter MkDocs makes
+        with open(os.environ["KB_TEST_CONVERTERS"], "a", encoding="utf-8") as file:
+            file.write("+")
+
+
+def makeExtension(**kwargs):
+    return Counting(**kwargs)
+'''
+
+
+def test_pages_whose_html_comes_from_elsewhere_get_no_converter(tmp_path, monkeypatch):
+    # A converter with every extension costs about 1 ms a page: none for a page the cache
+    # answers or a fallback copy made from its English page's HTML.
+    files = {**FILES, "mkdocs.yml": FILES["mkdocs.yml"] + "markdown_extensions:\n"
+             "  - kb_test_counting\n"}
+    root = make_kb(tmp_path / "kb", files)
+    (tmp_path / "ext").mkdir()
+    (tmp_path / "ext/kb_test_counting.py").write_text(COUNTING_EXTENSION, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "ext"))
+    made = tmp_path / "converters"
+    monkeypatch.setenv("KB_TEST_CONVERTERS", str(made))
+    git_init(root)
+
+    def converters(**options) -> tuple[int, object]:
+        made.write_text("", encoding="utf-8")
+        report = build(open_kb(root), out=root / "inc", jobs=1, **options)
+        return len(made.read_text(encoding="utf-8")), report
+
+    count, clean = converters(clean=True)
+    assert clean["internal"].shared > 0
+    assert count == sum(site.pages - site.shared for site in clean.sites)
+    count, again = converters()
+    assert again["internal"].reused > 0 and again["public"].reused > 0
+    assert count == sum(site.pages - site.reused for site in again.sites)

@@ -43,6 +43,7 @@ from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import fit_languages
+from kbtools.sites.mkpage import KBPage, make_pages
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.pagecache import (
     CACHED_TEMPLATE,
@@ -168,7 +169,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         if self.context.site.public:
             for file in [f for f in files if f.src_uri.startswith(PUBLIC_EXCLUDED)]:
                 files.remove(file)
-        return self._languages.files(files, config)
+        files = self._languages.files(files, config)
+        make_pages(files, config)  # pages told when there is nothing to convert
+        return files
 
     def on_nav(self, nav, config, files):
         staged = self.context.staged
@@ -210,7 +213,9 @@ class KBPlugin(BasePlugin[KBConfig]):
             cache.note(page.url, page.file.dest_uri)
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
-            return "" if self._reuse(page, cache, reader_lang, markdown, None) else markdown
+            if self._reuse(page, cache, reader_lang, markdown, None):
+                return _nothing_to_convert(page)
+            return markdown
         source_href = None
         if article.is_translation:
             source_src = context.staged.src_of(article.source)
@@ -231,12 +236,11 @@ class KBPlugin(BasePlugin[KBConfig]):
         if context.site.public:
             extras = self._extras[page.url] = self._page_extras(page, config, reader_lang,
                                                                 config.site_url)
-        if self._reuse(page, cache, reader_lang, text, extras):
-            return ""
-        if self._sharing is not None and self._sharing.markdown(
-                url=page.url, norm=norm, locale=locale, lang=reader_lang,
-                banners=banners, body=body):
-            return ""
+        if self._reuse(page, cache, reader_lang, text, extras) or (
+                self._sharing is not None and self._sharing.markdown(
+                    url=page.url, norm=norm, locale=locale, lang=reader_lang,
+                    banners=banners, body=body)):
+            return _nothing_to_convert(page)
         return text
 
     def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None) -> bool:
@@ -387,6 +391,14 @@ class KBPlugin(BasePlugin[KBConfig]):
                 write_language_sitemaps(site_dir, config.site_url, codes)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
+
+
+def _nothing_to_convert(page: Page) -> str:
+    """The markdown of a page whose HTML comes from elsewhere (the page cache, its English
+    page): none, and no converter made for it."""
+    if isinstance(page, KBPage):
+        page.skip_conversion()
+    return ""
 
 
 def _bytecode_cache(kb) -> FileSystemBytecodeCache:

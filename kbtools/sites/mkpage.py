@@ -1,0 +1,65 @@
+"""The pages of a kb build: MkDocs' :class:`~mkdocs.structure.pages.Page`, told when its
+markdown need not be converted.
+
+MkDocs makes a Markdown converter, with every extension, for each page it renders (about 1 ms
+each), even for a page whose text is empty. A page whose file the page cache answers
+(:mod:`.pagecache`) or whose HTML is its English page's (a fallback copy, :mod:`.fragments`)
+gets an empty text from the ``kb`` plugin and nothing from a converter: :class:`KBPage` skips
+it and sets what converting nothing sets. The plugin makes the site's pages itself (in
+``on_files``, with the titles the navigation gives them, as MkDocs would), the way Material's
+blog plugin makes its posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+
+class KBPage(Page):
+    """A documentation page whose conversion the ``kb`` plugin may turn off
+    (:meth:`skip_conversion`) once it knows where the page's HTML comes from."""
+
+    converted = True
+
+    def skip_conversion(self) -> None:
+        """Its markdown is empty and its HTML made elsewhere: do not convert it."""
+        self.converted = False
+
+    def render(self, config, files) -> None:
+        if self.converted:
+            super().render(config, files)
+            return
+        # what converting an empty text gives
+        self.content, self.toc = "", get_toc([])
+        self.present_anchor_ids, self.links_to_anchors = set(), {}
+
+
+def make_pages(files: Files, config) -> None:
+    """A :class:`KBPage` for every documentation page of ``files`` that has no page yet, with
+    the title ``config.nav`` gives it (MkDocs' own pages take theirs from there)."""
+    titles = nav_titles(config.nav or [], files)
+    for file in files.documentation_pages():
+        if file.page is None:
+            KBPage(titles.get(file.src_uri), file, config)
+
+
+def nav_titles(nav: Iterable, files: Files) -> dict[str, str]:
+    """Source URI -> title, for each page the navigation names with a title (``- Refunds:
+    faq/refunds.md``); the first mention wins, as in MkDocs."""
+    found: dict[str, str] = {}
+    for item in nav:
+        if not isinstance(item, dict) or len(item) != 1:
+            continue
+        title, value = next(iter(item.items()))
+        if isinstance(value, list):
+            for uri, name in nav_titles(value, files).items():
+                found.setdefault(uri, name)
+        elif isinstance(value, str) and title is not None:
+            file = files.get_file_from_path(value)
+            if file is not None and file.is_documentation_page():
+                found.setdefault(file.src_uri, str(title))
+    return found
