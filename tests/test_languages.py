@@ -195,3 +195,19 @@ def test_a_section_takes_its_translated_index_pages_title(tmp_path):
     assert "Помощь с оплатой" in sections(read(site, "ru/guide/billing/cards/index.html"))
     assert "Billing help" not in sections(read(site, "ru/guide/billing/cards/index.html"))
     assert "Billing help" in sections(read(site, "fa/guide/billing/cards/index.html"))
+
+
+def test_a_title_the_navigation_gives_a_page_is_its_title_in_every_language(tmp_path):
+    # kb makes the pages before MkDocs reads the navigation (to spare converting those
+    # whose HTML comes from elsewhere): they must take the navigation's titles, as MkDocs'
+    # own pages do, over their front matter's.
+    nav = "nav:\n  - index.md\n  - Guides:\n      - Triage how-to: guide/triage.md\n"
+    root = make_kb(tmp_path, {**FILES, "mkdocs.yml": MKDOCS + nav})
+    build(open_kb(root), ("internal",), out=root / "out")
+    for path in ("guide/triage/index.html", "ru/guide/triage/index.html",
+                 "fa/guide/triage/index.html"):
+        page = read(root / "out" / "site", path)
+        items = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', page)
+        assert "Triage how-to" in items, (path, items)
+        # no heading of its own: Material heads the page with its title
+        assert "<h1>Triage how-to</h1>" in page
