@@ -18,7 +18,12 @@ from kbtools.sites import build
 from kbtools.sites.catalogs import catalog, catalog_findings, direction, package_catalog
 from kbtools.sites.helpcenter import category_findings, home
 from kbtools.sites.pageinfo import DESCRIPTION_CHARS, describe
-from kbtools.sites.sitemap import public_sitemap, site_sitemap, write_language_sitemaps
+from kbtools.sites.sitemap import (
+    Pruning,
+    public_sitemap,
+    site_sitemap,
+    write_language_sitemaps,
+)
 from tests.support import SITE_URL, article, git_init, make_kb
 
 CATALOG_EN = """\
@@ -314,52 +319,80 @@ def test_each_language_root_has_the_sitemap_of_its_own_pages(built):
     assert not (built / "en" / "sitemap.xml").exists()
 
 
+SM, XH = "http://www.sitemaps.org/schemas/sitemap/0.9", "http://www.w3.org/1999/xhtml"
+ENTRIES = [("./", [("en", "./"), ("ar", "ar/")]),
+           ("faq/a&b/", [("en", "faq/a&b/"), ("ar", "ar/faq/a&b/"), ("fa", "fa/faq/a&b/")]),
+           ("faq/only-ar/", [("en", "faq/only-ar/"), ("ar", "ar/faq/only-ar/")]),
+           ("ar/", [("ar", "ar/"), ("en", "./")]),
+           ("ar/faq/a&b/", [("ar", "ar/faq/a&b/"), ("en", "faq/a&b/"), ("fa", "fa/faq/a&b/")]),
+           ("ar/faq/only-ar/", [("ar", "ar/faq/only-ar/"), ("en", "faq/only-ar/")]),
+           ("fa/faq/a&b/", [("fa", "fa/faq/a&b/"), ("ar", "ar/faq/a&b/"), ("en", "faq/a&b/")])]
+"""A site's pages for its sitemap, with characters to escape; on the public site the two
+below are fallback copies."""
+COPIES, MODIFIED, DAY = {"fa/faq/a&b/", "faq/only-ar/"}, {"faq/a&b/": "2026-01-02"}, "2026-11-29"
+
+
+def elementtree_sitemap(xml: bytes, *, prune: bool, prefix: str = "") -> bytes:
+    """``xml`` (a site's sitemap) pruned for the public site and cut to the entries below
+    ``prefix``, as ElementTree does it: what kb wrote before it wrote them directly."""
+    ET.register_namespace("", SM)  # the prefixes the sitemap declares
+    ET.register_namespace("xhtml", XH)
+    root = ET.fromstring(xml)
+    for url in list(root):
+        loc = url.findtext(f"{{{SM}}}loc").removeprefix(SITE_URL)
+        if not loc.startswith(prefix) or (prune and loc in COPIES):
+            root.remove(url)
+            continue
+        if not prune:
+            continue
+        if loc in MODIFIED:
+            url.find(f"{{{SM}}}lastmod").text = MODIFIED[loc]
+        for link in url.findall(f"{{{XH}}}link"):
+            if link.get("href").removeprefix(SITE_URL) in COPIES:
+                url.remove(link)
+        default = [link.get("href") for link in url.findall(f"{{{XH}}}link")
+                   if link.get("hreflang") == "en"]
+        if default:
+            ET.SubElement(url, f"{{{XH}}}link", {"rel": "alternate", "hreflang": "x-default",
+                                                 "href": default[0]})
+    if prefix:  # a language's: its entries in an element of their own
+        kept = ET.Element(root.tag, root.attrib)
+        kept.extend(root)
+        root = kept
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
 def test_public_sitemap_is_the_site_sitemap_pruned_as_elementtree_writes_it():
     # The public sitemap is written an entry at a time (parsing the whole sitemap to prune
     # it was the public build's peak of memory): the same bytes as pruning the site's
-    # sitemap with ElementTree, with characters that need escaping, copies as entries and
-    # as alternates, and days from git.
-    sm, xh = "http://www.sitemaps.org/schemas/sitemap/0.9", "http://www.w3.org/1999/xhtml"
-    entries = [("./", [("en", "./"), ("ar", "ar/")]),
-               ("faq/a&b/", [("en", "faq/a&b/"), ("ar", "ar/faq/a&b/"), ("fa", "fa/faq/a&b/")]),
-               ("faq/only-ar/", [("en", "faq/only-ar/"), ("ar", "ar/faq/only-ar/")]),
-               ("ar/", [("ar", "ar/"), ("en", "./")]),
-               ("ar/faq/a&b/", [("ar", "ar/faq/a&b/"), ("en", "faq/a&b/"),
-                                ("fa", "fa/faq/a&b/")]),
-               ("ar/faq/only-ar/", [("ar", "ar/faq/only-ar/"), ("en", "faq/only-ar/")]),
-               ("fa/faq/a&b/", [("fa", "fa/faq/a&b/"), ("ar", "ar/faq/a&b/"),
-                                ("en", "faq/a&b/")])]
-    copies, modified = {"fa/faq/a&b/", "faq/only-ar/"}, {"faq/a&b/": "2026-01-02"}
-
-    root = ET.fromstring(site_sitemap(SITE_URL, entries, "2026-11-29"))
-    for url in list(root):  # the pruning as ElementTree does it
-        loc = url.findtext(f"{{{sm}}}loc")
-        if loc.removeprefix(SITE_URL) in copies:
-            root.remove(url)
-            continue
-        if loc.removeprefix(SITE_URL) in modified:
-            url.find(f"{{{sm}}}lastmod").text = modified[loc.removeprefix(SITE_URL)]
-        links = url.findall(f"{{{xh}}}link")
-        for link in links:
-            if link.get("href").removeprefix(SITE_URL) in copies:
-                url.remove(link)
-        default = [link.get("href") for link in url.findall(f"{{{xh}}}link")
-                   if link.get("hreflang") == "en"]
-        if default:
-            ET.SubElement(url, f"{{{xh}}}link", {"rel": "alternate", "hreflang": "x-default",
-                                                  "href": default[0]})
-    ET.indent(root)
-    expected = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-    written = public_sitemap(SITE_URL, entries, "2026-11-29", copies, "en", modified)
-    assert written == expected
+    # sitemap with ElementTree, copies left out as entries and as alternates, days from git.
+    written = public_sitemap(SITE_URL, ENTRIES, DAY, COPIES, "en", MODIFIED)
+    assert written == elementtree_sitemap(site_sitemap(SITE_URL, ENTRIES, DAY), prune=True)
     assert b"a&amp;b" in written and b"only-ar" in written
     assert written.count(b"<url>") == 5 and b'hreflang="fa"' not in written
     for few in ([], [("./", [])]):  # no alternate: no xhtml namespace either
-        root = ET.fromstring(site_sitemap(SITE_URL, few, "2026-11-29"))
-        ET.indent(root)
-        assert public_sitemap(SITE_URL, few, "2026-11-29", (), "en") == ET.tostring(
-            root, encoding="utf-8", xml_declaration=True) + b"\n"
+        assert public_sitemap(SITE_URL, few, DAY, (), "en") == elementtree_sitemap(
+            site_sitemap(SITE_URL, few, DAY), prune=True)
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_each_language_sitemap_is_that_languages_part_of_the_sites(tmp_path, public):
+    # Written from the pages, not read back from the site's sitemap: the same bytes as
+    # cutting that sitemap with ElementTree, for each language with a folder.
+    for lang in ("ar", "fa", "sl"):
+        (tmp_path / lang).mkdir()
+    pruning = Pruning(COPIES, "en", MODIFIED) if public else None
+    written = write_language_sitemaps(
+        tmp_path, SITE_URL, DAY, ["en", "ar", "fa", "ru", "sl"],
+        lambda lang: [entry for entry in ENTRIES if entry[0].startswith(f"{lang}/")], pruning)
+    assert written == 3  # ru has no folder
+    assert not (tmp_path / "ru" / "sitemap.xml").exists()
+    for lang, count in (("ar", 3), ("fa", 0 if public else 1), ("sl", 0)):
+        data = (tmp_path / lang / "sitemap.xml").read_bytes()
+        assert data == elementtree_sitemap(site_sitemap(SITE_URL, ENTRIES, DAY),
+                                           prune=public, prefix=f"{lang}/"), lang
+        assert data.count(b"<url>") == count
 
 
 def test_footer_is_the_catalog_copyright_without_the_generator_line(built):
@@ -415,32 +448,6 @@ def test_check_reports_unusable_categories_at_their_line(tmp_path):
         "{'icon': 'material/cash'} [site.categories]",
         "docs/faq/index.md:9: warning: category 'untitled' has no title: add "
         "categories.untitled.title to the catalogs [site.categories]"]
-
-
-def test_language_sitemaps_read_an_entry_at_a_time_are_the_same_as_from_the_whole_tree(
-        tmp_path):
-    sm = "http://www.sitemaps.org/schemas/sitemap/0.9"
-    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{sm}" '
-           'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "".join(
-               f"<url><loc>{SITE_URL}{lang}faq/{n}/</loc><lastmod>2026-11-01</lastmod>"
-               f'<xhtml:link rel="alternate" hreflang="en" href="{SITE_URL}faq/{n}/"/></url>\n'
-               for n in range(3) for lang in ("", "ar/", "fa/")) + "</urlset>\n").encode()
-    (tmp_path / "ar").mkdir()
-    (tmp_path / "fa").mkdir()
-    (tmp_path / "sitemap.xml").write_bytes(xml)
-    assert write_language_sitemaps(tmp_path, SITE_URL, ["en", "ar", "fa", "ru"]) == 2
-    for lang in ("ar", "fa"):  # the language's entries of the whole tree, indented
-        root = ET.fromstring(xml)
-        for entry in list(root):
-            if not entry.findtext(f"{{{sm}}}loc").startswith(f"{SITE_URL}{lang}/"):
-                root.remove(entry)
-        ET.indent(root)
-        whole = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-        assert (tmp_path / lang / "sitemap.xml").read_bytes() == whole
-        assert (tmp_path / lang / "sitemap.xml").read_bytes().count(b"<url>") == 3
-    (tmp_path / "sitemap.xml").write_bytes(b"<html/>")
-    with pytest.raises(ValueError, match="not a sitemap"):
-        write_language_sitemaps(tmp_path, SITE_URL, ["en", "ar"])
 
 
 def test_related_articles_from_the_index_are_those_of_every_article_compared():

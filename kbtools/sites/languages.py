@@ -307,12 +307,12 @@ class Languages:
         prefix = "" if lang == self.default else f"{lang}/"
         return _url(prefix + page_dest(norm, self._directory_urls), self._directory_urls)
 
-    def sitemap_entries(self) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    def sitemap_entries(self, only: str | None = None) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         """The site's pages for its sitemap (:mod:`kbtools.sites.sitemap`): each page in
-        each language (those carried over from the previous build too), as its URL and its
-        ``hreflang`` alternates (language code, URL: the page's own language first, then the
-        others, alphabetically); URLs relative to the site's root."""
-        for lang in self._codes:
+        each language (language ``only``'s, when given; those carried over from the previous build
+        too), as its URL and its ``hreflang`` alternates (language code, URL: the page's own
+        language first, then the others, alphabetically); URLs relative to the site's root."""
+        for lang in self._codes if only is None else (only,):
             others = sorted(code for code in self._codes if code != lang)
             for norm in self._pages.get(lang, ()):
                 own = self._url_in(norm, lang)

@@ -70,6 +70,7 @@ from kbtools.sites.search_entries import (
 )
 from kbtools.sites.site import page_url
 from kbtools.sites.sitemap import (
+    Pruning,
     public_sitemap,
     site_sitemap,
     write_language_sitemaps,
@@ -374,21 +375,23 @@ class KBPlugin(BasePlugin[KBConfig]):
         try:
             if config.site_url:
                 entries, day = languages.sitemap_entries(), get_build_date()
+                pruning = None
                 if self.context.site.public:  # as search engines should read it
-                    xml = public_sitemap(config.site_url, entries, day,
-                                         self.context.fallback_urls, languages.default,
-                                         self.context.modified)
+                    pruning = Pruning(self.context.fallback_urls, languages.default,
+                                      self.context.modified)
+                    xml = public_sitemap(config.site_url, entries, day, pruning.fallback_urls,
+                                         pruning.default_language, pruning.modified)
                 else:
                     xml = site_sitemap(config.site_url, entries, day)
                 write_sitemap(site_dir, xml)
+                write_language_sitemaps(site_dir, config.site_url, day, codes,
+                                        languages.sitemap_entries, pruning)
             if self.context.site.public:
                 write_language_indexes(site_dir, codes, self.context.fallback_urls, splice,
                                        index=index)
             else:
                 prune_search_index(site_dir, codes, self.context.fallback_urls, splice,
                                    index=index)
-            if config.site_url:
-                write_language_sitemaps(site_dir, config.site_url, codes)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
 

@@ -14,14 +14,14 @@ in git, not the day of the build. :func:`write_sitemap` writes either, and its `
 Material's pages fetch ``sitemap.xml`` at their language's root (``ar/sitemap.xml``) to know
 which links instant navigation may follow; :func:`write_language_sitemaps` writes one there per
 language: that language's entries of the site's sitemap (a sitemap lists only URLs below its
-own folder).
+own folder), from the pages themselves, not read back from the site's.
 """
 
 from __future__ import annotations
 
 import gzip
-import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
@@ -32,8 +32,6 @@ SITEMAP = "sitemap.xml"
 """Where MkDocs writes the sitemap, under the site folder (and ``sitemap.xml.gz`` next to it)."""
 _SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XHTML = "http://www.w3.org/1999/xhtml"
-ET.register_namespace("", _SM)  # written back with the prefixes MkDocs gave them
-ET.register_namespace("xhtml", _XHTML)
 
 
 Entries = Iterable[tuple[str, list[tuple[str, str]]]]
@@ -66,17 +64,52 @@ def public_sitemap(site_url: str, entries: Entries, day: str, fallback_urls: Ite
     every entry that has the default language's, and ``<lastmod>`` the day ``modified``
     gives the page (when its article last changed in git), else ``day``. Written as
     ElementTree writes an indented tree, an entry at a time."""
-    base = _base(site_url)
-    copies = {urljoin(base, url) for url in fallback_urls}
-    days = {urljoin(base, url): when for url, when in (modified or {}).items()}
+    return _written(_base(site_url), entries, day, Pruning(fallback_urls, default_language,
+                                                           modified))
+
+
+@dataclass(frozen=True)
+class Pruning:
+    """What the public site's sitemaps leave out and add (see :func:`public_sitemap`)."""
+
+    fallback_urls: Iterable[str] = ()
+    default_language: str | None = None
+    """The language whose page is each entry's ``x-default`` (None: no ``x-default``)."""
+    modified: Mapping[str, str] | None = None
+
+
+def write_language_sitemaps(site_dir: Path, site_url: str, day: str, languages: Iterable[str],
+                            entries_of: Callable[[str], Entries],
+                            pruning: Pruning | None = None) -> int:
+    """Write ``<lang>/sitemap.xml`` for every language but the first (the default language's
+    is the site's own) whose folder ``site_dir`` has: that language's entries (``entries_of``)
+    as the site's sitemap has them, ``pruning`` applied on the public site; return how many
+    were written."""
+    base, written = _base(site_url), 0
+    for lang in list(languages)[1:]:
+        folder = Path(site_dir) / lang
+        if folder.is_dir():
+            prefix = urljoin(base, f"{lang}/")
+            atomic.write_bytes(folder / SITEMAP, _written(
+                base, entries_of(lang), day, pruning or Pruning(), prefix=prefix))
+            written += 1
+    return written
+
+
+def _written(base: str, entries: Entries, day: str, pruning: Pruning, *,
+             prefix: str | None = None) -> bytes:
+    """``entries`` (those whose URL starts with ``prefix``, when given) as ElementTree writes
+    an indented sitemap, ``pruning`` applied."""
+    copies = {urljoin(base, url) for url in pruning.fallback_urls}
+    days = {urljoin(base, url): when for url, when in (pruning.modified or {}).items()}
     pieces, linked = [], False
     for own, alternates in entries:
         loc = _absolute(base, own)
-        if loc in copies:
+        if loc in copies or (prefix is not None and not loc.startswith(prefix)):
             continue
         links = [(code, href) for code, url in alternates
                  if (href := _absolute(base, url)) not in copies]
-        default = next((href for code, href in links if code == default_language), None)
+        default = next((href for code, href in links if code == pruning.default_language), None)
         if default is not None:
             links.append(("x-default", default))
         pieces.append(f"  <url>\n    <loc>{_et_text(loc)}</loc>\n"
@@ -87,8 +120,10 @@ def public_sitemap(site_url: str, entries: Entries, day: str, fallback_urls: Ite
         linked = linked or bool(links)
         pieces.append("  </url>\n")
     declared = f' xmlns:xhtml="{_XHTML}"' if linked else ""  # only when used, as ElementTree
-    return (f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{_SM}\"{declared}>\n"
-            + "".join(pieces) + "</urlset>\n").encode("utf-8")
+    head = f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{_SM}\"{declared}"
+    if not pieces and prefix is not None:  # an element made empty, not read empty
+        return (head + " />\n").encode("utf-8")
+    return (head + ">\n" + "".join(pieces) + "</urlset>\n").encode("utf-8")
 
 
 def _base(site_url: str) -> str:
@@ -108,49 +143,6 @@ def _et_attr(text: str) -> str:
     """``text`` escaped as ElementTree escapes an attribute's value."""
     return (_et_text(text).replace('"', "&quot;").replace("\r", "&#13;")
             .replace("\n", "&#10;").replace("\t", "&#09;"))
-
-
-def write_language_sitemaps(site_dir: Path, site_url: str, languages: Iterable[str]) -> int:
-    """Write ``<lang>/sitemap.xml`` for every language but the first (the default language's
-    is the site's own), from the site's sitemap; return how many were written (0 when the site
-    has no sitemap)."""
-    path = Path(site_dir) / SITEMAP
-    if not path.is_file():
-        return 0
-    base = site_url if site_url.endswith("/") else f"{site_url}/"
-    written = 0
-    for lang in list(languages)[1:]:
-        folder = Path(site_dir) / lang
-        if folder.is_dir():
-            atomic.write_bytes(folder / SITEMAP,
-                               language_sitemap(path, urljoin(base, f"{lang}/")))
-            written += 1
-    return written
-
-
-def language_sitemap(path: Path, prefix: str) -> bytes:
-    """The entries of the sitemap at ``path`` whose ``<loc>`` starts with ``prefix`` (an
-    absolute URL ending in ``/``), read an entry at a time: only those are held (the whole
-    tree was the internal build's peak of memory). Raises :class:`ValueError` when the file
-    is not a sitemap."""
-    root = kept = None
-    try:
-        for event, element in ET.iterparse(path, events=("start", "end")):
-            if root is None:
-                if element.tag != f"{{{_SM}}}urlset":
-                    raise ValueError(f"{SITEMAP} is not a sitemap (root element "
-                                     f"{element.tag!r})")
-                root, kept = element, ET.Element(element.tag, element.attrib)
-            elif event == "end" and element.tag == f"{{{_SM}}}url":
-                root.remove(element)
-                if element.findtext(f"{{{_SM}}}loc", "").strip().startswith(prefix):
-                    kept.append(element)
-    except ET.ParseError as exc:
-        raise ValueError(f"{SITEMAP} is not XML: {exc}") from None
-    if kept is None:
-        raise ValueError(f"{SITEMAP} is empty")
-    ET.indent(kept)
-    return ET.tostring(kept, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def write_sitemap(site_dir: Path, data: bytes) -> None:
