@@ -146,8 +146,8 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
 
 PARALLEL_MEMORY = 2 << 30
 """Memory a machine must have available for the default to build both sites at once: a
-second process holds its own knowledge base and pages (about 0.6 GB in all at 3,000
-articles, against 0.33 GB one site after the other)."""
+second process holds its own knowledge base and pages (just under 0.5 GB in all at 3,000
+articles, against 0.32 GB one site after the other)."""
 
 
 def default_jobs(cores: int, available: int | None) -> int:
