@@ -38,6 +38,14 @@ class KBPage(Page):
         self.present_anchor_ids, self.links_to_anchors = set(), {}
 
 
+def nothing_to_convert(page: Page) -> str:
+    """The markdown of a page whose HTML comes from elsewhere (the page cache, its English
+    page): none, and no converter made for it."""
+    if isinstance(page, KBPage):
+        page.skip_conversion()
+    return ""
+
+
 def make_pages(files: Files, config) -> None:
     """A :class:`KBPage` for every documentation page of ``files`` that has no page yet, with
     the title ``config.nav`` gives it (MkDocs' own pages take theirs from there)."""

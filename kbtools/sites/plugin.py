@@ -43,7 +43,7 @@ from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import fit_languages
-from kbtools.sites.mkpage import KBPage, make_pages
+from kbtools.sites.mkpage import make_pages, nothing_to_convert
 from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
 from kbtools.sites.pagecache import (
     CACHED_TEMPLATE,
@@ -69,13 +69,7 @@ from kbtools.sites.search_entries import (
     write_language_indexes,
 )
 from kbtools.sites.site import page_url
-from kbtools.sites.sitemap import (
-    Pruning,
-    public_sitemap,
-    site_sitemap,
-    write_language_sitemaps,
-    write_sitemap,
-)
+from kbtools.sites.sitemap import Pruning, write_sitemaps
 from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -215,7 +209,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
             if self._reuse(page, cache, reader_lang, markdown, None):
-                return _nothing_to_convert(page)
+                return nothing_to_convert(page)
             return markdown
         source_href = None
         if article.is_translation:
@@ -241,7 +235,7 @@ class KBPlugin(BasePlugin[KBConfig]):
                 self._sharing is not None and self._sharing.markdown(
                     url=page.url, norm=norm, locale=locale, lang=reader_lang,
                     banners=banners, body=body)):
-            return _nothing_to_convert(page)
+            return nothing_to_convert(page)
         return text
 
     def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None) -> bool:
@@ -373,19 +367,11 @@ class KBPlugin(BasePlugin[KBConfig]):
         splice = self.context.cache.splice if self.context.cache is not None else None
         site_dir, index = Path(config.site_dir), languages.merged_search()
         try:
-            if config.site_url:
-                entries, day = languages.sitemap_entries(), get_build_date()
-                pruning = None
-                if self.context.site.public:  # as search engines should read it
-                    pruning = Pruning(self.context.fallback_urls, languages.default,
-                                      self.context.modified)
-                    xml = public_sitemap(config.site_url, entries, day, pruning.fallback_urls,
-                                         pruning.default_language, pruning.modified)
-                else:
-                    xml = site_sitemap(config.site_url, entries, day)
-                write_sitemap(site_dir, xml)
-                write_language_sitemaps(site_dir, config.site_url, day, codes,
-                                        languages.sitemap_entries, pruning)
+            if config.site_url:  # the public one as search engines should read it
+                write_sitemaps(site_dir, config.site_url, get_build_date(), codes,
+                               languages.sitemap_entries, Pruning(
+                                   self.context.fallback_urls, languages.default,
+                                   self.context.modified) if self.context.site.public else None)
             if self.context.site.public:
                 write_language_indexes(site_dir, codes, self.context.fallback_urls, splice,
                                        index=index)
@@ -394,14 +380,6 @@ class KBPlugin(BasePlugin[KBConfig]):
                                    index=index)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
-
-
-def _nothing_to_convert(page: Page) -> str:
-    """The markdown of a page whose HTML comes from elsewhere (the page cache, its English
-    page): none, and no converter made for it."""
-    if isinstance(page, KBPage):
-        page.skip_conversion()
-    return ""
 
 
 def _bytecode_cache(kb) -> FileSystemBytecodeCache:

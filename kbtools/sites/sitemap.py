@@ -78,6 +78,19 @@ class Pruning:
     modified: Mapping[str, str] | None = None
 
 
+def write_sitemaps(site_dir: Path, site_url: str, day: str, languages: Iterable[str],
+                   entries_of: Callable[[str | None], Entries],
+                   pruning: Pruning | None = None) -> None:
+    """Write the site's sitemap (:func:`site_sitemap`, or :func:`public_sitemap` with
+    ``pruning``) and each language's (:func:`write_language_sitemaps`); ``entries_of(None)``
+    gives every language's pages, ``entries_of(lang)`` one language's."""
+    entries = entries_of(None)
+    write_sitemap(Path(site_dir), site_sitemap(site_url, entries, day) if pruning is None
+                  else public_sitemap(site_url, entries, day, pruning.fallback_urls,
+                                      pruning.default_language or "", pruning.modified))
+    write_language_sitemaps(site_dir, site_url, day, languages, entries_of, pruning)
+
+
 def write_language_sitemaps(site_dir: Path, site_url: str, day: str, languages: Iterable[str],
                             entries_of: Callable[[str], Entries],
                             pruning: Pruning | None = None) -> int:
