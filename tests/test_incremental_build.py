@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from kbtools.cli import main
 from kbtools.registry import open_kb
 from kbtools.sites import build
 from tests.support import MKDOCS, article, commit, edit, git, git_init, make_kb, write
+
+OLD_NS = 1_600_000_000 * 10**9  # September 2020: long before any build
 
 FILES = {
     "kb.yml": "languages: [en, ru]\n",
@@ -282,3 +285,59 @@ def test_pages_whose_html_comes_from_elsewhere_get_no_converter(tmp_path, monkey
     count, again = converters()
     assert again["internal"].reused > 0 and again["public"].reused > 0
     assert count == sum(site.pages - site.reused for site in again.sites)
+
+
+def test_a_reused_page_is_linked_in_only_while_it_is_the_file_read(tmp_path):
+    # A reused page's file goes into the new site as a hard link to the previous one (no
+    # reading and writing it again), but only while it is the very file the cache checked:
+    # replaced by a link out of the site, or rewritten, it is not linked (the build then
+    # reads it again, and refuses it: changed during the build).
+    from kbtools.sites.pagecache import PageCache
+
+    site, new = tmp_path / "site", tmp_path / "new"
+    (site / "a").mkdir(parents=True)
+    (tmp_path / "secret.html").write_text("secret", encoding="utf-8")
+    pages = {f"{name}/index.html": f"page {name}" for name in ("a", "b", "c")}
+    cache = PageCache(tmp_path / "manifest.json", site)
+    for dest, text in pages.items():
+        (site / dest).parent.mkdir(parents=True, exist_ok=True)
+        (site / dest).write_text(text, encoding="utf-8")
+        os.utime(site / dest, ns=(OLD_NS, OLD_NS))  # written by a build long ago
+        cache.previous[dest] = {
+            "key": "k", "digest": hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}
+        assert cache.reuse(dest.removesuffix("index.html"), dest, "k")
+
+    assert cache.link("a/index.html", new)
+    assert (new / "a/index.html").read_text(encoding="utf-8") == "page a"
+    assert (new / "a/index.html").stat().st_ino == (site / "a/index.html").stat().st_ino
+
+    (site / "b/index.html").unlink()
+    (site / "b/index.html").symlink_to(tmp_path / "secret.html")
+    assert not cache.link("b/index.html", new)
+    assert not (new / "b/index.html").exists() and not (new / "b/index.html").is_symlink()
+    with pytest.raises(ValueError, match="changed during the build"):
+        cache.text("b/index.html")
+
+    (site / "c/index.html").write_text("page C", encoding="utf-8")  # same size, new bytes
+    assert not cache.link("c/index.html", new)
+    assert not (new / "c/index.html").exists()
+    with pytest.raises(ValueError, match="changed during the build"):
+        cache.text("c/index.html")
+    assert not cache.link("d/index.html", new)  # never reused
+
+
+def test_a_rebuild_links_the_reused_pages_in(root):
+    # The reused pages of a rebuild are the previous build's files, not copies (a file
+    # written in the last two seconds is read again instead: a rewrite could look alike).
+    for file in (root / "inc/site").rglob("*.html"):
+        os.utime(file, ns=(OLD_NS, OLD_NS))
+    fresh = root / "inc/site/guide/tone/index.html"
+    os.utime(fresh)
+    before = {path: (root / "inc/site" / path).stat().st_ino
+              for path in ("guide/triage/index.html", "ru/guide/triage/index.html",
+                           "guide/tone/index.html")}
+    report = rebuild(root)
+    assert report["internal"].reused >= 10
+    for path, inode in before.items():
+        linked = (root / "inc/site" / path).stat().st_ino == inode
+        assert linked == (path != "guide/tone/index.html"), path

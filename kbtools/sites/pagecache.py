@@ -36,6 +36,7 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -46,7 +47,7 @@ from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 
 from kbtools import atomic
-from kbtools.content.cache import code_digest
+from kbtools.content.cache import RACY_NS, code_digest
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.sites.mkconfig import config_file
 from kbtools.sites.staging import HOME_TEMPLATE
@@ -171,6 +172,8 @@ class PageCache:
     manifest's JSON text for a reused page, the entries themselves for a page rendered (made
     text only as the manifest is written: the text of every page at once would be as large as
     the index, at the build's peak of memory)."""
+    _files: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
+    """Output path of a reused page -> the identity of the file :meth:`reuse` read."""
     _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     """Folder under ``site_dir`` -> whether it is reached through real folders only."""
 
@@ -200,27 +203,55 @@ class PageCache:
         entry = self.previous.get(dest)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return False
-        data = self._read(dest)
-        if data is None or _digest(data) != entry.get("digest"):
+        found = self._open(dest)
+        if found is None or _digest(found[0]) != entry.get("digest"):
             return False
         self.reused.add(dest)
         self.digests[dest] = entry["digest"]
         self.search[dest] = entry.get("search") or "[]"
+        if found[1].st_mtime_ns < time.time_ns() - RACY_NS:  # else a rewrite could look alike
+            self._files[dest] = _identity(found[1])
         return True
+
+    def link(self, dest: str, site_dir: Path) -> bool:
+        """Put the reused page at ``dest`` into the new site folder ``site_dir`` as a hard
+        link to the previous build's file, instead of reading and writing it again: True when
+        done, False when it cannot be (no hard links there, the file is not the one
+        :meth:`reuse` read, or it was written too recently for its status to tell a rewrite
+        apart, as for the parse cache): then write :meth:`text`."""
+        parts, expected = dest.split("/"), self._files.get(dest)
+        if expected is None or any(part in ("", ".", "..") for part in parts) \
+                or not self._real_folder(parts[:-1]):
+            return False
+        source, target, linked = self.site_dir / dest, Path(site_dir) / dest, False
+        try:
+            if _identity(os.lstat(source)) != expected:
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target, follow_symlinks=False)
+            linked = True
+            if _identity(os.lstat(target)) == expected:
+                return True  # the very file read (not one put there since)
+        except OSError:
+            pass
+        if linked:
+            with contextlib.suppress(OSError):
+                target.unlink()
+        return False
 
     def text(self, dest: str) -> str:
         """The text of the reused page at ``dest``, read when MkDocs writes the page (not
         kept in memory from :meth:`reuse` on); raises ``ValueError`` when the file changed
         since (another process wrote into the site folder during the build)."""
-        data = self._read(dest)
-        if data is None or _digest(data) != self.digests[dest]:
+        found = self._open(dest)
+        if found is None or _digest(found[0]) != self.digests[dest]:
             raise ValueError(f"{self.site_dir / dest} changed during the build")
-        return data.decode("utf-8")
+        return found[0].decode("utf-8")
 
-    def _read(self, dest: str) -> bytes | None:
-        """The bytes of the regular file ``dest`` inside ``site_dir``; None for anything else
-        (missing, a symbolic link, a path that leaves the folder: one with ``..`` or a link
-        on the way, each folder looked at once per build)."""
+    def _open(self, dest: str) -> tuple[bytes, os.stat_result] | None:
+        """The bytes and status of the regular file ``dest`` inside ``site_dir``; None for
+        anything else (missing, a symbolic link, a path that leaves the folder: one with
+        ``..`` or a link on the way, each folder looked at once per build)."""
         parts = dest.split("/")
         if any(part in ("", ".", "..") for part in parts) or not self._real_folder(parts[:-1]):
             return None
@@ -229,9 +260,10 @@ class PageCache:
         except OSError:
             return None
         with os.fdopen(fd, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
                 return None
-            return file.read()
+            return file.read(), status
 
     def _real_folder(self, parts: list[str]) -> bool:
         """Whether ``site_dir/<parts>`` is a folder, reached through folders only (no
@@ -296,6 +328,14 @@ class PageCache:
         except OSError:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int, int] | None:
+    """A regular file's device, inode, size and modification time (None: not a regular
+    file): unchanged, it is the same file with the same bytes."""
+    if not stat.S_ISREG(status.st_mode):
+        return None
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _digest(data: bytes) -> str:

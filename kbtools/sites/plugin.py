@@ -302,6 +302,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         dest, cache = page.file.dest_uri, self.context.cache
         if dest in self._reused:
             self._reused.discard(dest)
+            if cache.link(dest, Path(config.site_dir)):
+                return ""  # the previous file is in place: MkDocs writes nothing
             try:
                 return cache.text(dest)
             except ValueError as exc:
