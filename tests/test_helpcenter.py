@@ -367,12 +367,12 @@ def test_public_sitemap_is_the_site_sitemap_pruned_as_elementtree_writes_it():
     # The public sitemap is written an entry at a time (parsing the whole sitemap to prune
     # it was the public build's peak of memory): the same bytes as pruning the site's
     # sitemap with ElementTree, copies left out as entries and as alternates, days from git.
-    written = public_sitemap(SITE_URL, ENTRIES, DAY, COPIES, "en", MODIFIED)
+    written = public_sitemap(SITE_URL, ENTRIES, DAY, Pruning(COPIES, "en", MODIFIED))
     assert written == elementtree_sitemap(site_sitemap(SITE_URL, ENTRIES, DAY), prune=True)
     assert b"a&amp;b" in written and b"only-ar" in written
     assert written.count(b"<url>") == 5 and b'hreflang="fa"' not in written
     for few in ([], [("./", [])]):  # no alternate: no xhtml namespace either
-        assert public_sitemap(SITE_URL, few, DAY, (), "en") == elementtree_sitemap(
+        assert public_sitemap(SITE_URL, few, DAY, Pruning((), "en")) == elementtree_sitemap(
             site_sitemap(SITE_URL, few, DAY), prune=True)
 
 

@@ -219,9 +219,8 @@ class PageCache:
         done, False when it cannot be (no hard links there, the file is not the one
         :meth:`reuse` read, or it was written too recently for its status to tell a rewrite
         apart, as for the parse cache): then write :meth:`text`."""
-        parts, expected = dest.split("/"), self._files.get(dest)
-        if expected is None or any(part in ("", ".", "..") for part in parts) \
-                or not self._real_folder(parts[:-1]):
+        expected = self._files.get(dest)
+        if expected is None or not self._inside(dest):
             return False
         source, target, linked = self.site_dir / dest, Path(site_dir) / dest, False
         try:
@@ -250,10 +249,9 @@ class PageCache:
 
     def _open(self, dest: str) -> tuple[bytes, os.stat_result] | None:
         """The bytes and status of the regular file ``dest`` inside ``site_dir``; None for
-        anything else (missing, a symbolic link, a path that leaves the folder: one with
-        ``..`` or a link on the way, each folder looked at once per build)."""
-        parts = dest.split("/")
-        if any(part in ("", ".", "..") for part in parts) or not self._real_folder(parts[:-1]):
+        anything else (missing, a symbolic link, a path that leaves the folder:
+        :meth:`_inside`)."""
+        if not self._inside(dest):
             return None
         try:
             fd = os.open(self.site_dir / dest, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -264,6 +262,13 @@ class PageCache:
             if not stat.S_ISREG(status.st_mode):
                 return None
             return file.read(), status
+
+    def _inside(self, dest: str) -> bool:
+        """Whether the path ``dest`` stays inside ``site_dir``: no ``..``, and only real
+        folders (no symbolic link) on the way, each looked at once per build."""
+        parts = dest.split("/")
+        return not any(part in ("", ".", "..") for part in parts) \
+            and self._real_folder(parts[:-1])
 
     def _real_folder(self, parts: list[str]) -> bool:
         """Whether ``site_dir/<parts>`` is a folder, reached through folders only (no

@@ -32,6 +32,8 @@ SITEMAP = "sitemap.xml"
 """Where MkDocs writes the sitemap, under the site folder (and ``sitemap.xml.gz`` next to it)."""
 _SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XHTML = "http://www.w3.org/1999/xhtml"
+_ATTRIBUTE = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+"""What ElementTree escapes in an attribute's value besides ``&<>``."""
 
 
 Entries = Iterable[tuple[str, list[tuple[str, str]]]]
@@ -56,18 +58,6 @@ def site_sitemap(site_url: str, entries: Entries, day: str) -> bytes:
     return "".join(pieces).encode("utf-8")
 
 
-def public_sitemap(site_url: str, entries: Entries, day: str, fallback_urls: Iterable[str],
-                   default_language: str, modified: Mapping[str, str] | None = None) -> bytes:
-    """The sitemap as search engines should read it: :func:`site_sitemap` without the
-    fallback copies (``fallback_urls``: page URLs relative to ``site_url``,
-    ``ar/faq/refund/``), as ``<url>`` and as alternate, with an ``x-default`` alternate on
-    every entry that has the default language's, and ``<lastmod>`` the day ``modified``
-    gives the page (when its article last changed in git), else ``day``. Written as
-    ElementTree writes an indented tree, an entry at a time."""
-    return _written(_base(site_url), entries, day, Pruning(fallback_urls, default_language,
-                                                           modified))
-
-
 @dataclass(frozen=True)
 class Pruning:
     """What the public site's sitemaps leave out and add (see :func:`public_sitemap`)."""
@@ -78,6 +68,16 @@ class Pruning:
     modified: Mapping[str, str] | None = None
 
 
+def public_sitemap(site_url: str, entries: Entries, day: str, pruning: Pruning) -> bytes:
+    """The sitemap as search engines should read it: :func:`site_sitemap` without the
+    fallback copies (``pruning.fallback_urls``: page URLs relative to ``site_url``,
+    ``ar/faq/refund/``), as ``<url>`` and as alternate, with an ``x-default`` alternate on
+    every entry that has the default language's, and ``<lastmod>`` the day
+    ``pruning.modified`` gives the page (when its article last changed in git), else ``day``.
+    Written as ElementTree writes an indented tree, an entry at a time."""
+    return _written(_base(site_url), entries, day, pruning)
+
+
 def write_sitemaps(site_dir: Path, site_url: str, day: str, languages: Iterable[str],
                    entries_of: Callable[[str | None], Entries],
                    pruning: Pruning | None = None) -> None:
@@ -86,8 +86,7 @@ def write_sitemaps(site_dir: Path, site_url: str, day: str, languages: Iterable[
     gives every language's pages, ``entries_of(lang)`` one language's."""
     entries = entries_of(None)
     write_sitemap(Path(site_dir), site_sitemap(site_url, entries, day) if pruning is None
-                  else public_sitemap(site_url, entries, day, pruning.fallback_urls,
-                                      pruning.default_language or "", pruning.modified))
+                  else public_sitemap(site_url, entries, day, pruning))
     write_language_sitemaps(site_dir, site_url, day, languages, entries_of, pruning)
 
 
@@ -125,11 +124,11 @@ def _written(base: str, entries: Entries, day: str, pruning: Pruning, *,
         default = next((href for code, href in links if code == pruning.default_language), None)
         if default is not None:
             links.append(("x-default", default))
-        pieces.append(f"  <url>\n    <loc>{_et_text(loc)}</loc>\n"
-                      f"    <lastmod>{_et_text(days.get(loc, day))}</lastmod>\n"
+        pieces.append(f"  <url>\n    <loc>{escape(loc)}</loc>\n"
+                      f"    <lastmod>{escape(days.get(loc, day))}</lastmod>\n"
                       f"    <changefreq>daily</changefreq>\n")
-        pieces.extend(f'    <xhtml:link rel="alternate" hreflang="{_et_attr(code)}" '
-                      f'href="{_et_attr(href)}" />\n' for code, href in links)
+        pieces.extend(f'    <xhtml:link rel="alternate" hreflang="{escape(code, _ATTRIBUTE)}" '
+                      f'href="{escape(href, _ATTRIBUTE)}" />\n' for code, href in links)
         linked = linked or bool(links)
         pieces.append("  </url>\n")
     declared = f' xmlns:xhtml="{_XHTML}"' if linked else ""  # only when used, as ElementTree
@@ -145,17 +144,6 @@ def _base(site_url: str) -> str:
 
 def _absolute(base: str, url: str) -> str:
     return base if url == "./" else base + url
-
-
-def _et_text(text: str) -> str:
-    """``text`` escaped as ElementTree escapes an element's text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _et_attr(text: str) -> str:
-    """``text`` escaped as ElementTree escapes an attribute's value."""
-    return (_et_text(text).replace('"', "&quot;").replace("\r", "&#13;")
-            .replace("\n", "&#10;").replace("\t", "&#09;"))
 
 
 def write_sitemap(site_dir: Path, data: bytes) -> None:
