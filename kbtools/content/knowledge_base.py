@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kbtools.content.bodycache import BodyCache, body_cache_file
+from kbtools.content.compiled import CompiledCache, compiled_cache_file
 from kbtools.content.config import Config, load_config
 from kbtools.content.corpus import Corpus, load_corpus
 from kbtools.content.durations import Cadence
@@ -31,6 +32,7 @@ from kbtools.diagnostics import Finding
 
 T = TypeVar("T")
 _BODIES = "kb.bodies"  # memo key of the body cache
+_COMPILED = "kb.compiled"  # memo key of the compiled macros
 
 
 class Memo:
@@ -83,14 +85,23 @@ class KnowledgeBase:
     @cached_property
     def macros(self) -> Macros:
         """The macro sandbox with every fact namespace (internal site, tools)."""
-        return build_macros(self.root, self.facts.namespaces, self.config.macros_module)
+        return build_macros(self.root, self.facts.namespaces, self.config.macros_module,
+                            cache=self.compiled)
 
     @cached_property
     def public_macros(self) -> Macros:
         """The macro sandbox for public pages: internal fact namespaces are left out."""
         internal = self.config.internal_facts
         return build_macros(self.root, self.facts.public(internal), self.config.macros_module,
-                            hidden=internal)
+                            hidden=internal, cache=self.compiled)
+
+    @property
+    def compiled(self) -> CompiledCache | None:
+        """Pages' macros compiled by earlier runs (:class:`CompiledCache`, opened on first
+        use, kept by :meth:`save_caches`); None without the state folder's caches."""
+        if not self.cache:
+            return None
+        return self.memo.get(_COMPILED, lambda: CompiledCache(compiled_cache_file(self.config)))
 
     def macros_for(self, lang: str | None = None, *, public: bool = False) -> Macros:
         """The macro sandbox for a page in ``lang`` (translated facts where the data has
@@ -103,7 +114,7 @@ class KnowledgeBase:
             namespaces = (self.facts.public(internal, lang) if public
                           else self.facts.for_language(lang))
             return build_macros(self.root, namespaces, self.config.macros_module,
-                                hidden=internal if public else ())
+                                hidden=internal if public else (), cache=self.compiled)
 
         return self.memo.get(("macros", lang, public), make)
 
@@ -120,6 +131,9 @@ class KnowledgeBase:
         bodies = self.memo.peek(_BODIES)
         if bodies is not None:
             bodies.save((article.body, article.body_line) for article in self.corpus.articles)
+        compiled = self.memo.peek(_COMPILED)
+        if compiled is not None:
+            compiled.save()
 
     @property
     def findings(self) -> tuple[Finding, ...]:

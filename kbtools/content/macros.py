@@ -20,6 +20,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SecurityError
 
 from kbtools.content.budget import LimitExceeded, Limits, budget
+from kbtools.content.compiled import CompiledCache
 from kbtools.content.sandbox import BoundedEnvironment, only_lookups
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ConfigError
@@ -77,6 +78,8 @@ class Macros:
     env: BoundedEnvironment
     hidden: frozenset[str] = frozenset()
     """Fact namespaces withheld from this sandbox (internal facts on the public site)."""
+    cache: CompiledCache | None = field(default=None, compare=False, repr=False)
+    """Where texts compiled by earlier runs are kept (None: compile every text)."""
     _compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -133,7 +136,7 @@ class Macros:
         compiled = self._compiled
         template = compiled.pop(text, None)
         if template is None:
-            template = self.env.compile_page(text)
+            template = self.env.compile_page(text, self.cache)
             while len(compiled) >= COMPILED:
                 del compiled[next(iter(compiled))]
         compiled[text] = template  # the most recent last
@@ -260,9 +263,11 @@ def _stream(template, variables: Mapping[str, object], limits: Limits) -> str:
 
 
 def build_macros(root: Path, namespaces: Mapping[str, object], module: str | None,
-                 hidden: Iterable[str] = (), limits: Limits | None = None) -> Macros:
+                 hidden: Iterable[str] = (), limits: Limits | None = None,
+                 cache: CompiledCache | None = None) -> Macros:
     """Make the sandbox for ``namespaces`` plus the functions of the macros module (if any),
-    rendering each page within ``limits`` (the defaults of :class:`Limits` when None).
+    rendering each page within ``limits`` (the defaults of :class:`Limits` when None), with
+    the compiled texts of earlier runs from ``cache`` (None: every text compiled).
 
     Raises :class:`ConfigError` when the module cannot be loaded.
     """
@@ -280,7 +285,7 @@ def build_macros(root: Path, namespaces: Mapping[str, object], module: str | Non
     env.globals.update(shim.variables)
     env.globals.update(shim.macros)
     env.add_filters(shim.filters)
-    return Macros(env, frozenset(hidden))
+    return Macros(env, frozenset(hidden), cache)
 
 
 _MODULES: dict[Path, object] = {}

@@ -28,6 +28,7 @@ import inspect
 import re
 from collections.abc import Mapping
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -46,6 +47,9 @@ from kbtools.content.budget import (
     power,
     repeat,
 )
+
+if TYPE_CHECKING:
+    from kbtools.content.compiled import CompiledCache
 
 
 def _bounded_filter(name: str, func):
@@ -204,14 +208,27 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             raise TemplateSyntaxError("expression nested too deeply to read; simplify it",
                                       1, name, filename) from None
 
-    def compile_page(self, source: str):
+    def compile_page(self, source: str, cache: CompiledCache | None = None):
         """``source`` as a template whose loops, joins and output count against the budget
-        (a page that only looks values up has nothing to count and compiles as it is)."""
-        if only_lookups(source):
-            return self.from_string(source)
-        tree = _Guard().visit(self.parse(source))
-        tree.set_environment(self)
-        return self.from_string(tree)
+        (a page that only looks values up has nothing to count and compiles as it is).
+        With ``cache`` (:mod:`kbtools.content.compiled`) a text compiled before is loaded,
+        not compiled again."""
+        guarded = not only_lookups(source)
+        bucket = None
+        if cache is not None:
+            name = cache.name(self, "guarded" if guarded else "plain", source)
+            bucket = cache.get_bucket(self, name, None, source)
+        code = bucket.code if bucket is not None else None
+        if code is None:
+            tree: str | nodes.Template = source
+            if guarded:
+                tree = _Guard().visit(self.parse(source))
+                tree.set_environment(self)
+            code = self.compile(tree)
+            if bucket is not None:
+                bucket.code = code
+                cache.set_bucket(bucket)
+        return self.template_class.from_code(self, code, self.make_globals(None))
 
     def call_binop(self, context, operator: str, left, right):
         budget = current()

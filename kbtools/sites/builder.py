@@ -212,10 +212,15 @@ def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
                           findings: tuple[Finding, ...], target: Path,
                           rendered: frozenset[str] | None, clean: bool,
                           share: bool) -> SiteReport:
-    """:func:`build_site` in another process, on the knowledge base at ``root``."""
+    """:func:`build_site` in another process, on the knowledge base at ``root`` (whose
+    caches it keeps for the next run, as the front-end does in the first process)."""
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
-    return build_site(open_kb(root, kinds, cache=cache), SITES[name], raw, findings, target,
-                      rendered, clean=clean, share=share)
+    kb = open_kb(root, kinds, cache=cache)
+    try:
+        return build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
+                          share=share)
+    finally:
+        kb.save_caches()
 
 
 def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
