@@ -341,3 +341,42 @@ def test_a_rebuild_links_the_reused_pages_in(root):
     for path, inode in before.items():
         linked = (root / "inc/site" / path).stat().st_ino == inode
         assert linked == (path != "guide/tone/index.html"), path
+
+
+def test_a_page_file_is_known_by_its_identity_once_it_is_old_enough(tmp_path):
+    # The manifest records each page file's device, inode, size and time, as git's index
+    # does: the next build takes a file with that identity for the bytes it digested,
+    # without reading it. Only for a file written well before the manifest (one rewritten
+    # in the same instant could keep its size and time): a newer one is read and digested.
+    from kbtools.sites.pagecache import PageCache
+
+    site, manifest = tmp_path / "site", tmp_path / "manifest.json"
+    pages = {f"{name}/index.html": f"page {name}" for name in ("a", "b", "c", "d")}
+    cache = PageCache(manifest, site)
+    for dest, text in pages.items():
+        (site / dest).parent.mkdir(parents=True, exist_ok=True)
+        (site / dest).write_text(text, encoding="utf-8")
+        if dest != "c/index.html":  # c: just written
+            os.utime(site / dest, ns=(OLD_NS, OLD_NS))
+        cache.previous[dest] = {
+            "key": "k", "digest": hashlib.blake2b(text.encode(), digest_size=20).hexdigest()}
+        assert cache.reuse(dest.removesuffix("index.html"), dest, "k")
+    cache.save()
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))["pages"]
+    assert sorted(d for d, entry in recorded.items() if "file" in entry) == [
+        "a/index.html", "b/index.html", "d/index.html"]
+
+    # b rewritten in place with the same size and time: the same identity stands for the
+    # bytes digested, so it is not read (a new time, as any real edit makes, is read: d)
+    with open(site / "b/index.html", "r+b") as file:
+        file.write(b"PAGE")
+    os.utime(site / "b/index.html", ns=(OLD_NS, OLD_NS))
+    os.utime(site / "d/index.html", ns=(OLD_NS + 10**9, OLD_NS + 10**9))
+    again = PageCache.open(manifest, site)
+    assert [again.reuse(d.removesuffix("index.html"), d, "k") for d in pages] == [
+        True, True, True, True]
+    assert again.link("b/index.html", tmp_path / "new")  # the file as it is now
+    assert (tmp_path / "new/b/index.html").read_text(encoding="utf-8") == "PAGE b"
+    (site / "d/index.html").write_text("page D", encoding="utf-8")  # new bytes, new time
+    os.utime(site / "d/index.html", ns=(OLD_NS + 2 * 10**9,) * 2)
+    assert not PageCache.open(manifest, site).reuse("d/", "d/index.html", "k")

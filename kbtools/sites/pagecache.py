@@ -14,11 +14,14 @@ A page's file is a function of its inputs, and its *key* hashes all of them:
   versions of the libraries that render (:func:`code_key`).
 
 The previous build's output is the cache. Its manifest (:func:`manifest_path`:
-``<state>/cache/pages/<site>-<hash of the site folder>.json``, :class:`PageCache`) maps each page's output path to its key, the digest of the file written
-and the page's search-index entries. A page whose key is the manifest's, and whose file in the
-site folder being replaced still has that digest, is not rendered: MkDocs converts an empty
-text and renders a blank template (:data:`CACHED_TEMPLATE`) for it, the adapter hands back the
-old file's text, and :meth:`PageCache.splice` puts the page's search entries back in the index
+``<state>/cache/pages/<site>-<hash of the site folder>.json``, :class:`PageCache`) maps each
+page's output path to its key, the digest of the file written, the file's identity (device,
+inode, size, modification time; only for a file written well before the manifest) and the
+page's search-index entries. A page whose key is the manifest's, and whose file in the site
+folder being replaced is still the one recorded (its identity, else its digest, read
+again), is not rendered: MkDocs converts no text and renders a blank template
+(:data:`CACHED_TEMPLATE`) for it, the adapter puts the old file in the new site (a hard link,
+else its text), and :meth:`PageCache.splice` puts the page's search entries back in the index
 at its place. So an incremental build writes the same bytes as a clean one (the tests compare
 them after each kind of edit), and a page it cannot vouch for is rendered.
 
@@ -203,15 +206,32 @@ class PageCache:
         entry = self.previous.get(dest)
         if not isinstance(entry, dict) or entry.get("key") != key:
             return False
-        found = self._open(dest)
-        if found is None or _digest(found[0]) != entry.get("digest"):
-            return False
+        identity = self._same_file(dest, entry.get("file"))
+        if identity is None:  # not known to be the file written: read it
+            found = self._open(dest)
+            if found is None or _digest(found[0]) != entry.get("digest"):
+                return False
+            if found[1].st_mtime_ns < time.time_ns() - RACY_NS:  # else a rewrite could look alike
+                identity = _identity(found[1])
         self.reused.add(dest)
         self.digests[dest] = entry["digest"]
         self.search[dest] = entry.get("search") or "[]"
-        if found[1].st_mtime_ns < time.time_ns() - RACY_NS:  # else a rewrite could look alike
-            self._files[dest] = _identity(found[1])
+        if identity is not None:
+            self._files[dest] = identity
         return True
+
+    def _same_file(self, dest: str, recorded: object) -> tuple[int, int, int, int] | None:
+        """The identity of the regular file ``dest`` when it is the one the manifest
+        recorded (``recorded``: device, inode, size, mtime, kept only for a file written
+        well before the manifest: see :meth:`save`), so its bytes are the ones digested;
+        else None."""
+        if not isinstance(recorded, list) or not self._inside(dest):
+            return None
+        try:
+            identity = _identity(os.lstat(self.site_dir / dest))
+        except OSError:
+            return None
+        return identity if identity is not None and list(identity) == recorded else None
 
     def link(self, dest: str, site_dir: Path) -> bool:
         """Put the reused page at ``dest`` into the new site folder ``site_dir`` as a hard
@@ -285,6 +305,18 @@ class PageCache:
             known = self._folders[folder] = real and self._real_folder(parts[:-1])
         return known
 
+    def _written_file(self, dest: str) -> tuple[int, int, int, int] | None:
+        """The identity of the page file ``dest`` of the new site (None: not a regular
+        file). Recorded in the manifest only for a file older than the manifest by
+        :data:`RACY_NS`: a file rewritten in the same instant it was written could keep its
+        size and time, and a file so recent is digested again by the next build instead."""
+        if not self._inside(dest):
+            return None
+        try:
+            return _identity(os.lstat(self.site_dir / dest))
+        except OSError:
+            return None
+
     def note(self, url: str, dest: str) -> None:
         """Record a page that is not keyed (always rendered), for its place in the index."""
         self.pages.append((url, dest))
@@ -321,12 +353,17 @@ class PageCache:
         prefixes = tuple(f"{lang}/" for lang in carried)
         pages = {dest: entry for dest, entry in self.previous.items()
                  if prefixes and dest.startswith(prefixes)}
+        settled = time.time_ns() - RACY_NS
+        self._folders.clear()  # ``site_dir`` now holds the new site
         for dest, key in self.keys.items():
             if dest in self.digests:
                 found = self.search.pop(dest, "[]")  # each page's entries let go once text
                 pages[dest] = {"key": key, "digest": self.digests[dest],
                                "search": found if isinstance(found, str) else json.dumps(
                                    found, ensure_ascii=False, separators=(",", ":"))}
+                identity = self._written_file(dest)
+                if identity is not None and identity[3] < settled:
+                    pages[dest]["file"] = list(identity)
         manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
         try:  # a page at a time: the whole text at once would be the build's peak of memory
             atomic.write_json(self.path, manifest, streamed="pages")
