@@ -24,7 +24,7 @@ from kbtools.content.check import check
 from kbtools.content.knowledge_base import KnowledgeBase, open_kb
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ContentError, StateError, UsageError
-from kbtools.sites.context import SiteContext, prepare
+from kbtools.sites.context import SiteContext, kept_staging_dir, prepare
 from kbtools.sites.mkconfig import (
     MKDOCS_PLUGIN,
     config_file,
@@ -250,7 +250,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     logger.addHandler(collector)
     context = temp = None
     try:
-        context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings)
+        context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings,
+                          docs_dir=kept_staging_dir(kb, site))
         temp = _output_dir(kb, site, target)
         config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp,
                                   rendered=rendered)
@@ -278,9 +279,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                             kept="the folder is as it was") from exc
     finally:
         logger.removeHandler(collector)
-        for folder in (temp, context and context.staged.docs_dir):
-            if folder is not None:  # after the swap ``temp`` is gone (it held the old site)
-                shutil.rmtree(folder, ignore_errors=True)
+        if temp is not None:  # after the swap ``temp`` is gone (it held the old site)
+            shutil.rmtree(temp, ignore_errors=True)
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(_repo_paths(context, m) for m in collector.messages),

@@ -57,9 +57,18 @@ def staging_dir(kb: KnowledgeBase, site: Site) -> Path:
     return Path(tempfile.mkdtemp(prefix="docs-", dir=parent))
 
 
+def kept_staging_dir(kb: KnowledgeBase, site: Site) -> Path:
+    """``<state_dir>/cache/staged/<site>``: the staging folder ``kb build`` keeps from one
+    build to the next (with the build lock held, no other build uses it), so that a rebuild
+    writes only the staged files that changed (see :func:`~kbtools.sites.staging.stage`)."""
+    return kb.config.path(kb.config.state_dir) / "cache" / "staged" / site.name
+
+
 def prepare(kb: KnowledgeBase, site: Site | str, *, site_name: str,
-            check_findings: tuple[Finding, ...] | None = None) -> SiteContext:
-    """Check that ``site`` may be built, then stage its files.
+            check_findings: tuple[Finding, ...] | None = None,
+            docs_dir: Path | None = None) -> SiteContext:
+    """Check that ``site`` may be built, then stage its files into ``docs_dir`` (default:
+    a new folder, :func:`staging_dir`).
 
     Raises :class:`ContentError` (with the findings) when ``kb check`` errors concern the
     site's pages or the public site would link to internal pages (see
@@ -74,5 +83,5 @@ def prepare(kb: KnowledgeBase, site: Site | str, *, site_name: str,
         raise ContentError(
             f"the {site.name} site was not built: {len(blocking)} error(s) in its pages "
             "(fix them, then build again)", blocking)
-    staged = stage(kb, selection, staging_dir(kb, site), site_name)
+    staged = stage(kb, selection, docs_dir or staging_dir(kb, site), site_name)
     return SiteContext(kb, site, staged, clock.today())

@@ -8,8 +8,11 @@ tooling generates (other features' pages, section indexes, a public home) are ad
 
 from __future__ import annotations
 
+import contextlib
 import os
+import posixpath
 import shutil
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,13 +72,16 @@ def staged_src(article: Article, default_language: str) -> str:
 
 def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
           site_name: str) -> StagedSite:
-    """Fill the empty folder ``docs_dir`` with ``selection``; return the staged site.
+    """Make the folder ``docs_dir`` hold ``selection`` and nothing else; return the staged
+    site. A folder an earlier staging filled is updated in place (see :class:`_Folder`): a
+    file whose bytes are already there keeps its time, and a rebuild writes only what
+    changed.
 
     Raises :class:`ContentError` (and removes ``docs_dir``) when an asset is not the
     repository's own regular file (see :func:`kbtools.content.files.own_file_problem`)."""
     site = selection.site
     languages = kb.config.languages
-    docs_dir.mkdir(parents=True, exist_ok=True)
+    folder = _Folder(docs_dir)
     articles: dict[str, Article] = {}
     titles: dict[tuple[str, str], str] = {}
     for article in selection.articles:
@@ -86,10 +92,10 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         titles[(norm, article.lang)] = title
         summary = description(article) if site.public else None
         extra = {"description": summary} if summary else None
-        _write_page(docs_dir / src, title, article.tags, article.body, extra)
+        folder.page(src, title, article.tags, article.body, extra)
     try:
         for asset in selection.assets:
-            _link(kb.root, asset, docs_dir / site_path(asset))
+            folder.link(kb.root, asset, site_path(asset))
     except ContentError:
         shutil.rmtree(docs_dir, ignore_errors=True)
         raise
@@ -100,12 +106,13 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         lang = page.lang or languages[0]
         titles[(page.path, lang)] = title
         src = page.path if lang == languages[0] else f"{page.path[: -len('.md')]}.{lang}.md"
-        _write_page(docs_dir / src, title, (), page.markdown)
+        folder.page(src, title, (), page.markdown)
     for page in indexes.section_indexes(titles, languages, site_name, public=site.public):
         titles[(page.norm, page.lang)] = page.title
-        _write_page(docs_dir / page.src, page.title, (), page.markdown)
+        folder.page(page.src, page.title, (), page.markdown)
     if site.public:
-        _write_help_center(kb, selection, docs_dir, titles, home="index.md" not in articles)
+        _write_help_center(kb, selection, folder, titles, home="index.md" not in articles)
+    folder.finish()
     return StagedSite(site, docs_dir, languages, articles, titles)
 
 
@@ -122,7 +129,7 @@ HOME_TEMPLATE = "kb-home.html"
 """The theme template that renders :func:`kbtools.sites.helpcenter.home`."""
 
 
-def _write_help_center(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
+def _write_help_center(kb: KnowledgeBase, selection: Selection, folder: _Folder,
                        titles: dict[tuple[str, str], str], *, home: bool) -> None:
     """The public home in every language (the help center), unless the knowledge base
     publishes its own (``home`` False), and the topic and tag pages (not in the navigation:
@@ -132,10 +139,10 @@ def _write_help_center(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         name = catalog(kb, lang).text("site.name")
         titles[("index.md", lang)] = name
         src = "index.md" if lang == languages[0] else f"index.{lang}.md"
-        _write_page(docs_dir / src, name, (), "", {"template": HOME_TEMPLATE,
-                                                   "hide": ["navigation", "toc"]})
+        folder.page(src, name, (), "", {"template": HOME_TEMPLATE,
+                                        "hide": ["navigation", "toc"]})
     for page in helpcenter.topic_pages(kb, selection.articles, languages):
-        _write_page(docs_dir / page.src, page.title, (), page.markdown)
+        folder.page(page.src, page.title, (), page.markdown)
 
 
 def _plain(title: str) -> str:
@@ -143,15 +150,103 @@ def _plain(title: str) -> str:
     return nh3.clean(title, tags=set()).replace("&amp;", "&")
 
 
-def _write_page(path: Path, title: str, tags: tuple[str, ...], body: str,
-                extra: dict | None = None) -> None:
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's safe emitter where PyYAML has it (six times faster), else PyYAML's own."""
+
+
+def front_matter(title: str, tags: tuple[str, ...], extra: dict | None = None) -> str:
+    """A staged page's front matter (its YAML, without the ``---`` lines)."""
     meta: dict = {"title": title}
     if tags:
         meta["tags"] = list(tags)
     meta.update(extra or {})
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{head}---\n{body}", encoding="utf-8")
+    return yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+
+
+class _Folder:
+    """A staging folder, filled in place.
+
+    What is there when it is opened is listed first, and anything but a regular file or a
+    folder (a symbolic link, a pipe) is removed then: nothing in it is ever followed. A page
+    whose bytes are already there, or an asset already linked to its file, is left as it is
+    (with its time); anything else is written anew (never into the file that is there, which
+    may be a link to a repository file); :meth:`finish` removes what this staging did not
+    put there, and the folders left empty."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.found: dict[str, os.stat_result] = {}
+        self.kept: set[str] = set()
+        for dirpath, dirnames, filenames in os.walk(root):  # links to folders not entered
+            for name in (*dirnames, *filenames):
+                path = os.path.join(dirpath, name)
+                status = os.lstat(path)
+                if stat.S_ISREG(status.st_mode):
+                    self.found[os.path.relpath(path, root).replace(os.sep, "/")] = status
+                elif not stat.S_ISDIR(status.st_mode):
+                    os.unlink(path)
+            dirnames[:] = [d for d in dirnames if os.path.isdir(os.path.join(dirpath, d))]
+
+    def page(self, relative: str, title: str, tags: tuple[str, ...], body: str,
+             extra: dict | None = None) -> None:
+        """Stage a page: its front matter (:func:`front_matter`) and ``body``."""
+        data = f"---\n{front_matter(title, tags, extra)}---\n{body}".encode()
+        there, path = self._take(relative)
+        if there is not None and there.st_size == len(data) and there.st_nlink == 1 \
+                and _read(path) == data:
+            return
+        if there is not None:
+            path.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as file:
+            file.write(data)
+
+    def link(self, root: Path, asset: str, relative: str) -> None:
+        """Stage the repository's file ``asset`` at ``relative`` (see :func:`_link`)."""
+        there, path = self._take(relative)
+        if there is not None:
+            try:
+                source = os.lstat(root / asset)
+            except OSError:
+                source = None
+            if source is not None and (source.st_dev, source.st_ino) == (
+                    there.st_dev, there.st_ino) and own_file_problem(root, asset) is None:
+                return
+            path.unlink(missing_ok=True)
+        _link(root, asset, path)
+
+    def _take(self, relative: str) -> tuple[os.stat_result | None, Path]:
+        """Claim ``relative`` for this staging: the status of the file found there when the
+        folder was opened (None: none; and a path staged twice takes the last one staged,
+        so what the first one wrote is removed here)."""
+        path = self.root / relative
+        if relative in self.kept:
+            path.unlink(missing_ok=True)
+            return None, path
+        self.kept.add(relative)
+        return self.found.get(relative), path
+
+    def finish(self) -> None:
+        """Remove the files this staging did not put there, then the folders left empty."""
+        emptied: set[str] = set()
+        for relative in self.found.keys() - self.kept:
+            (self.root / relative).unlink(missing_ok=True)
+            folder = posixpath.dirname(relative)
+            while folder:  # each folder above it, deepest first
+                emptied.add(folder)
+                folder = posixpath.dirname(folder)
+        for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: something in it is kept
+                os.rmdir(self.root / folder)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return None
 
 
 def _link(root: Path, relative: str, target: Path) -> None:
