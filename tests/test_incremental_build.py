@@ -67,9 +67,22 @@ def root(tmp_path):
     return root
 
 
-def rebuild(root: Path):
-    """The incremental build of ``root`` into ``inc/`` and a clean one into ``clean/``;
-    returns the incremental build's report after comparing both sites byte for byte."""
+def age(root: Path) -> None:
+    """Make the previous build long past, as between an author's edits: its staged files
+    older than its pages (written after them), both older than the parse cache's 2 s, so
+    that its pages can be linked into the next build and left out of MkDocs' work."""
+    for folder, when in ((root / ".kb/cache/staged", OLD_NS), (root / "inc", OLD_NS + 10**9)):
+        for file in folder.rglob("*"):
+            if file.is_file() and not file.is_symlink():
+                os.utime(file, ns=(when, when))
+
+
+def rebuild(root: Path, *, aged: bool = True):
+    """The incremental build of ``root`` into ``inc/`` (after :func:`age` unless not
+    ``aged``) and a clean one into ``clean/``; returns the incremental build's report after
+    comparing both sites byte for byte."""
+    if aged:
+        age(root)
     report = build(open_kb(root), out=root / "inc")
     shutil.rmtree(root / "clean", ignore_errors=True)
     clean = build(open_kb(root), out=root / "clean", clean=True)
@@ -88,6 +101,54 @@ def test_an_unchanged_knowledge_base_reuses_every_article_page(root):
     # every article page (2 languages: translations and fallback copies) but the homes
     assert report["internal"].reused >= 10
     assert report["public"].reused >= 6
+    # and MkDocs does not even read them: their files are in place before it starts
+    assert [site.skipped for site in report.sites] == [site.reused for site in report.sites]
+
+
+def test_pages_older_than_their_staged_files_are_copied_then_skipped(root):
+    # A page file older than its staged source (a comment edited in a public page changes
+    # the staged file, not the page) would look changed to MkDocs: it gets a fresh copy
+    for file in (root / "inc").rglob("*"):
+        if file.is_file():
+            os.utime(file, ns=(OLD_NS, OLD_NS))
+    before = (root / "inc/site/guide/triage/index.html").stat().st_ino
+    report = rebuild(root, aged=False)
+    assert [site.skipped for site in report.sites] == [site.reused for site in report.sites]
+    assert (root / "inc/site/guide/triage/index.html").stat().st_ino != before
+    report = rebuild(root)  # and then they are linked again
+    assert [site.skipped for site in report.sites] == [site.reused for site in report.sites]
+
+
+def test_with_material_tags_export_every_page_is_still_read(tmp_path):
+    # Material's tags plugin makes tags.json from the pages it reads: a build that would
+    # leave pages out of MkDocs' work reuses them the old way (read, blank template)
+    mkdocs = FILES["mkdocs.yml"].replace("  - tags:", "  - tags:\n      export_file: tags.json",
+                                         1).replace("      export: false\n", "")
+    assert "export: false" not in mkdocs
+    root = make_kb(tmp_path / "kb", {**FILES, "mkdocs.yml": mkdocs})
+    git_init(root)
+    build(open_kb(root), out=root / "inc")
+    report = rebuild(root)
+    assert report["internal"].reused >= 10 and report["internal"].skipped == 0
+    assert (root / "inc/site/tags.json").is_file()
+
+
+def test_only_plugins_known_to_keep_nothing_from_skipped_pages_allow_skipping():
+    from types import SimpleNamespace
+
+    from kbtools.sites.skipping import skippable
+
+    def tags(**options):
+        return SimpleNamespace(config={"enabled": True, "export": False, "listings": False,
+                                       **options})
+
+    assert skippable({"material/search": None, "material/tags": tags(), "kb": None})
+    assert skippable({"kb": None, "tags": tags(enabled=False, export=True)})
+    assert not skippable({"kb": None, "material/tags": tags(export=True)})
+    assert not skippable({"kb": None, "material/tags": tags(listings=True)})
+    assert not skippable({"kb": None, "material/tags": tags(tags_file="tags.md")})
+    assert not skippable({"kb": None, "material/blog": None})
+    assert not skippable({"kb": None, "__hooks": None})
 
 
 def test_an_edited_article_is_rendered_and_the_others_reused(root):
@@ -329,14 +390,13 @@ def test_a_reused_page_is_linked_in_only_while_it_is_the_file_read(tmp_path):
 def test_a_rebuild_links_the_reused_pages_in(root):
     # The reused pages of a rebuild are the previous build's files, not copies (a file
     # written in the last two seconds is read again instead: a rewrite could look alike).
-    for file in (root / "inc/site").rglob("*.html"):
-        os.utime(file, ns=(OLD_NS, OLD_NS))
+    age(root)
     fresh = root / "inc/site/guide/tone/index.html"
     os.utime(fresh)
     before = {path: (root / "inc/site" / path).stat().st_ino
               for path in ("guide/triage/index.html", "ru/guide/triage/index.html",
                            "guide/tone/index.html")}
-    report = rebuild(root)
+    report = rebuild(root, aged=False)
     assert report["internal"].reused >= 10
     for path, inode in before.items():
         linked = (root / "inc/site" / path).stat().st_ino == inode

@@ -112,6 +112,6 @@ def test_kb_build_keeps_its_staging_for_the_next_build(root):
 ])
 def test_the_front_matter_reads_back_as_written(title):
     meta = {"title": title, "tags": ["billing", "2026"], "description": title + " more"}
-    text = front_matter(title, ("billing", "2026"), {"description": title + " more"})
+    text = front_matter(meta)
     assert yaml.safe_load(text) == meta
     assert yaml.safe_load(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)) == meta

@@ -25,6 +25,7 @@ from kbtools.content.knowledge_base import KnowledgeBase, open_kb
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ContentError, StateError, UsageError
 from kbtools.sites.context import SiteContext, kept_staging_dir, prepare
+from kbtools.sites.languages import quiet_dirty_notices
 from kbtools.sites.mkconfig import (
     MKDOCS_PLUGIN,
     config_file,
@@ -66,6 +67,9 @@ class SiteReport:
     """Article pages not rendered again: their inputs had not changed since the last build."""
     shared: int = 0
     """Fallback copies made from their English page's HTML, not converted again."""
+    skipped: int = 0
+    """Of the ``reused`` pages, those MkDocs did not even read (their file was put in place
+    before MkDocs reached them)."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -261,8 +265,10 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                                       titles=dict(context.staged.titles),
                                       today=context.today.isoformat())
         context.share = share
+        context.dirty = True  # pages the cache put in place are not read or rendered
         config.plugins[MKDOCS_PLUGIN].use(context)
-        mkdocs_build(config)
+        with quiet_dirty_notices():
+            mkdocs_build(config, dirty=True)
         carried = [lang for lang in kb.config.languages
                    if rendered is not None and lang not in rendered]
         for lang in carried:  # written anew by every build: never shared with ``target``
@@ -284,7 +290,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(_repo_paths(context, m) for m in collector.messages),
-                      len(context.cache.reused), context.shared)
+                      len(context.cache.reused), context.shared, context.skipped)
 
 
 def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:

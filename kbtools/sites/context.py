@@ -44,6 +44,11 @@ class SiteContext:
     renders each page from scratch, the reference the shared output is tested against."""
     shared: int = 0
     """Fallback copies made from their English page's HTML (their markdown not converted)."""
+    dirty: bool = False
+    """MkDocs builds every language ``dirty``: a page whose file is already in the new site
+    (put there by the ``kb`` plugin, from the cache) is neither read nor rendered."""
+    skipped: int = 0
+    """Pages left out of MkDocs' work that way."""
 
 
 def staging_dir(kb: KnowledgeBase, site: Site) -> Path:

@@ -32,6 +32,7 @@ that language); an ``i18n`` plugin's ``languages`` are read the same way (see
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import posixpath
@@ -53,8 +54,9 @@ SITEMAP_TEMPLATE = "sitemap.xml"
 NOT_FOUND_TEMPLATE = "404.html"
 _NESTED_NOISE = ("A 'dirty' build is being performed", "Documentation built in",
                  "Building documentation to directory", "The directory contains stale files")
-"""What MkDocs logs for each language built inside the first build: one site is being built,
-and its other languages are written beside the root's files on purpose."""
+"""What MkDocs logs for each ``dirty`` build kb runs: one site is being built, its other
+languages are written beside the root's files and the cache's pages are in place on
+purpose."""
 
 
 @dataclass(frozen=True)
@@ -325,15 +327,12 @@ class Languages:
         """Build every language after the first with ``build`` (MkDocs' ``build``), dirty:
         into the same folder, the first build's files kept."""
         self.nested = True
-        logger = logging.getLogger("mkdocs.commands.build")
-        quiet = _Quiet()
-        logger.addFilter(quiet)
         try:
-            for lang in self.built[1:]:
-                self.current = lang
-                build(config, dirty=True)
+            with quiet_dirty_notices():
+                for lang in self.built[1:]:
+                    self.current = lang
+                    build(config, dirty=True)
         finally:
-            logger.removeFilter(quiet)
             self.restore(config)
 
     def collect_search(self, index: dict | None) -> None:
@@ -378,6 +377,19 @@ def _url(dest: str, directory_urls: bool) -> str:
     """A page's URL from where it is written (MkDocs' rule)."""
     folder, name = posixpath.split(dest)
     return urlquote((folder or ".") + "/" if directory_urls and name == "index.html" else dest)
+
+
+@contextlib.contextmanager
+def quiet_dirty_notices() -> Iterator[None]:
+    """Leave out what MkDocs logs about a ``dirty`` build (:data:`_NESTED_NOISE`) while
+    kb runs one on purpose (its languages into one folder, pages skipped from the cache)."""
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _Quiet()
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        logger.removeFilter(quiet)
 
 
 class _Quiet(logging.Filter):

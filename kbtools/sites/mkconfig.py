@@ -12,7 +12,8 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.config import load_config
+from mkdocs.config import base, load_config
+from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils.yaml import yaml_load
 
@@ -22,6 +23,7 @@ from kbtools.diagnostics import error
 from kbtools.errors import ConfigError
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.languages import problems as language_problems
+from kbtools.sites.navigation import MAX_SECTION_PAGES
 from kbtools.sites.search_entries import SEPARATOR, lunr_knows
 from kbtools.sites.site import Site
 
@@ -31,6 +33,22 @@ LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "fa": "فارسی", "
 MKDOCS_PLUGIN = "kb"
 I18N_PLUGIN = "i18n"
 SEARCH_PLUGINS = ("search", "material/search")
+
+
+class KBConfig(base.Config):
+    """The ``kb`` plugin's settings (:mod:`kbtools.sites.plugin`; :func:`fit_plugins` sets
+    ``site``, ``languages`` and ``built`` for each build)."""
+
+    site = c.Choice(("internal", "public"), default="internal")
+    """Which site this build makes (``kb build`` sets it)."""
+    public_site_name = c.Optional(c.Type(str))
+    """``site_name`` of the public site (the internal one uses ``site_name``)."""
+    max_section_pages = c.Type(int, default=MAX_SECTION_PAGES)
+    """Navigation sections longer than this are split (see ``kbtools.sites.navigation``)."""
+    languages = c.Type(list, default=[])
+    """The site's languages, the default first (see :mod:`kbtools.sites.languages`)."""
+    built = c.Optional(c.Type(list))
+    """The languages built (None: all; the others' folders are carried over by ``kb build``)."""
 
 
 def config_file(kb: KnowledgeBase) -> Path:

@@ -22,8 +22,10 @@ folder being replaced is still the one recorded (its identity, else its digest, 
 again), is not rendered: MkDocs converts no text and renders a blank template
 (:data:`CACHED_TEMPLATE`) for it, the adapter puts the old file in the new site (a hard link,
 else its text), and :meth:`PageCache.splice` puts the page's search entries back in the index
-at its place. So an incremental build writes the same bytes as a clean one (the tests compare
-them after each kind of edit), and a page it cannot vouch for is rendered.
+at its place. Where the other plugins allow, such a page is not even read: its file is put
+in place before MkDocs starts on its language, and MkDocs' ``dirty`` build skips it
+(:mod:`.skipping`). So an incremental build writes the same bytes as a clean one (the tests
+compare them after each kind of edit), and a page it cannot vouch for is rendered.
 
 Pages made from every article (the homes, any page listing Material's tags:
 :func:`made_from_every_article`) are always rendered. Generated pages (topic, tag and section
@@ -177,6 +179,7 @@ class PageCache:
     the index, at the build's peak of memory)."""
     _files: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
     """Output path of a reused page -> the identity of the file :meth:`reuse` read."""
+    _placed: set[str] = field(default_factory=set, repr=False)
     _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     """Folder under ``site_dir`` -> whether it is reached through real folders only."""
 
@@ -198,10 +201,17 @@ class PageCache:
             found.previous = manifest["pages"]
         return found
 
+    def place(self, url: str, dest: str) -> None:
+        """Record the page at ``dest`` in build order, once (the search index's order)."""
+        if dest not in self._placed:
+            self._placed.add(dest)
+            self.pages.append((url, dest))
+
     def reuse(self, url: str, dest: str, key: str) -> bool:
         """Whether the previous build's page at ``dest`` stands for this one: its key was
-        ``key`` and its file is still what was written (False: render the page)."""
-        self.pages.append((url, dest))
+        ``key`` and its file is still what was written (False: render the page). May be
+        asked again for the same page (the answer is the same)."""
+        self.place(url, dest)
         self.keys[dest] = key
         entry = self.previous.get(dest)
         if not isinstance(entry, dict) or entry.get("key") != key:
@@ -257,6 +267,19 @@ class PageCache:
             with contextlib.suppress(OSError):
                 target.unlink()
         return False
+
+    def copy(self, dest: str, site_dir: Path) -> bool:
+        """Write the reused page at ``dest`` into the new site folder ``site_dir`` as a new
+        file with the previous file's bytes (checked against the digest): a file written now,
+        not one as old as the previous file. False when that file changed (see :meth:`text`)
+        or cannot be written."""
+        try:
+            data = self.text(dest).encode("utf-8")
+            with open(Path(site_dir) / dest, "xb") as file:
+                file.write(data)
+        except (OSError, ValueError):
+            return False
+        return True
 
     def text(self, dest: str) -> str:
         """The text of the reused page at ``dest``, read when MkDocs writes the page (not
@@ -319,7 +342,7 @@ class PageCache:
 
     def note(self, url: str, dest: str) -> None:
         """Record a page that is not keyed (always rendered), for its place in the index."""
-        self.pages.append((url, dest))
+        self.place(url, dest)
 
     def written(self, dest: str, output: str) -> None:
         """Record what MkDocs writes for the keyed page at ``dest``."""
@@ -384,11 +407,12 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def made_from_every_article(norm: str, page: Page, markdown: str) -> bool:
-    """Whether ``page`` (of source ``norm`` without language: ``index.md`` for
-    ``index.ru.md``) is made from more than its markdown, so it is not cached: a home
-    (categories and blocks from every article) or a page listing Material's tags."""
-    return norm == "index.md" or page.meta.get("template") == HOME_TEMPLATE \
+def made_from_every_article(norm: str, meta: dict, markdown: str) -> bool:
+    """Whether a page (of source ``norm`` without language: ``index.md`` for
+    ``index.ru.md``; its front matter ``meta``) is made from more than its markdown, so it
+    is not cached: a home (categories and blocks from every article) or a page listing
+    Material's tags."""
+    return norm == "index.md" or meta.get("template") == HOME_TEMPLATE \
         or "<!-- material/tags" in markdown
 
 

@@ -17,9 +17,10 @@ from html.parser import HTMLParser
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
+import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
-from kbtools.git import History
+from kbtools.git import History, load_history
 from kbtools.sites.catalogs import catalog, direction
 from kbtools.sites.helpcenter import TAGS, Link, tag_slug
 from kbtools.sites.site import page_url, site_path
@@ -97,6 +98,43 @@ class Published:
     def written(self, source: str) -> set[str]:
         """The languages ``source`` has a translation in."""
         return self._written.get(source, set())
+
+
+class PublicExtras:
+    """What the theme shows around each page of a public site (``theme/main.html``): the
+    help-center home's data, an article's :class:`PageInfo`, a page's canonical URL; with
+    what they share made once (each language's home, git's history, :class:`Published`)."""
+
+    def __init__(self, kb: KnowledgeBase, articles: Mapping[str, Article]) -> None:
+        self.kb, self.articles = kb, articles
+        self._homes: dict[str, helpcenter.Home] = {}
+        self._history: History | None = None
+        self._published: Published | None = None
+
+    def of(self, src_uri: str, home: bool, lang: str, site_url: str | None,
+           feedback_endpoint: str | None) -> tuple[dict, str | None]:
+        """The extras of the staged page ``src_uri`` (a help-center ``home``) for readers of
+        ``lang``, and the day (ISO) its article last changed in git (None: unknown)."""
+        kb = self.kb
+        if home:
+            found = self._homes.get(lang)
+            if found is None:
+                found = self._homes[lang] = helpcenter.home(kb, self.articles.values(), lang)
+            return {"kb_home": found, "kb_blocks": found,
+                    "kb_canonical": canonical_url(kb, "", lang, site_url)}, None
+        article = self.articles.get(src_uri)
+        if article is None:
+            return {"kb_canonical": canonical_url(kb, page_url(src_uri), lang, site_url)}, None
+        if self._history is None:
+            self._history = load_history(kb.root, kb.config.scanned_roots)
+        if self._published is None:
+            self._published = Published(self.articles.values())
+        info = page_info(kb, article, self._published, reader_lang=lang, site_url=site_url,
+                         history=self._history)
+        day = changed_on(self._history, article)
+        return {"kb_page": info, "kb_canonical": info.canonical,
+                "kb_feedback_endpoint": feedback_endpoint or FEEDBACK_ENDPOINT}, \
+            day.isoformat() if day is not None else None
 
 
 def page_info(kb: KnowledgeBase, article: Article,

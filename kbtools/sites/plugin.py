@@ -9,8 +9,11 @@ load: ``on_page_context``, and the sitemap without fallback copies: :mod:`.sitem
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
 
 With the context's page cache (incremental builds, :mod:`.pagecache`), ``on_nav`` keys each
-language and ``on_page_markdown`` each page; a page whose key is unchanged gets an empty text
-and a blank template, and ``on_post_page`` hands back its file from the previous build.
+language and puts the previous build's file of every unchanged page into the new site, so
+that MkDocs' ``dirty`` build neither reads nor renders it (when the other plugins allow:
+:mod:`.skipping`); ``on_page_markdown`` keys each page MkDocs still reads, and one whose key
+is unchanged gets an empty text and a blank template, and ``on_post_page`` hands back its
+file from the previous build.
 
 What comes out the same on many pages is rendered once (:mod:`.fragments`): the navigation
 items off a page's path, per folder (``on_page_context`` hands the theme ``kb_nav``), and an
@@ -21,13 +24,12 @@ is not converted again).
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import base
-from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.pages import Page
@@ -37,14 +39,13 @@ from mkdocs.utils import get_build_date, get_relative_url
 import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
 from kbtools.diagnostics import error
-from kbtools.git import History, load_history
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
-from kbtools.sites.mkconfig import fit_languages
+from kbtools.sites.mkconfig import KBConfig, fit_languages
 from kbtools.sites.mkpage import make_pages, nothing_to_convert
-from kbtools.sites.navigation import MAX_SECTION_PAGES, expand_nav
+from kbtools.sites.navigation import expand_nav
 from kbtools.sites.pagecache import (
     CACHED_TEMPLATE,
     digest,
@@ -52,14 +53,7 @@ from kbtools.sites.pagecache import (
     made_from_every_article,
     nav_signature,
 )
-from kbtools.sites.pageinfo import (
-    FEEDBACK_ENDPOINT,
-    Published,
-    canonical_url,
-    changed_on,
-    describe,
-    page_info,
-)
+from kbtools.sites.pageinfo import PublicExtras, describe
 from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
 from kbtools.sites.search_entries import (
@@ -70,6 +64,7 @@ from kbtools.sites.search_entries import (
 )
 from kbtools.sites.site import page_url
 from kbtools.sites.sitemap import Pruning, write_sitemaps
+from kbtools.sites.skipping import skip_unchanged, skippable
 from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -79,19 +74,6 @@ _NO_TOC = get_toc([])
 INSTANT = "navigation.instant"
 
 
-class KBConfig(base.Config):
-    site = c.Choice(("internal", "public"), default="internal")
-    """Which site this build makes (``kb build`` sets it)."""
-    public_site_name = c.Optional(c.Type(str))
-    """``site_name`` of the public site (the internal one uses ``site_name``)."""
-    max_section_pages = c.Type(int, default=MAX_SECTION_PAGES)
-    """Navigation sections longer than this are split (see ``kbtools.sites.navigation``)."""
-    languages = c.Type(list, default=[])
-    """The site's languages, the default first (see :mod:`kbtools.sites.languages`)."""
-    built = c.Optional(c.Type(list))
-    """The languages built (None: all; the others' folders are carried over by ``kb build``)."""
-
-
 class KBPlugin(BasePlugin[KBConfig]):
     def __init__(self) -> None:
         super().__init__()
@@ -99,10 +81,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._languages: Languages | None = None
         """The site's languages: which one is being built (:mod:`.languages`)."""
         self._bytecode_cache: FileSystemBytecodeCache | None = None
-        self._homes: dict[str, helpcenter.Home] = {}
-        self._history: History | None = None
-        self._published: Published | None = None
-        """The site's articles, indexed for the public pages' extras (made once)."""
+        self._public: PublicExtras | None = None
+        """What the theme shows around public pages (made once per site)."""
         self._language_keys: dict[str, str] = {}
         """Per language, what its pages' cache keys share (:func:`.pagecache.language_key`)."""
         self._reused: set[str] = set()
@@ -111,6 +91,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         """Page URL -> a public article's theme extras, collected with its markdown."""
         self._sharing: Sharing | None = None
         """What pages share (None: every page rendered on its own; see :mod:`.fragments`)."""
+        self._skip: bool | None = None
+        """Whether pages the cache answers are left out of MkDocs' work (decided once)."""
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -180,11 +162,32 @@ class KBPlugin(BasePlugin[KBConfig]):
                                     staged.default_language)
         if self._sharing is not None:
             self._sharing.start_language(f.url for f in files.documentation_pages())
-        if self.context.cache is not None:
+        cache = self.context.cache
+        if cache is not None:
             self._language_keys[lang] = language_key(
                 self.context.build_key, lang, ((f.src_uri, f.dest_uri) for f in files),
                 nav_signature(nav.items))
+            if self._skip is None:
+                self._skip = self.context.dirty and bool(cache.previous) \
+                    and skippable(config.plugins)
+            if self._skip:  # pages the cache answers: not even read by MkDocs
+                for page, locale in skip_unchanged(
+                        files.documentation_pages(), Path(config.site_dir), cache,
+                        staged, self._languages.locale_of,
+                        partial(self._key_of, lang=lang, config=config)):
+                    if locale != lang:
+                        self.context.fallback_urls.add(page.url)
+                    self.context.skipped += 1
         return nav
+
+    def _key_of(self, page: Page, article, markdown: str, meta: dict, *, lang: str,
+                config) -> str:
+        """The key of a page not read yet (see :func:`.skipping.skip_unchanged`)."""
+        extras = None
+        if article is not None:  # else all the page shows is in its markdown
+            banners, body, extras = self._article_parts(page, article, lang, config)
+            markdown = joined(banners, body)
+        return self._key(page, lang, markdown, extras, meta)
 
     def on_env(self, env, config, files):
         # Material's templates compile once, not once per language and build.
@@ -204,13 +207,31 @@ class KBPlugin(BasePlugin[KBConfig]):
             page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         article = context.staged.article_at(page.file.src_uri)
         cache = context.cache
-        if cache is not None and made_from_every_article(norm, page, markdown):
+        if cache is not None and made_from_every_article(norm, page.meta, markdown):
             cache.note(page.url, page.file.dest_uri)
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
-            if self._reuse(page, cache, reader_lang, markdown, None):
+            meta = context.staged.metas.get(page.file.src_uri, page.meta)
+            if self._reuse(page, cache, reader_lang, markdown, None, meta):
                 return nothing_to_convert(page)
             return markdown
+        banners, body, extras = self._article_parts(page, article, reader_lang, config)
+        if extras is not None:
+            self._extras[page.url] = extras
+        if self._reuse(page, cache, reader_lang, joined(banners, body), extras,
+                       context.staged.metas[page.file.src_uri]) or (
+                self._sharing is not None and self._sharing.markdown(
+                    url=page.url, norm=norm, locale=locale, lang=reader_lang,
+                    banners=banners, body=body)):
+            return nothing_to_convert(page)
+        return joined(banners, body)
+
+    def _article_parts(self, page: Page, article, lang: str,
+                       config) -> tuple[str, str, dict | None]:
+        """An article page's banners and body for readers of ``lang`` (see
+        :func:`~kbtools.sites.render.render_parts`), and its theme extras on the public site;
+        a macro error fails the build with its ``path:line`` finding."""
+        context = self.context
         source_href = None
         if article.is_translation:
             source_src = context.staged.src_of(article.source)
@@ -219,36 +240,34 @@ class KBPlugin(BasePlugin[KBConfig]):
         try:
             banners, body = render_parts(
                 context.kb, context.staged, article, src_uri=page.file.src_uri,
-                reader_lang=reader_lang,
-                today=context.today, source_href=source_href, memo=context.texts)
+                reader_lang=lang, today=context.today, source_href=source_href,
+                memo=context.texts)
         except MacroError as exc:
             finding = error(exc.path, exc.line, "site.macro", exc.message)
             if finding not in context.failures:
                 context.failures.append(finding)
             raise PluginError(finding.format()) from None
-        text = joined(banners, body)
-        extras = None
-        if context.site.public:
-            extras = self._extras[page.url] = self._page_extras(page, config, reader_lang,
-                                                                config.site_url)
-        if self._reuse(page, cache, reader_lang, text, extras) or (
-                self._sharing is not None and self._sharing.markdown(
-                    url=page.url, norm=norm, locale=locale, lang=reader_lang,
-                    banners=banners, body=body)):
-            return nothing_to_convert(page)
-        return text
+        extras = self._page_extras(page, config, lang, config.site_url) \
+            if context.site.public else None
+        return banners, body, extras
 
-    def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None) -> bool:
+    def _key(self, page: Page, lang: str, text: str, extras: dict | None, meta: dict) -> str:
+        """The page's cache key (:mod:`.pagecache`): its language's, its paths and URL, its
+        front matter ``meta``, its markdown ``text`` and its theme ``extras``."""
+        return digest(self._language_keys[lang], page.file.src_uri, page.file.dest_uri,
+                      page.url, self._languages.locale_of(page.file.src_uri)[1], meta, text,
+                      extras)
+
+    def _reuse(self, page: Page, cache, lang: str, text: str, extras: dict | None,
+               meta: dict) -> bool:
         """Whether the previous build's file stands for the page (its key, made from ``text``,
         its markdown, is unchanged; see :mod:`.pagecache`): then it gets an empty markdown and
         a blank template, on_post_page hands back that file, and search skips the page (its
         entries are put back after the build: :meth:`~.pagecache.PageCache.splice`)."""
         if cache is None:
             return False
-        key = digest(self._language_keys[lang], page.file.src_uri, page.file.dest_uri,
-                     page.url, self._languages.locale_of(page.file.src_uri)[1], page.meta,
-                     text, extras)
-        if not cache.reuse(page.url, page.file.dest_uri, key):
+        if not cache.reuse(page.url, page.file.dest_uri,
+                           self._key(page, lang, text, extras, meta)):
             return False
         self._reused.add(page.file.dest_uri)
         page.meta["template"] = CACHED_TEMPLATE
@@ -327,29 +346,14 @@ class KBPlugin(BasePlugin[KBConfig]):
         return found
 
     def _page_extras(self, page: Page, config, lang: str, site_url: str | None) -> dict:
-        kb, staged = self.context.kb, self.context.staged
-        if page.meta.get("template") == HOME_TEMPLATE:
-            home = self._homes.get(lang)
-            if home is None:
-                home = self._homes[lang] = helpcenter.home(kb, staged.articles.values(), lang)
-            return {"kb_home": home, "kb_blocks": home,
-                    "kb_canonical": canonical_url(kb, "", lang, site_url)}
-        article = staged.article_at(page.file.src_uri)
-        if article is None:
-            return {"kb_canonical": canonical_url(kb, page_url(page.file.src_uri), lang,
-                                                  site_url)}
-        if self._history is None:
-            self._history = load_history(kb.root, kb.config.scanned_roots)
-        if self._published is None:
-            self._published = Published(staged.articles.values())
-        info = page_info(kb, article, self._published, reader_lang=lang,
-                         site_url=site_url, history=self._history)
-        day = changed_on(self._history, article)
-        if day is not None:
-            self.context.modified[page.url] = day.isoformat()
-        return {"kb_page": info, "kb_canonical": info.canonical,
-                "kb_feedback_endpoint": config.extra.get("feedback_endpoint")
-                or FEEDBACK_ENDPOINT}
+        if self._public is None:
+            self._public = PublicExtras(self.context.kb, self.context.staged.articles)
+        meta = self.context.staged.metas.get(page.file.src_uri, page.meta)
+        found, day = self._public.of(page.file.src_uri, meta.get("template") == HOME_TEMPLATE,
+                                     lang, site_url, config.extra.get("feedback_endpoint"))
+        if day is not None:  # the sitemap's lastmod
+            self.context.modified[page.url] = day
+        return found
 
     # -- after the build ----------------------------------------------------------------
     @event_priority(-200)  # after search (0), which wrote this language's index

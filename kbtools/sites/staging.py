@@ -42,6 +42,11 @@ class StagedSite:
     """Site source path (``faq/a.ru.md``) -> the article staged there."""
     titles: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(default-language source path, language) -> page title, for every staged page."""
+    metas: Mapping[str, dict] = field(default_factory=dict)
+    """Site source path -> the page's front matter as staged (what MkDocs reads), for
+    every staged page."""
+    generated: Mapping[str, str] = field(default_factory=dict)
+    """Site source path of a page the tooling made (not an article) -> its markdown."""
 
     @property
     def default_language(self) -> str:
@@ -87,12 +92,10 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
     for article in selection.articles:
         src = staged_src(article, languages[0])
         articles[src] = article
-        title = _plain(article.title) if site.public else article.title
+        meta = article_meta(article, public=site.public)
         norm = site_path(article.source) if article.is_translation else src
-        titles[(norm, article.lang)] = title
-        summary = description(article) if site.public else None
-        extra = {"description": summary} if summary else None
-        folder.page(src, title, article.tags, article.body, extra)
+        titles[(norm, article.lang)] = meta["title"]
+        folder.page(src, meta, article.body, generated=False)
     try:
         for asset in selection.assets:
             folder.link(kb.root, asset, site_path(asset))
@@ -106,14 +109,31 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
         lang = page.lang or languages[0]
         titles[(page.path, lang)] = title
         src = page.path if lang == languages[0] else f"{page.path[: -len('.md')]}.{lang}.md"
-        folder.page(src, title, (), page.markdown)
+        folder.page(src, _meta(title), page.markdown)
     for page in indexes.section_indexes(titles, languages, site_name, public=site.public):
         titles[(page.norm, page.lang)] = page.title
-        folder.page(page.src, page.title, (), page.markdown)
+        folder.page(page.src, _meta(page.title), page.markdown)
     if site.public:
         _write_help_center(kb, selection, folder, titles, home="index.md" not in articles)
     folder.finish()
-    return StagedSite(site, docs_dir, languages, articles, titles)
+    return StagedSite(site, docs_dir, languages, articles, titles, folder.metas,
+                      folder.generated)
+
+
+def article_meta(article: Article, *, public: bool) -> dict:
+    """The front matter ``article`` is staged with: its title (without markup on the public
+    site), tags and (public) description; nothing else (never owner, reviewer or pins)."""
+    summary = description(article) if public else None
+    return _meta(_plain(article.title) if public else article.title, article.tags,
+                 {"description": summary} if summary else None)
+
+
+def _meta(title: str, tags: tuple[str, ...] = (), extra: dict | None = None) -> dict:
+    meta: dict = {"title": title}
+    if tags:
+        meta["tags"] = list(tags)
+    meta.update(extra or {})
+    return meta
 
 
 def description(article: Article) -> str | None:
@@ -139,10 +159,10 @@ def _write_help_center(kb: KnowledgeBase, selection: Selection, folder: _Folder,
         name = catalog(kb, lang).text("site.name")
         titles[("index.md", lang)] = name
         src = "index.md" if lang == languages[0] else f"index.{lang}.md"
-        folder.page(src, name, (), "", {"template": HOME_TEMPLATE,
-                                        "hide": ["navigation", "toc"]})
+        folder.page(src, _meta(name, extra={"template": HOME_TEMPLATE,
+                                             "hide": ["navigation", "toc"]}), "")
     for page in helpcenter.topic_pages(kb, selection.articles, languages):
-        folder.page(page.src, page.title, (), page.markdown)
+        folder.page(page.src, _meta(page.title), page.markdown)
 
 
 def _plain(title: str) -> str:
@@ -154,12 +174,8 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 """libyaml's safe emitter where PyYAML has it (six times faster), else PyYAML's own."""
 
 
-def front_matter(title: str, tags: tuple[str, ...], extra: dict | None = None) -> str:
-    """A staged page's front matter (its YAML, without the ``---`` lines)."""
-    meta: dict = {"title": title}
-    if tags:
-        meta["tags"] = list(tags)
-    meta.update(extra or {})
+def front_matter(meta: dict) -> str:
+    """A staged page's front matter, ``meta`` as YAML (without the ``---`` lines)."""
     return yaml.dump(meta, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
 
 
@@ -178,6 +194,10 @@ class _Folder:
         root.mkdir(parents=True, exist_ok=True)
         self.found: dict[str, os.stat_result] = {}
         self.kept: set[str] = set()
+        self.metas: dict[str, dict] = {}
+        """Staged path -> front matter, of every page staged."""
+        self.generated: dict[str, str] = {}
+        """Staged path -> markdown, of every page staged that is not an article's."""
         for dirpath, dirnames, filenames in os.walk(root):  # links to folders not entered
             for name in (*dirnames, *filenames):
                 path = os.path.join(dirpath, name)
@@ -188,10 +208,15 @@ class _Folder:
                     os.unlink(path)
             dirnames[:] = [d for d in dirnames if os.path.isdir(os.path.join(dirpath, d))]
 
-    def page(self, relative: str, title: str, tags: tuple[str, ...], body: str,
-             extra: dict | None = None) -> None:
-        """Stage a page: its front matter (:func:`front_matter`) and ``body``."""
-        data = f"---\n{front_matter(title, tags, extra)}---\n{body}".encode()
+    def page(self, relative: str, meta: dict, body: str, *, generated: bool = True) -> None:
+        """Stage a page: its front matter ``meta`` (:func:`front_matter`) and ``body`` (an
+        article's when not ``generated``)."""
+        self.metas[relative] = meta
+        if generated:
+            self.generated[relative] = body
+        else:
+            self.generated.pop(relative, None)
+        data = f"---\n{front_matter(meta)}---\n{body}".encode()
         there, path = self._take(relative)
         if there is not None and there.st_size == len(data) and there.st_nlink == 1 \
                 and _read(path) == data:
