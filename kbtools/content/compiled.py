@@ -21,6 +21,7 @@ import hashlib
 import sqlite3
 import sys
 import threading
+import weakref
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class CompiledCache(BytecodeCache):
         self._used: set[str] = set()
         self._code = ""
         self._lock = threading.Lock()  # one connection, whichever thread renders
+        self._envs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     @property
     def code(self) -> str:
@@ -74,6 +76,15 @@ class CompiledCache(BytecodeCache):
         Jinja's compiler reads besides the text (its syntax, the names of the filters and
         tests it checks, the settings that change the code it writes), the Jinja and Python
         versions and kb's code."""
+        text = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"kb:{text}:{what}:{self._settings(env)}"
+
+    def _settings(self, env: jinja2.Environment) -> str:
+        """The part of every name that comes from ``env`` (made once per environment, again
+        when filters or tests were added since)."""
+        known = self._envs.get(env)
+        if known is not None and known[0] == (len(env.filters), len(env.tests)):
+            return known[1]
         settings = (type(env).__module__, type(env).__qualname__, env.block_start_string,
                     env.block_end_string, env.variable_start_string, env.variable_end_string,
                     env.comment_start_string, env.comment_end_string,
@@ -81,8 +92,9 @@ class CompiledCache(BytecodeCache):
                     env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
                     sorted(env.extensions), sorted(env.filters), sorted(env.tests),
                     repr(env.autoescape), repr(env.finalize), env.optimized, env.is_async)
-        text = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
-        return f"kb:{text}:{what}:{jinja2.__version__}:{sys.version}:{self.code}:{settings!r}"
+        found = f"{jinja2.__version__}:{sys.version}:{self.code}:{settings!r}"
+        self._envs[env] = ((len(env.filters), len(env.tests)), found)
+        return found
 
     # -- Jinja's interface ------------------------------------------------------------------
     def load_bytecode(self, bucket: Bucket) -> None:

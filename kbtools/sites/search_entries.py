@@ -245,7 +245,8 @@ def add_spelling_variants(entries: list[dict], fields: Iterable[str],
             parts = [value] if isinstance(value, str) else value
             if not isinstance(parts, list):
                 continue
-            variants = [variant for part in parts if isinstance(part, str)
+            variants = [variant for part in parts
+                        if isinstance(part, str) and not part.isascii()  # (none in ASCII)
                         for word in splitter.split(_TAG.sub(" ", part)) if word
                         for variant in spelling_variants(word)]
             if variants:
