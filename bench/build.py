@@ -7,7 +7,8 @@ For each size, a seeded synthetic KB (``bench/synth.py``; every FAQ and public a
 translated into ar, fa, ru, sl) is built by each engine in the same run, each in a child
 process of its own:
 
-- kb: ``kbtools.sites.build(open_kb(root), out=root)`` with the repository's ``mkdocs.yml``
+- kb: ``kbtools.sites.build(open_kb(root), out=root)``, then ``kb.save_caches()`` as ``kb build``
+  does, with the repository's ``mkdocs.yml``
   (internal site and public FAQ, all languages);
 - material: plain ``mkdocs build`` with Material and ``navigation.prune`` (the synthetic KB's
   own ``mkdocs.yml`` plus that feature): every markdown file a page, translations included;
@@ -174,8 +175,9 @@ def kb_child(root: str, out: str | None = None, clean: bool = False,
     from kbtools.registry import open_kb
     from kbtools.sites import build
 
-    report = build(open_kb(Path(root)), out=Path(out or root), clean=clean, share=share,
-                   jobs=jobs)
+    kb = open_kb(Path(root))
+    report = build(kb, out=Path(out or root), clean=clean, share=share, jobs=jobs)
+    kb.save_caches()  # as `kb build` does once the command is done
     for site in report.sites:
         print(f"{site.site}: {site.pages} pages ({site.reused} reused, {site.shared} shared), "
               f"{site.seconds:.1f} s")

@@ -212,7 +212,10 @@ class KBPlugin(BasePlugin[KBConfig]):
             cache = None
         if article is None:  # a generated page: tool output, no macros, all in its markdown
             meta = context.staged.metas.get(page.file.src_uri, page.meta)
-            if self._reuse(page, cache, reader_lang, markdown, None, meta):
+            if self._reuse(page, cache, reader_lang, markdown, None, meta) or (
+                    self._sharing is not None and self._sharing.markdown(
+                        url=page.url, norm=norm, locale=locale, lang=reader_lang,
+                        banners="", body=markdown)):
                 return nothing_to_convert(page)
             return markdown
         banners, body, extras = self._article_parts(page, article, reader_lang, config)
