@@ -241,9 +241,12 @@ def test_cli_clean_renders_every_page(root):
                                        str(root / "inc")])
     assert result.exit_code == 0, result.output
     assert "reused" in result.output and "shared" in result.output
+    age(root)
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
                                        str(root / "inc"), "--json"])
-    assert all(site["reused"] > 0 for site in json.loads(result.output)["sites"])
+    sites = json.loads(result.output)["sites"]
+    assert all(site["reused"] > 0 for site in sites)
+    assert [site["skipped"] for site in sites] == [site["reused"] for site in sites]
 
 
 def test_a_page_whose_folder_is_a_link_out_of_the_site_is_rendered_again(root, tmp_path):
