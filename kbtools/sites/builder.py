@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import re
 import shutil
 import tempfile
 import time
@@ -22,33 +21,24 @@ from mkdocs.exceptions import MkDocsException
 from kbtools import atomic, locks
 from kbtools.content.check import check
 from kbtools.content.knowledge_base import KnowledgeBase, open_kb
-from kbtools.diagnostics import Finding, error
+from kbtools.diagnostics import Finding
 from kbtools.errors import ContentError, StateError, UsageError
-from kbtools.sites.context import SiteContext, kept_staging_dir, prepare
+from kbtools.sites.context import kept_staging_dir, prepare
+from kbtools.sites.failures import SiteBuildError as SiteBuildError  # (re-exported)
+from kbtools.sites.failures import Warnings, raise_failure, repo_paths
 from kbtools.sites.languages import quiet_dirty_notices
 from kbtools.sites.mkconfig import (
     MKDOCS_PLUGIN,
-    config_file,
     load_site_config,
     read_raw,
     site_name,
 )
-from kbtools.sites.pagecache import PageCache, build_key, manifest_path
+from kbtools.sites.pagecache import PageCache, manifest_path
+from kbtools.sites.pagekeys import build_key
 from kbtools.sites.site import SITES, Site
 
 LOCK_NAME = "build.lock"
 """The lock file, in the state folder, that lets one build of a knowledge base run at a time."""
-
-
-class SiteBuildError(ContentError):
-    """MkDocs refused the site (warnings in strict mode, a broken page). ``findings`` has one
-    ``site.mkdocs`` finding per thing it said (at the page it names, staged paths turned back
-    into repo paths); ``warnings`` the same messages as text."""
-
-    def __init__(self, message: str, findings: list | None = None,
-                 warnings: Iterable[str] = ()) -> None:
-        super().__init__(message, findings)
-        self.warnings = list(warnings)
 
 
 @dataclass(frozen=True)
@@ -249,7 +239,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     and only the pages whose inputs changed since ``target`` was built unless ``clean``
     (``share``: see :func:`build`)."""
     start = time.perf_counter()
-    collector = _Warnings()
+    collector = Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     context = temp = None
@@ -279,7 +269,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     except (MkDocsException, ContentError) as exc:
         if context is None:
             raise
-        _raise_failure(context, exc, collector.messages)
+        raise_failure(context, exc, collector.messages)
     except OSError as exc:  # a full disk, a size limit, a read-only folder
         raise StateError.of(exc, target, f"build the {site.name} site into {target}",
                             kept="the folder is as it was") from exc
@@ -289,7 +279,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
             shutil.rmtree(temp, ignore_errors=True)
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
-                      tuple(_repo_paths(context, m) for m in collector.messages),
+                      tuple(repo_paths(context, m) for m in collector.messages),
                       len(context.cache.reused), context.shared, context.skipped)
 
 
@@ -340,55 +330,6 @@ def _output_dir(kb: KnowledgeBase, site: Site, target: Path) -> Path:
     return temp
 
 
-def _raise_failure(context: SiteContext, exc: Exception, messages: list[str]) -> None:
-    if context.failures:
-        raise ContentError(f"the {context.site.name} site was not built: "
-                           f"{len(context.failures)} error(s) while rendering pages",
-                           context.failures) from None
-    said = list(dict.fromkeys(messages)) or [str(exc)]  # i18n builds a page once per language
-    raise SiteBuildError(f"the {context.site.name} site was not built: MkDocs reported "
-                         f"{len(said)} problem(s) (strict mode)",
-                         [_mkdocs_finding(context, m) for m in said],
-                         warnings=[_repo_paths(context, m) for m in said]) from None
-
-
-_QUOTED = re.compile(r"'([^']+\.md)'")
-
-
-def _repo_paths(context: SiteContext, message: str) -> str:
-    """Name repo files instead of staged ones in a MkDocs message."""
-    def repl(match: re.Match) -> str:
-        article = context.staged.article_at(match.group(1))
-        return f"'{article.path}'" if article else match.group(0)
-
-    return _QUOTED.sub(repl, message)
-
-
-def _mkdocs_finding(context: SiteContext, message: str) -> Finding:
-    """What MkDocs said, as a finding at the page it names (else at the MkDocs settings)."""
-    articles = (context.staged.article_at(m) for m in _QUOTED.findall(message))
-    article = next((a for a in articles if a is not None), None)
-    path = article.path if article is not None else config_file(context.kb).name
-    line = _link_line(article, message) if article is not None else 0
-    return error(path, line, "site.mkdocs", f"MkDocs: {_repo_paths(context, message)}")
-
-
-_LINK_IN_MESSAGE = re.compile(r"(?:link|image|anchor) '([^']+)'")
-
-
-def _link_line(article, message: str) -> int:
-    """The file line of the link a MkDocs warning names (``contains a link 'x.md'``), or 0."""
-    match = _LINK_IN_MESSAGE.search(message)
-    if not match:
-        return 0
-    target = match.group(1)
-    for number, text in enumerate(article.body.split("\n")):
-        if f"({target}" in text or f"<{target}" in text or f"]: {target}" in text \
-                or f'"{target}"' in text:
-            return article.body_line + number
-    return 0
-
-
 def _measure(folder: Path) -> tuple[int, int]:
     pages = size = 0
     for dirpath, _, files in os.walk(folder):
@@ -396,12 +337,3 @@ def _measure(folder: Path) -> tuple[int, int]:
             size += os.path.getsize(os.path.join(dirpath, name))
             pages += name.endswith(".html")
     return pages, size
-
-
-class _Warnings(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())

@@ -38,7 +38,7 @@ class SiteContext:
     """(article path, page source) -> the page's text after macros, the same in every
     language the page is shown in (:func:`~kbtools.sites.render.render_parts`)."""
     build_key: str = ""
-    """What every page's cache key shares (:func:`~kbtools.sites.pagecache.build_key`)."""
+    """What every page's cache key shares (:func:`~kbtools.sites.pagekeys.build_key`)."""
     share: bool = True
     """Render what many pages show the same once (:mod:`~kbtools.sites.fragments`); False
     renders each page from scratch, the reference the shared output is tested against."""

@@ -46,14 +46,9 @@ from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import KBConfig, fit_languages
 from kbtools.sites.mkpage import make_pages, nothing_to_convert
 from kbtools.sites.navigation import expand_nav
-from kbtools.sites.pagecache import (
-    CACHED_TEMPLATE,
-    digest,
-    language_key,
-    made_from_every_article,
-    nav_signature,
-)
+from kbtools.sites.pagecache import CACHED_TEMPLATE, made_from_every_article
 from kbtools.sites.pageinfo import PublicExtras, describe
+from kbtools.sites.pagekeys import digest, language_key, nav_signature
 from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
 from kbtools.sites.search_entries import (
@@ -84,7 +79,7 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._public: PublicExtras | None = None
         """What the theme shows around public pages (made once per site)."""
         self._language_keys: dict[str, str] = {}
-        """Per language, what its pages' cache keys share (:func:`.pagecache.language_key`)."""
+        """Per language, what its pages' cache keys share (:func:`.pagekeys.language_key`)."""
         self._reused: set[str] = set()
         """Output paths of the pages the cache answers (their files come in on_post_page)."""
         self._extras: dict[str, dict] = {}
