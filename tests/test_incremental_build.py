@@ -443,3 +443,22 @@ def test_a_page_file_is_known_by_its_identity_once_it_is_old_enough(tmp_path):
     (site / "d/index.html").write_text("page D", encoding="utf-8")  # new bytes, new time
     os.utime(site / "d/index.html", ns=(OLD_NS + 2 * 10**9,) * 2)
     assert not PageCache.open(manifest, site).reuse("d/", "d/index.html", "k")
+
+
+@pytest.mark.parametrize("skipping", [True, False])
+def test_links_to_anchors_of_reused_pages_stay_valid_when_mkdocs_warns_about_anchors(
+        tmp_path, skipping):
+    # With MkDocs told to warn about missing anchors (strict: a warning refuses the site),
+    # a page rendered again that links to a heading of a page reused from the cache must
+    # not be refused: the reused page was not converted, its anchors are not unknown.
+    mkdocs = FILES["mkdocs.yml"] + "validation:\n  links:\n    anchors: warn\n"
+    if not skipping:  # Material's tags.json export: reused pages are read, not skipped
+        mkdocs = mkdocs.replace("      export: false\n", "")
+    root = make_kb(tmp_path / "kb", {**FILES, "mkdocs.yml": mkdocs})
+    git_init(root)
+    build(open_kb(root), out=root / "inc")
+    edit(root, "docs/guide/tone.md", "Be kind.", "Be very kind.")
+    report = rebuild(root)
+    assert "Be very kind." in page(root, "site", "guide/tone/index.html")
+    assert report["internal"].reused >= 10
+    assert (report["internal"].skipped > 0) == skipping

@@ -5,7 +5,8 @@ MkDocs makes a Markdown converter, with every extension, for each page it render
 each), even for a page whose text is empty. A page whose file the page cache answers
 (:mod:`.pagecache`) or whose HTML is its English page's (a fallback copy, :mod:`.fragments`)
 gets an empty text from the ``kb`` plugin and nothing from a converter: :class:`KBPage` skips
-it and sets what converting nothing sets. The plugin makes the site's pages itself (in
+it and sets what converting nothing sets (but its anchors as unknown, not
+none: links to them are not refused). The plugin makes the site's pages itself (in
 ``on_files``, with the titles the navigation gives them, as MkDocs would), the way Material's
 blog plugin makes its posts.
 """
@@ -33,9 +34,12 @@ class KBPage(Page):
         if self.converted:
             super().render(config, files)
             return
-        # what converting an empty text gives
+        # what converting an empty text gives, but anchors unknown rather than none: MkDocs
+        # then takes links to this page's headings as they are (as for a page it did not
+        # render), not as broken (``kb check`` checks them; a fallback copy gets its English
+        # page's anchors from the sharing)
         self.content, self.toc = "", get_toc([])
-        self.present_anchor_ids, self.links_to_anchors = set(), {}
+        self.present_anchor_ids, self.links_to_anchors = None, {}
 
 
 def nothing_to_convert(page: Page) -> str:
