@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from jinja2.bccache import bc_magic
 
 from kbtools.content.budget import Limits
 from kbtools.content.compiled import KEEP_DAYS, CompiledCache, compiled_cache_file
@@ -112,6 +113,21 @@ def test_a_broken_or_locked_file_only_costs_time(tmp_path):
     sandbox, cache = macros(folder)
     assert sandbox.render(PAGES[1], path="a.md") == "Open on mon, tue.\n"
     cache.save()
+
+
+def test_a_damaged_entry_is_compiled_again(tmp_path):
+    file = tmp_path / "macros.sqlite"
+    sandbox, cache = macros(file)
+    sandbox.render(PAGES[1], path="a.md")
+    cache.save()
+    with sqlite3.connect(file) as db:  # Jinja's header kept, what follows it damaged
+        [(key, code)] = db.execute("SELECT key, code FROM compiled").fetchall()
+        assert code.startswith(bc_magic)
+        db.execute("UPDATE compiled SET code = ? WHERE key = ?",
+                   (code[:len(bc_magic)] + b"\xff\x00\xff\x00", key))
+    sandbox, cache = macros(file)
+    assert sandbox.render(PAGES[1], path="a.md") == "Open on mon, tue.\n"
+    assert (cache.hits, cache.misses) == (0, 1)
 
 
 def test_entries_unused_for_weeks_are_removed(tmp_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import pickle
 import sqlite3
 import sys
 import threading
@@ -102,7 +103,10 @@ class CompiledCache(BytecodeCache):
         if data is None:
             data = self._read(bucket.key)
         if data is not None:
-            bucket.bytecode_from_string(data)  # resets the bucket if versions or text differ
+            try:  # resets the bucket if versions or text differ
+                bucket.bytecode_from_string(data)
+            except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                bucket.reset()  # a damaged entry: compiled again
         if bucket.code is not None:
             self.hits += 1
             self._used.add(bucket.key)
