@@ -179,8 +179,18 @@ def kb_child(root: str, out: str | None = None, clean: bool = False,
     report = build(kb, out=Path(out or root), clean=clean, share=share, jobs=jobs)
     kb.save_caches()  # as `kb build` does once the command is done
     for site in report.sites:
-        print(f"{site.site}: {site.pages} pages ({site.reused} reused, {site.shared} shared), "
+        print(f"{site.site}: {site.pages} pages ({site.reused} reused, {site.skipped} skipped, "
+              f"{site.shared} shared), "
               f"{site.seconds:.1f} s")
+
+
+_COUNTS = re.compile(r"^\w+: (\d+) pages \((\d+) reused, (\d+) skipped,", re.M)
+
+
+def page_counts(log: Path) -> tuple[int, int, int]:
+    """(pages, reused, skipped) of both sites, from a :func:`kb_child` log."""
+    found = _COUNTS.findall(log.read_text(encoding="utf-8", errors="replace"))
+    return tuple(sum(int(row[n]) for row in found) for n in range(3))
 
 
 def run_kb(root: Path, log: Path, *options: str) -> dict:
@@ -445,6 +455,10 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool,
                   f"{e['wall']:.1f} s wall, {e['cpu']:.1f} s CPU; new sentence in the page: "
                   f"{'yes' if shown else 'NO'}; target <= {TARGET_EDIT_S:g} s{at}: "
                   f"{verdict(e['ok'] and shown and e['wall'] <= TARGET_EDIT_S)}")
+            if e["ok"]:
+                pages, reused, skipped = page_counts(e["log"])
+                print(f"            {pages - reused} of {pages} pages rendered again; "
+                      f"{skipped} of the {reused} reused not even read by MkDocs")
             results["edit"] = e
             c, same = build_beside(root, Path(tmp), "clean")
             if e["ok"] and c["ok"]:
