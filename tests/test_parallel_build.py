@@ -113,3 +113,18 @@ def test_the_other_process_ends_with_its_site_not_with_the_build(tmp_path):
     build(kb, out=tmp_path / "out", jobs=2)
     page = (tmp_path / "out/site/reports/others/index.html").read_text(encoding="utf-8")
     assert "Build processes left: 0." in page
+
+
+def test_the_other_process_keeps_the_macros_it_compiled_for_the_next_build(tmp_path):
+    # The build's second process opens the knowledge base itself: what it compiled is kept
+    # (the first process keeps its own when the command ends, `kb.save_caches()`)
+    import sqlite3
+
+    from kbtools.content.compiled import compiled_cache_file
+
+    root = make_kb(tmp_path, {"docs/faq/a.md": article(
+        "A", "Mail {{ support.email }} only on the public site.\n", audience="public")})
+    kb = open_kb(root)
+    build(kb, ("internal", "public"), out=tmp_path / "out", jobs=2)
+    with sqlite3.connect(compiled_cache_file(kb.config)) as db:
+        assert db.execute("SELECT count(*) FROM compiled").fetchone()[0] >= 1
