@@ -43,6 +43,8 @@ def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_
         source.write_text(text.replace(OLD, NEW), encoding="utf-8")
         page.get_by_text(NEW).first.wait_for(timeout=300_000)
         assert page.evaluate("window.kbBeforeEdit === undefined")  # a new document: reloaded
+        # (its text can be there before its load event: wait for that event, then count)
+        page.wait_for_load_state("load", timeout=60_000)
         assert len(loads) >= 2 and loads[-1] == f"{url}/faq/change-plan/"
         assert page.locator("#kb-preview-findings").count() == 0
 
