@@ -42,6 +42,15 @@ _TIMEOUT_S = 5.0
 """How long a write waits for the other process of a build (both sites save at once)."""
 
 
+def syntax(env: jinja2.Environment) -> tuple:
+    """The settings of ``env`` that Jinja's parser reads besides the text."""
+    return (env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string,
+            env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
+            env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
+            tuple(sorted(env.extensions)))
+
+
 def compiled_cache_file(config: Config) -> Path:
     """Where a knowledge base's :class:`CompiledCache` is kept."""
     return config.root / config.state_dir / "cache" / MACROS_FILE
@@ -86,13 +95,9 @@ class CompiledCache(BytecodeCache):
         known = self._envs.get(env)
         if known is not None and known[0] == (len(env.filters), len(env.tests)):
             return known[1]
-        settings = (type(env).__module__, type(env).__qualname__, env.block_start_string,
-                    env.block_end_string, env.variable_start_string, env.variable_end_string,
-                    env.comment_start_string, env.comment_end_string,
-                    env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
-                    env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-                    sorted(env.extensions), sorted(env.filters), sorted(env.tests),
-                    repr(env.autoescape), repr(env.finalize), env.optimized, env.is_async)
+        settings = (type(env).__module__, type(env).__qualname__, syntax(env),
+                    sorted(env.filters), sorted(env.tests), repr(env.autoescape),
+                    repr(env.finalize), env.optimized, env.is_async)
         found = f"{jinja2.__version__}:{sys.version}:{self.code}:{settings!r}"
         self._envs[env] = ((len(env.filters), len(env.tests)), found)
         return found

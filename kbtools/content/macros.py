@@ -20,7 +20,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SecurityError
 
 from kbtools.content.budget import LimitExceeded, Limits, budget
-from kbtools.content.compiled import CompiledCache
+from kbtools.content.compiled import CompiledCache, syntax
 from kbtools.content.sandbox import BoundedEnvironment, only_lookups
 from kbtools.diagnostics import Finding, error
 from kbtools.errors import ConfigError
@@ -145,12 +145,7 @@ class Macros:
     @property
     def syntax(self) -> tuple:
         """The settings a parse depends on: texts scanned with the same syntax scan alike."""
-        env = self.env
-        return (env.block_start_string, env.block_end_string, env.variable_start_string,
-                env.variable_end_string, env.comment_start_string, env.comment_end_string,
-                env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks,
-                env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-                tuple(sorted(env.extensions)))
+        return syntax(self.env)
 
     def scan(self, text: str) -> MacroScan:
         """Parse the macros of ``text`` (no rendering): see :class:`MacroScan`."""

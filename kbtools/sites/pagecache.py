@@ -136,12 +136,9 @@ class PageCache:
         recorded (``recorded``: device, inode, size, mtime, kept only for a file written
         well before the manifest: see :meth:`save`), so its bytes are the ones digested;
         else None."""
-        if not isinstance(recorded, list) or not self._inside(dest):
+        if not isinstance(recorded, list):
             return None
-        try:
-            identity = _identity(os.lstat(self.site_dir / dest))
-        except OSError:
-            return None
+        identity = self._file_identity(dest)
         return identity if identity is not None and list(identity) == recorded else None
 
     def link(self, dest: str, site_dir: Path) -> bool:
@@ -151,12 +148,10 @@ class PageCache:
         :meth:`reuse` read, or it was written too recently for its status to tell a rewrite
         apart, as for the parse cache): then write :meth:`text`."""
         expected = self._files.get(dest)
-        if expected is None or not self._inside(dest):
+        if expected is None or self._file_identity(dest) != expected:
             return False
         source, target, linked = self.site_dir / dest, Path(site_dir) / dest, False
         try:
-            if _identity(os.lstat(source)) != expected:
-                return False
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(source, target, follow_symlinks=False)
             linked = True
@@ -229,11 +224,9 @@ class PageCache:
             known = self._folders[folder] = real and self._real_folder(parts[:-1])
         return known
 
-    def _written_file(self, dest: str) -> tuple[int, int, int, int] | None:
-        """The identity of the page file ``dest`` of the new site (None: not a regular
-        file). Recorded in the manifest only for a file older than the manifest by
-        :data:`RACY_NS`: a file rewritten in the same instant it was written could keep its
-        size and time, and a file so recent is digested again by the next build instead."""
+    def _file_identity(self, dest: str) -> tuple[int, int, int, int] | None:
+        """The identity (:func:`_identity`) of the regular file ``dest`` inside ``site_dir``
+        (:meth:`_inside`); None for anything else."""
         if not self._inside(dest):
             return None
         try:
@@ -285,7 +278,10 @@ class PageCache:
                 pages[dest] = {"key": key, "digest": self.digests[dest],
                                "search": found if isinstance(found, str) else json.dumps(
                                    found, ensure_ascii=False, separators=(",", ":"))}
-                identity = self._written_file(dest)
+                # only for a file older than the manifest by RACY_NS: one rewritten in the
+                # instant it was written could keep its size and time (a newer file is
+                # digested again by the next build instead)
+                identity = self._file_identity(dest)
                 if identity is not None and identity[3] < settled:
                     pages[dest]["file"] = list(identity)
         manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
