@@ -3,6 +3,7 @@ selection and what blocks a build (no MkDocs run here)."""
 
 from __future__ import annotations
 
+import posixpath
 from datetime import date
 
 import pytest
@@ -99,6 +100,18 @@ def test_links_are_rewritten_where_their_targets_are_written(tmp_path):
     assert map_links(staged, home, "index.md", home.body) == (
         "[../playbooks/p.md](playbooks/p.md) `[x](../playbooks/p.md)` [r][p]\n\n"
         "[p]: playbooks/p.md#tiers\n")
+
+
+def test_relative_paths_are_the_ones_posixpath_gives():
+    # map_links' relative path skips posixpath.relpath's two os.getcwd() per link; it must
+    # give the very same paths, ".." included.
+    from itertools import product
+
+    from kbtools.sites.render import _relative
+    paths = ["a.md", "faq/a.md", "faq/b/c.md", "playbooks/p.md", "faq/faq/a.md", "../x.md"]
+    bases = ["", "faq", "faq/b", "playbooks", "faq/faq", "guide/deep/er", ".."]
+    for path, base in product(paths, bases):
+        assert _relative(path, base) == posixpath.relpath(path, base or "."), (path, base)
 
 
 def test_copy_box_marks_the_reply_for_the_copy_button():

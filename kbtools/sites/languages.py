@@ -314,13 +314,16 @@ class Languages:
         each language (language ``only``'s, when given; those carried over from the previous build
         too), as its URL and its ``hreflang`` alternates (language code, URL: the page's own
         language first, then the others, alphabetically); URLs relative to the site's root."""
+        urls: dict[str, dict[str, str]] = {}  # a page's URL in each language it is in
         for lang in self._codes if only is None else (only,):
             others = sorted(code for code in self._codes if code != lang)
             for norm in self._pages.get(lang, ()):
-                own = self._url_in(norm, lang)
-                alternates = [(code, url) for code in (lang, *others)
-                              if (url := self._url_in(norm, code)) is not None]
-                yield own, alternates
+                found = urls.get(norm)
+                if found is None:
+                    found = urls[norm] = {code: url for code in self._codes
+                                          if (url := self._url_in(norm, code)) is not None}
+                yield found.get(lang), [(code, found[code]) for code in (lang, *others)
+                                    if code in found]
 
     # -- the other languages ----------------------------------------------------------------
     def build_others(self, config, build) -> None:

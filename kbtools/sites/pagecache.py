@@ -147,8 +147,8 @@ class PageCache:
         done, False when it cannot be (no hard links there, the file is not the one
         :meth:`reuse` read, or it was written too recently for its status to tell a rewrite
         apart, as for the parse cache): then write :meth:`text`."""
-        expected = self._files.get(dest)
-        if expected is None or self._file_identity(dest) != expected:
+        expected = self._files.get(dest)  # (checked by reuse; the link is checked below)
+        if expected is None:
             return False
         source, target, linked = self.site_dir / dest, Path(site_dir) / dest, False
         try:
@@ -218,7 +218,7 @@ class PageCache:
         known = self._folders.get(folder)
         if known is None:
             try:
-                real = stat.S_ISDIR(os.lstat(self.site_dir / folder).st_mode)
+                real = stat.S_ISDIR(os.lstat(os.path.join(self.site_dir, folder)).st_mode)
             except OSError:
                 real = False
             known = self._folders[folder] = real and self._real_folder(parts[:-1])
@@ -230,7 +230,7 @@ class PageCache:
         if not self._inside(dest):
             return None
         try:
-            return _identity(os.lstat(self.site_dir / dest))
+            return _identity(os.lstat(os.path.join(self.site_dir, dest)))
         except OSError:
             return None
 

@@ -96,7 +96,7 @@ def map_links(staged: StagedSite, article: Article, src_uri: str, text: str,
                 or text[link.start:link.end] != link.target:  # not written as read (entities)
             continue
         written = link.target.partition("#")[0].split("?")[0]
-        target = posixpath.relpath(site_path(link.path), base or ".")
+        target = _relative(site_path(link.path), base)
         if written.endswith("/"):
             target += "/"
         if target == written or written.startswith("/"):
@@ -106,6 +106,20 @@ def map_links(staged: StagedSite, article: Article, src_uri: str, text: str,
         end, new = edits[start]
         text = text[:start] + new + text[end:]
     return text
+
+
+def _relative(path: str, base: str) -> str:
+    """``posixpath.relpath(path, base)`` for two normalized paths from the site's root
+    (``base`` "" for the root), without the two ``os.getcwd()`` it makes per call."""
+    parts, start = path.split("/"), base.split("/") if base else []
+    if ".." in parts or ".." in start:
+        return posixpath.relpath(path, base or ".")
+    common = 0
+    for a, b in zip(parts, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
 
 
 def _placeholders(kb: KnowledgeBase, article: Article) -> dict[str, str] | None:

@@ -17,7 +17,6 @@ title).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.structure.files import File
@@ -31,10 +30,6 @@ SKIP_SAFE = frozenset({"kb", "search", "material/search", "tags", "material/tags
 """The plugins that keep nothing from a page a build skips: kb's own, the search plugin (kb
 puts the skipped pages' entries back, :meth:`~.pagecache.PageCache.splice`) and Material's
 tags plugin without what it makes from every page it reads (see :func:`skippable`)."""
-
-FILE_WORKERS = 4
-"""Threads putting files in place while the keys of the next pages are computed (system
-calls that wait on the disk; they let the computing go on)."""
 
 KeyOf = Callable[[Page, Article | None, str, dict], str]
 """(page, its article or None, its staged markdown, its front matter) -> its cache key."""
@@ -65,30 +60,27 @@ def skip_unchanged(files: Iterable[File], site_dir: Path, cache: PageCache,
     MkDocs will then take as unmodified; yield each such page with its language (the
     others are left to MkDocs, and to the cache's usual way: see :mod:`.pagecache`).
 
-    Files are put in place by threads (:func:`_put_in_place`) while the next keys are
-    computed. Every page is :meth:`~.pagecache.PageCache.place`\\ d, in build order."""
-    with ThreadPoolExecutor(max_workers=FILE_WORKERS) as pool:  # file work beside keys
-        placed = []
-        for file in files:
-            page, dest = file.page, file.dest_uri
-            cache.place(page.url, dest)  # its place in the search index
-            article = staged.article_at(file.src_uri)
-            norm, locale = locale_of(file.src_uri)
-            meta = staged.metas.get(file.src_uri)
-            markdown = article.body if article is not None else staged.generated.get(
-                file.src_uri)
-            if meta is None or markdown is None or "\r" in markdown \
-                    or made_from_every_article(norm, meta, markdown):
-                continue  # (MkDocs reads "\r" as a line end: what it reads is not this)
-            if cache.reuse(page.url, dest, key_of(page, article, markdown, meta)):
-                placed.append((page, locale, meta,
-                               pool.submit(_put_in_place, file, cache, site_dir)))
-        for page, locale, meta, done in placed:
-            if done.result():
-                page.meta = dict(meta)
-                if page.title is None:  # (one given by the navigation stays)
-                    page.title = meta["title"]
-                yield page, locale
+    A page is put in place as soon as its key is known, in this thread: with threads doing
+    the file work beside the keys, each time this thread let go of the interpreter (hashing a
+    page, reading a compiled macro, a file's status) it waited for them to give it back, and
+    a rebuild at 1,000 articles was no faster (four threads: slower). Every page is placed
+    (:meth:`~.pagecache.PageCache.place`), in build order."""
+    for file in files:
+        page, dest = file.page, file.dest_uri
+        cache.place(page.url, dest)  # its place in the search index
+        article = staged.article_at(file.src_uri)
+        norm, locale = locale_of(file.src_uri)
+        meta = staged.metas.get(file.src_uri)
+        markdown = article.body if article is not None else staged.generated.get(file.src_uri)
+        if meta is None or markdown is None or "\r" in markdown \
+                or made_from_every_article(norm, meta, markdown):
+            continue  # (MkDocs reads "\r" as a line end: what it reads is not this)
+        if cache.reuse(page.url, dest, key_of(page, article, markdown, meta)) \
+                and _put_in_place(file, cache, site_dir):
+            page.meta = dict(meta)
+            if page.title is None:  # (one given by the navigation stays)
+                page.title = meta["title"]
+            yield page, locale
 
 
 def _put_in_place(file: File, cache: PageCache, site_dir: Path) -> bool:
