@@ -111,14 +111,15 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def replace_dir(staged: Path, target: Path) -> None:
+def replace_dir(staged: Path, target: Path, *, keep_old: bool = False) -> bool:
     """Put the finished folder ``staged`` in place of ``target`` (both on one file system);
-    ``staged`` is gone afterwards. Callers serialise calls for one ``target`` (a lock).
+    ``staged`` is gone afterwards, unless the old folder was left there: then True.
+    Callers serialise calls for one ``target`` (a lock).
 
     On Linux the two folders are swapped in one step (:func:`exchange`): at every instant
     ``target`` is the complete old folder or the complete new one. The old one, now at
-    ``staged``, is deleted next; a crash before that leaves it at ``staged`` for the caller's
-    cleanup. Where the system cannot swap, the old folder is moved aside (to
+    ``staged``, is deleted next (``keep_old``: left there, for the caller to delete); a
+    crash before that leaves it at ``staged`` for the caller's cleanup. Where the system cannot swap, the old folder is moved aside (to
     ``.<name>.old`` beside ``target``) and the complete new one renamed in right after: a
     crash between those two renames, a window of microseconds, leaves no ``target``, and
     :func:`recover_dir` (run first by every call) puts the old folder back. Raises
@@ -129,6 +130,8 @@ def replace_dir(staged: Path, target: Path) -> None:
     if not os.path.lexists(target):
         os.rename(staged, target)
     elif exchange(staged, target):
+        if keep_old:
+            return True
         _remove(staged, quiet=True)
     else:
         aside = _aside(target)
@@ -140,6 +143,7 @@ def replace_dir(staged: Path, target: Path) -> None:
             os.rename(aside, target)
             raise
         _remove(aside, quiet=True)
+    return False
 
 
 def recover_dir(target: Path) -> None:

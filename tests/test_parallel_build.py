@@ -128,3 +128,38 @@ def test_the_other_process_keeps_the_macros_it_compiled_for_the_next_build(tmp_p
     build(kb, ("internal", "public"), out=tmp_path / "out", jobs=2)
     with sqlite3.connect(compiled_cache_file(kb.config)) as db:
         assert db.execute("SELECT count(*) FROM compiled").fetchone()[0] >= 1
+
+
+def test_a_rebuild_leaves_the_site_it_replaced_for_the_next_builds_other_process(tmp_path):
+    # Deleting the internal site a rebuild replaced was a tenth of the rebuild, on the
+    # longest build's path. It is left under the state folder (most of its files are links
+    # to the new site's) and the next parallel build's other process deletes it once its own
+    # site is built. A clean build leaves nothing; a build of one site deletes it first.
+    from tests.test_incremental_build import age
+
+    root = make_kb(tmp_path / "kb", FILES)
+    work = root / ".kb" / "build" / "internal"
+
+    def leftovers() -> list:
+        return sorted(p.name for p in work.glob(".site.*.tmp"))
+
+    build(open_kb(root), out=root / "inc", jobs=2)
+    assert leftovers() == []  # all new pages: nothing shared with the folder replaced
+    age(root)
+    again = build(open_kb(root), out=root / "inc", jobs=2)
+    assert again["internal"].skipped > 0
+    [kept] = leftovers()
+    replaced = work / kept
+    assert (replaced / "index.html").is_file()  # the previous internal site, whole
+    assert (replaced / "faq" / "refunds" / "index.html").stat().st_ino == (
+        root / "inc" / "site" / "faq" / "refunds" / "index.html").stat().st_ino
+
+    age(root)
+    build(open_kb(root), out=root / "inc", jobs=2)
+    assert kept not in leftovers() and not replaced.exists()  # the other process deleted it
+    assert len(leftovers()) == 1  # and this build left its own
+
+    build(open_kb(root), ["internal"], out=root / "inc", jobs=2)  # one site: no other process
+    assert leftovers() == []
+    build(open_kb(root), out=root / "inc", jobs=2, clean=True)
+    assert leftovers() == []

@@ -125,13 +125,15 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     targets = {name: base / SITES[name].out for name in names}
     state = kb.config.path(kb.config.state_dir)
     with locks.exclusive(state / LOCK_NAME, f"the sites of {kb.root} are being built"):
-        clean_leftovers(kb, targets.values())
+        parallel = _parallel(kb, len(names), jobs)
+        leftovers = clean_leftovers(kb, targets.values(), keep=parallel)
         findings = check(kb).findings
         raw = read_raw(kb)
         plans = [(name, targets[name], _rendered(kb, languages, targets[name]))
                  for name in names]
-        if _parallel(kb, len(plans), jobs):
-            return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean, share))
+        if parallel:
+            return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean, share,
+                                                  leftovers))
         return BuildReport(tuple(
             build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
                        share=share)
@@ -181,18 +183,25 @@ def _parallel(kb: KnowledgeBase, sites: int, jobs: int | None) -> bool:
 
 
 def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ...],
-                       plans: list, clean: bool, share: bool) -> tuple[SiteReport, ...]:
+                       plans: list, clean: bool, share: bool,
+                       leftovers: list[Path]) -> tuple[SiteReport, ...]:
     """The first site built here while the others build in a spawned process (this one may
     have threads, which forking would copy in an unknown state). That process ends once its
-    sites are built: idle, it would hold the memory of its builds while this one goes on."""
+    sites are built: idle, it would hold the memory of its builds while this one goes on.
+
+    The first site is the longest to build (the internal one), and the other process has
+    time left: it deletes the ``leftovers`` (:func:`clean_leftovers`) once its sites are
+    built, among them the folder the first site's previous build replaced, which that
+    build left for it (see :func:`build_site`'s ``keep_old``)."""
     (first, target, rendered), rest = plans[0], plans[1:]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_build_site_elsewhere, kb.root, kb.kinds, kb.cache, name, raw,
-                               findings, path, languages, clean, share)
-                   for name, path, languages in rest]
+                               findings, path, languages, clean, share,
+                               leftovers if n == len(rest) - 1 else [])
+                   for n, (name, path, languages) in enumerate(rest)]
         pool.shutdown(wait=False)  # no more work: the process ends after these
         reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean,
-                              share=share)]
+                              share=share, keep_old=True)]
         for (name, path, _), future in zip(rest, futures, strict=True):
             try:
                 reports.append(future.result())
@@ -205,9 +214,10 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
 def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
                           findings: tuple[Finding, ...], target: Path,
                           rendered: frozenset[str] | None, clean: bool,
-                          share: bool) -> SiteReport:
+                          share: bool, leftovers: list[Path]) -> SiteReport:
     """:func:`build_site` in another process, on the knowledge base at ``root`` (whose
-    caches it keeps for the next run, as the front-end does in the first process)."""
+    caches it keeps for the next run, as the front-end does in the first process); then
+    delete the folders ``leftovers``."""
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
     kb = open_kb(root, kinds, cache=cache)
     try:
@@ -215,6 +225,8 @@ def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
                           share=share)
     finally:
         kb.save_caches()
+        for folder in leftovers:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
@@ -233,16 +245,22 @@ def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
 
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
                target: Path, rendered: frozenset[str] | None = None, *,
-               clean: bool = False, share: bool = True) -> SiteReport:
+               clean: bool = False, share: bool = True, keep_old: bool = False) -> SiteReport:
     """Stage, check and build one site into ``target`` (atomically; the build lock held),
     rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`),
     and only the pages whose inputs changed since ``target`` was built unless ``clean``
-    (``share``: see :func:`build`)."""
+    (``share``: see :func:`build`).
+
+    With ``keep_old``, the folder replaced is left under the state folder when most of the
+    new one's pages are links to its files (a rebuild: it then takes little room), for the
+    next build to delete (:func:`clean_leftovers`), in its second process: deleting it here
+    was a tenth of a rebuild's time."""
     start = time.perf_counter()
     collector = Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     context = temp = None
+    kept = False
     try:
         context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings,
                           docs_dir=kept_staging_dir(kb, site))
@@ -264,7 +282,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         for lang in carried:  # written anew by every build: never shared with ``target``
             shutil.copytree(target / lang, temp / lang, copy_function=os.link,
                             dirs_exist_ok=True)
-        atomic.replace_dir(temp, target)
+        kept = atomic.replace_dir(temp, target, keep_old=keep_old and bool(context.skipped)
+                                  and 2 * context.skipped >= len(context.cache.keys))
         context.cache.save(carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:
@@ -275,7 +294,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                             kept="the folder is as it was") from exc
     finally:
         logger.removeHandler(collector)
-        if temp is not None:  # after the swap ``temp`` is gone (it held the old site)
+        if temp is not None and not kept:  # after the swap ``temp`` held the old site
             shutil.rmtree(temp, ignore_errors=True)
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
@@ -283,9 +302,12 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                       len(context.cache.reused), context.shared, context.skipped)
 
 
-def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:
-    """Remove what killed builds left behind; call with the build lock held, so that none of
-    it belongs to a running build.
+def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path], *,
+                    keep: bool = False) -> list[Path]:
+    """Remove what earlier builds left behind (killed ones, and a site folder a rebuild
+    replaced: see :func:`build_site`); call with the build lock held, so that none of it
+    belongs to a running build. With ``keep``, the folders are returned for the caller to
+    delete instead (a folder swap cut short is still finished here); else ``[]``.
 
     Only our own names are touched: staging folders (``<state>/build/<site>/docs-*``, see
     :func:`~kbtools.sites.context.staging_dir`) and output folders (``.site.*.tmp``,
@@ -293,20 +315,24 @@ def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> None:
     swap cut short is finished (:func:`kbtools.atomic.recover_dir`). Raises
     :class:`StateError` when that cannot be done.
     """
+    found = []
     for site in SITES.values():
         work = _work_dir(kb, site)
         for pattern in ("docs-*", f".{site.out}.*.tmp"):
-            for leftover in work.glob(pattern):
-                shutil.rmtree(leftover, ignore_errors=True)
+            found.extend(work.glob(pattern))
     for target in targets:
         try:
             atomic.recover_dir(target)
         except OSError as exc:
             raise StateError.of(exc, target, "restore the site folder of an interrupted "
                                 "build") from exc
-        for leftover in target.parent.glob(f".{target.name}.*.tmp"):
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
+        found.extend(leftover for leftover in target.parent.glob(f".{target.name}.*.tmp")
+                     if leftover.is_dir() and not leftover.is_symlink())
+    if keep:
+        return found
+    for leftover in found:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return []
 
 
 def _work_dir(kb: KnowledgeBase, site: Site) -> Path:
