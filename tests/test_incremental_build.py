@@ -406,6 +406,26 @@ def test_a_rebuild_links_the_reused_pages_in(root):
         assert linked == (path != "guide/tone/index.html"), path
 
 
+def test_the_manifest_records_a_linked_page_by_the_file_it_links(root):
+    # A page linked into the new site is the file the cache checked: the manifest takes its
+    # identity from that check, not from a file status asked again; it must be the new
+    # site's file as it is, or the next build would read every page (or trust a wrong one).
+    from kbtools.sites.pagecache import manifest_path
+
+    rebuild(root)
+    report = rebuild(root)
+    assert report["internal"].skipped > 0
+    site = root / "inc" / "site"
+    kb = open_kb(root)
+    recorded = json.loads(manifest_path(kb, "internal", site).read_text(encoding="utf-8"))
+    files = {dest: entry["file"] for dest, entry in recorded["pages"].items() if "file" in entry}
+    assert len(files) >= report["internal"].skipped
+    for dest, identity in files.items():
+        status = (site / dest).lstat()
+        assert identity == [status.st_dev, status.st_ino, status.st_size,
+                            status.st_mtime_ns], dest
+
+
 def test_a_page_file_is_known_by_its_identity_once_it_is_old_enough(tmp_path):
     # The manifest records each page file's device, inode, size and time, as git's index
     # does: the next build takes a file with that identity for the bytes it digested,

@@ -118,6 +118,43 @@ def test_a_body_moves_only_where_its_links_land_on_the_same_pages():
     assert bodies.find("img", "ru/guide/a/", frozenset()) is None
 
 
+@pytest.mark.parametrize("site", ["internal", "public"])
+def test_a_copy_is_sanitized_as_a_whole_page_would_be_its_body_once_for_all_copies(site):
+    # A copy's banners and its English body go through the sanitizer apart, the body once
+    # for every copy: the result must be what sanitizing the whole page gives.
+    from types import SimpleNamespace
+
+    from kbtools.sites.fragments import BANNERS_END, Sharing
+    from kbtools.sites.sanitize import sanitize, sanitize_internal
+
+    sanitizer = sanitize if site == "public" else sanitize_internal
+    calls = []
+
+    def clean(html: str) -> str:
+        calls.append(html)
+        return sanitizer(html)
+
+    body = ('<p>a &lt; b &amp; "quoted" text</p>\n<script>alert(1)</script>'
+            '<p><a href="../b/" onclick="steal()">b</a><!-- note --> tail</p>\n'
+            '<svg><style>a{}</style><circle r="1"/></svg><p>Ünïcödé &nbsp; end')
+    sharing = Sharing({("guide/a.md", "en"): "A"}, ("en", "ru", "sl"), "en")
+    sharing.start_language(["guide/a/", "guide/b/"])
+    assert not sharing.markdown(url="guide/a/", norm="guide/a.md", locale="en", lang="en",
+                                banners="", body="the markdown")
+    english = SimpleNamespace(url="guide/a/", toc=None, present_anchor_ids=set())
+    assert sharing.content(english, body, clean) == sanitizer(body)
+    for lang in ("ru", "sl"):
+        sharing.start_language([f"{lang}/guide/a/", f"{lang}/guide/b/"])
+        banners = (f'<div class="admonition kb-banner" lang="{lang}"><p>Not in <b>{lang}</b>'
+                   ' &amp; more</p></div>')
+        assert sharing.markdown(url=f"{lang}/guide/a/", norm="guide/a.md", locale="en",
+                                lang=lang, banners=banners, body="the markdown")
+        copy = SimpleNamespace(url=f"{lang}/guide/a/", toc=None, present_anchor_ids=set())
+        assert sharing.content(copy, "", clean) == sanitizer(banners + BANNERS_END + body)
+    assert calls.count(body) == 2  # the English page, then once for both copies
+    assert sharing.shared == 2
+
+
 def test_navigation_is_shared_per_folder_but_not_with_a_page_that_has_pages_below():
     memo = NavMemo(parents(["", "guide/a/", "guide/b/", "guide/b/c/"]))
     calls = []

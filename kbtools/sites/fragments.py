@@ -101,6 +101,15 @@ class Body:
     url: str
     targets: tuple[str, ...]
     """The body's relative page links (:func:`relative_targets`)."""
+    cleaned: dict = field(default_factory=dict, compare=False, repr=False)
+    """The HTML as each sanitizer gives it (:meth:`clean`)."""
+
+    def clean(self, sanitizer: Callable[[str], str]) -> str:
+        """The HTML through ``sanitizer``, made once for all the copies."""
+        found = self.cleaned.get(sanitizer)
+        if found is None:
+            found = self.cleaned[sanitizer] = sanitizer(self.html)
+        return found
 
 
 def body_key(src_uri: str, markdown: str) -> str:
@@ -198,23 +207,28 @@ class Sharing:
                 self._keep[url] = (banners, key, copies)
         return False
 
-    def content(self, page, html: str) -> str:
-        """The HTML of ``page`` (MkDocs') as converted: a copy's is made here from its
-        English page's (its table of contents and anchors too); an English page's body is
-        kept for its copies."""
+    def content(self, page, html: str, clean: Callable[[str], str]) -> str:
+        """The HTML of ``page`` (MkDocs') as converted, through the sanitizer ``clean``: a
+        copy's is made here from its English page's (its table of contents and anchors
+        too), whose body is sanitized once for all its copies; an English page's body is
+        kept for its copies.
+
+        A copy's banners and body are sanitized apart: the banners are kb's own complete
+        tags and Python-Markdown puts a blank line after them, so the sanitizer is back to
+        plain text where the body starts and gives what it gives for the whole page."""
         composed = self._compose.pop(page.url, None)
         if composed is not None:
             banners, body = composed
-            html = banners + BANNERS_END + body.html if banners else body.html
             page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
             self.shared += 1
+            return (clean(banners) + BANNERS_END if banners else "") + body.clean(clean)
         kept = self._keep.pop(page.url, None)
         if kept is not None:
             banners, key, copies = kept
             if not banners or html.startswith(banners + BANNERS_END):
                 self._bodies.keep(key, html[len(banners + BANNERS_END):] if banners else html,
                                   page.toc, page.present_anchor_ids, page.url, copies)
-        return html
+        return clean(html)
 
     def release(self) -> None:
         """Every page is written: let what they shared go."""

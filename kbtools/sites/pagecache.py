@@ -80,6 +80,8 @@ class PageCache:
     the index, at the build's peak of memory)."""
     _files: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
     """Output path of a reused page -> the identity of the file :meth:`reuse` read."""
+    _linked: set[str] = field(default_factory=set, repr=False)
+    """Output paths whose file in the new site is a link to the one :meth:`reuse` read."""
     _placed: set[str] = field(default_factory=set, repr=False)
     _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     """Folder under ``site_dir`` -> whether it is reached through real folders only."""
@@ -156,6 +158,7 @@ class PageCache:
             os.link(source, target, follow_symlinks=False)
             linked = True
             if _identity(os.lstat(target)) == expected:
+                self._linked.add(dest)
                 return True  # the very file read (not one put there since)
         except OSError:
             pass
@@ -169,6 +172,7 @@ class PageCache:
         file with the previous file's bytes (checked against the digest): a file written now,
         not one as old as the previous file. False when that file changed (see :meth:`text`)
         or cannot be written."""
+        self._linked.discard(dest)
         try:
             data = self.text(dest).encode("utf-8")
             with open(Path(site_dir) / dest, "xb") as file:
@@ -240,6 +244,7 @@ class PageCache:
 
     def written(self, dest: str, output: str) -> None:
         """Record what MkDocs writes for the keyed page at ``dest``."""
+        self._linked.discard(dest)
         self.digests[dest] = _digest(output.encode("utf-8", errors="xmlcharrefreplace"))
 
     def splice(self, entries: list[dict]) -> list[dict]:
@@ -280,8 +285,9 @@ class PageCache:
                                    found, ensure_ascii=False, separators=(",", ":"))}
                 # only for a file older than the manifest by RACY_NS: one rewritten in the
                 # instant it was written could keep its size and time (a newer file is
-                # digested again by the next build instead)
-                identity = self._file_identity(dest)
+                # digested again by the next build instead); a link's is the file's it links
+                identity = self._files[dest] if dest in self._linked \
+                    else self._file_identity(dest)
                 if identity is not None and identity[3] < settled:
                     pages[dest]["file"] = list(identity)
         manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}

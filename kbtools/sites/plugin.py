@@ -275,11 +275,14 @@ class KBPlugin(BasePlugin[KBConfig]):
     def on_page_content(self, html: str, page: Page, config, files):
         if page.file.dest_uri in self._reused:
             return html
+        public = self.context.site.public
+        clean = sanitize if public else sanitize_internal
         if self._sharing is not None:  # a fallback copy's HTML, an English body kept
-            html = self._sharing.content(page, html)
-        if not self.context.site.public:
-            return sanitize_internal(html)
-        html = sanitize(html)
+            html = self._sharing.content(page, html, clean)
+        else:
+            html = clean(html)
+        if not public:
+            return html
         if not page.meta.get("description"):  # no summary: the first paragraph readers see
             page.meta["description"] = describe(html) or None
         return html
