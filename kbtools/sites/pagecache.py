@@ -152,9 +152,10 @@ class PageCache:
         expected = self._files.get(dest)  # (checked by reuse; the link is checked below)
         if expected is None:
             return False
-        source, target, linked = self.site_dir / dest, Path(site_dir) / dest, False
+        source, target = os.path.join(self.site_dir, dest), os.path.join(site_dir, dest)
+        linked = False
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _folder_for(target)
             os.link(source, target, follow_symlinks=False)
             linked = True
             if _identity(os.lstat(target)) == expected:
@@ -164,7 +165,7 @@ class PageCache:
             pass
         if linked:
             with contextlib.suppress(OSError):
-                target.unlink()
+                os.unlink(target)
         return False
 
     def copy(self, dest: str, site_dir: Path) -> bool:
@@ -296,6 +297,18 @@ class PageCache:
         except OSError:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
+
+
+def _folder_for(file: str) -> None:
+    """Make the folder of the path ``file`` (and its parents): one system call when its
+    parent is there, as for most pages (``Path.mkdir`` took twice as long)."""
+    folder = os.path.dirname(file)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _identity(status: os.stat_result) -> tuple[int, int, int, int] | None:
