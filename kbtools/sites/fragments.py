@@ -94,6 +94,7 @@ def relative_targets(html: str) -> list[str] | None:
 @dataclass(frozen=True, slots=True)
 class Body:
     html: str
+    """The English page's body: as converted, or sanitized when kept by :class:`Sharing`."""
     toc: object
     """The page's table of contents (MkDocs' ``TableOfContents``), the same for the copy."""
     anchors: frozenset[str]
@@ -101,15 +102,6 @@ class Body:
     url: str
     targets: tuple[str, ...]
     """The body's relative page links (:func:`relative_targets`)."""
-    cleaned: dict = field(default_factory=dict, compare=False, repr=False)
-    """The HTML as each sanitizer gives it (:meth:`clean`)."""
-
-    def clean(self, sanitizer: Callable[[str], str]) -> str:
-        """The HTML through ``sanitizer``, made once for all the copies."""
-        found = self.cleaned.get(sanitizer)
-        if found is None:
-            found = self.cleaned[sanitizer] = sanitizer(self.html)
-        return found
 
 
 def body_key(src_uri: str, markdown: str) -> str:
@@ -123,12 +115,15 @@ class Bodies:
         self._bodies: dict[str, Body] = {}
         self._copies: dict[str, int] = {}
 
-    def keep(self, key: str, html: str, toc, anchors, url: str, copies: int) -> None:
+    def keep(self, key: str, html: str, toc, anchors, url: str, copies: int,
+             cleaned: str | None = None) -> None:
         """Keep the HTML of the page at ``url`` whose markdown body has ``key``, if it can
-        move (:func:`relative_targets`), until ``copies`` copies have taken it."""
+        move (:func:`relative_targets`), until ``copies`` copies have taken it; ``cleaned``,
+        that HTML sanitized, is what is kept when given."""
         targets = relative_targets(html)
         if html and copies > 0 and targets is not None:
-            self._bodies[key] = Body(html, toc, frozenset(anchors or ()), url, tuple(targets))
+            self._bodies[key] = Body(html if cleaned is None else cleaned, toc,
+                                     frozenset(anchors or ()), url, tuple(targets))
             self._copies[key] = copies
 
     def __len__(self) -> int:
@@ -210,24 +205,27 @@ class Sharing:
     def content(self, page, html: str, clean: Callable[[str], str]) -> str:
         """The HTML of ``page`` (MkDocs') as converted, through the sanitizer ``clean``: a
         copy's is made here from its English page's (its table of contents and anchors
-        too), whose body is sanitized once for all its copies; an English page's body is
-        kept for its copies.
+        too); an English page's body is kept, sanitized, for its copies: a body is sanitized
+        once for its page and all its copies.
 
-        A copy's banners and body are sanitized apart: the banners are kb's own complete
-        tags and Python-Markdown puts a blank line after them, so the sanitizer is back to
-        plain text where the body starts and gives what it gives for the whole page."""
+        Banners and body are sanitized apart: the banners are kb's own complete tags and
+        Python-Markdown puts a blank line after them, so the sanitizer is back to plain text
+        where the body starts and gives what it gives for the whole page."""
         composed = self._compose.pop(page.url, None)
         if composed is not None:
             banners, body = composed
             page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
             self.shared += 1
-            return (clean(banners) + BANNERS_END if banners else "") + body.clean(clean)
+            return (clean(banners) + BANNERS_END if banners else "") + body.html
         kept = self._keep.pop(page.url, None)
         if kept is not None:
             banners, key, copies = kept
             if not banners or html.startswith(banners + BANNERS_END):
-                self._bodies.keep(key, html[len(banners + BANNERS_END):] if banners else html,
-                                  page.toc, page.present_anchor_ids, page.url, copies)
+                raw = html[len(banners + BANNERS_END):] if banners else html
+                cleaned = clean(raw)
+                self._bodies.keep(key, raw, page.toc, page.present_anchor_ids, page.url,
+                                  copies, cleaned)
+                return (clean(banners) + BANNERS_END if banners else "") + cleaned
         return clean(html)
 
     def release(self) -> None:
