@@ -219,14 +219,23 @@ def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
     caches it keeps for the next run, as the front-end does in the first process); then
     delete the folders ``leftovers``."""
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
+    try:
+        return _build_and_save(root, kinds, cache, name, raw, findings, target, rendered,
+                               clean, share)
+    finally:  # the build's memory let go first
+        for folder in leftovers:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _build_and_save(root: Path, kinds, cache: bool, name: str, raw: dict,
+                    findings: tuple[Finding, ...], target: Path,
+                    rendered: frozenset[str] | None, clean: bool, share: bool) -> SiteReport:
     kb = open_kb(root, kinds, cache=cache)
     try:
         return build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
                           share=share)
     finally:
         kb.save_caches()
-        for folder in leftovers:
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
