@@ -263,7 +263,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     With ``keep_old``, the folder replaced is left under the state folder when most of the
     new one's pages are links to its files (a rebuild: it then takes little room), for the
     next build to delete (:func:`clean_leftovers`), in its second process: deleting it here
-    was a tenth of a rebuild's time."""
+    was a tenth of a rebuild's time. Not beside ``target`` (a state folder on another file
+    system): a build into another folder would never find it there."""
     start = time.perf_counter()
     collector = Warnings()
     logger = logging.getLogger("mkdocs")
@@ -292,7 +293,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
             shutil.copytree(target / lang, temp / lang, copy_function=os.link,
                             dirs_exist_ok=True)
         kept = atomic.replace_dir(temp, target, keep_old=keep_old and bool(context.skipped)
-                                  and 2 * context.skipped >= len(context.cache.keys))
+                                  and 2 * context.skipped >= len(context.cache.keys)
+                                  and temp.parent == _work_dir(kb, site))
         context.cache.save(carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:
