@@ -170,10 +170,9 @@ class Languages:
         """Language (built or carried over) -> its pages' sources without language
         (``faq/a.md``), in the order its build lists them."""
         self._present: dict[str, frozenset[str]] = {}
-        self._urls: dict[str, dict[str, str]] = {}
-        """A page's URL in each language it is in (its sitemap entries), once known."""
         """Page source without language -> the languages it has a file in (a file without
         a language suffix is the default language's)."""
+        self._urls: dict[str, dict[str, str]] = {}  # page source -> language -> its URL
         self._directory_urls = True
 
     @property
@@ -316,13 +315,12 @@ class Languages:
         each language (language ``only``'s, when given; those carried over from the previous build
         too), as its URL and its ``hreflang`` alternates (language code, URL: the page's own
         language first, then the others, alphabetically); URLs relative to the site's root."""
-        urls = self._urls  # (the pages are known from the first language's build on)
         for lang in self._codes if only is None else (only,):
             others = sorted(code for code in self._codes if code != lang)
-            for norm in self._pages.get(lang, ()):
-                found = urls.get(norm)
+            for norm in self._pages.get(lang, ()):  # (known from the first language on)
+                found = self._urls.get(norm)
                 if found is None:
-                    found = urls[norm] = {code: url for code in self._codes
+                    found = self._urls[norm] = {code: url for code in self._codes
                                           if (url := self._url_in(norm, code)) is not None}
                 yield found.get(lang), [(code, found[code]) for code in (lang, *others)
                                     if code in found]
