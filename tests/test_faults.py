@@ -23,7 +23,7 @@ from kbtools.errors import StateError
 from kbtools.registry import open_kb
 from kbtools.search import update_index
 from kbtools.search.indexer import store_for
-from kbtools.sites.builder import clean_leftovers
+from kbtools.sites.outputs import clean_leftovers
 from tests.support import REPO, article, make_kb
 
 KB = REPO / ".venv" / "bin" / "kb"

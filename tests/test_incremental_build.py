@@ -46,8 +46,14 @@ def files_of(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def folders_of(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
 def assert_same_tree(incremental: Path, clean: Path) -> None:
-    """Byte for byte, with the first lines that differ when a file does."""
+    """Byte for byte, with the first lines that differ when a file does; the same folders
+    (none left empty by a build into a recycled folder)."""
+    assert folders_of(incremental) == folders_of(clean)
     got, want = files_of(incremental), files_of(clean)
     assert sorted(got) == sorted(want), (sorted(set(got) ^ set(want)))[:10]
     for name in want:
@@ -63,7 +69,11 @@ def assert_same_tree(incremental: Path, clean: Path) -> None:
 def root(tmp_path):
     root = make_kb(tmp_path / "kb", FILES)
     git_init(root)
-    build(open_kb(root), out=root / "inc")  # the previous build the next one reuses
+    build(open_kb(root), out=root / "inc")
+    age(root)
+    # the previous build the next one reuses; it leaves the folder it replaced, which the
+    # next one builds into (``kbtools.sites.recycling``)
+    assert build(open_kb(root), out=root / "inc")["internal"].skipped > 0
     return root
 
 
@@ -84,12 +94,23 @@ def rebuild(root: Path, *, aged: bool = True):
     if aged:
         age(root)
     report = build(open_kb(root), out=root / "inc")
-    shutil.rmtree(root / "clean", ignore_errors=True)
-    clean = build(open_kb(root), out=root / "clean", clean=True)
+    clean = clean_build(root)
     assert all(site.reused == 0 for site in clean.sites)
     for site in ("site", "site-public"):
         assert_same_tree(root / "inc" / site, root / "clean" / site)
     return report
+
+
+def clean_build(root: Path):
+    """A clean build of ``root`` into ``clean/``, from a copy of it: with a state folder of
+    its own, it leaves the incremental builds' (the folder the next one builds into, see
+    ``kbtools.sites.recycling``) as it is."""
+    copy = root.parent / f"{root.name}-clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, symlinks=True,
+                    ignore=shutil.ignore_patterns("inc", "clean", ".kb"))
+    shutil.rmtree(root / "clean", ignore_errors=True)
+    return build(open_kb(copy), out=root / "clean", clean=True)
 
 
 def page(root: Path, site: str, path: str) -> str:
@@ -103,14 +124,43 @@ def test_an_unchanged_knowledge_base_reuses_every_article_page(root):
     assert report["public"].reused >= 6
     # and MkDocs does not even read them: their files are in place before it starts
     assert [site.skipped for site in report.sites] == [site.reused for site in report.sites]
+    # already there: the build wrote into the folder the one before it replaced
+    assert [site.recycled for site in report.sites] == [site.reused for site in report.sites]
+
+
+def test_a_build_into_a_recycled_folder_never_writes_into_the_site_it_replaces(root, tmp_path):
+    # The folder the last build replaced holds links to the live site's files, and the next
+    # build builds into it. Writing into one of them would change the live site before the
+    # swap. Whatever else the folder holds is removed, and links out of it are not followed.
+    [spare] = (root / ".kb/build/internal").glob(".site.*.tmp")
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the knowledge base's", encoding="utf-8")
+    stale = spare / "faq/login/index.html"  # a page's place, not the live file
+    stale.unlink()
+    stale.write_text("stale", encoding="utf-8")
+    (spare / "guide/out").symlink_to(tmp_path, target_is_directory=True)
+    (spare / "faq/refunds/index.html").unlink()
+    (spare / "faq/refunds/index.html").symlink_to(outside)
+    (spare / "junk/deep").mkdir(parents=True)
+    (spare / "junk/deep/page.html").write_text("junk", encoding="utf-8")
+    live = root / "inc" / "site"
+    before = files_of(live)
+    edit(root, "docs/guide/triage.md", "Sort tickets by priority.", "Sort tickets by impact.")
+
+    report = rebuild(root)  # byte for byte a clean build, folders included
+    assert report["internal"].recycled > 0
+    assert files_of(spare) == before  # the site replaced, as it was: nothing written into it
+    assert outside.read_text(encoding="utf-8") == "not the knowledge base's"
+    assert (tmp_path / "kb").is_dir()
+    assert "Sort tickets by impact." in page(root, "site", "guide/triage/index.html")
 
 
 def test_pages_older_than_their_staged_files_are_copied_then_skipped(root):
     # A page file older than its staged source (a comment edited in a public page changes
     # the staged file, not the page) would look changed to MkDocs: it gets a fresh copy
-    for file in (root / "inc").rglob("*"):
+    for file in (root / "inc").rglob("*"):  # (the staged files are no older than OLD_NS)
         if file.is_file():
-            os.utime(file, ns=(OLD_NS, OLD_NS))
+            os.utime(file, ns=(OLD_NS - 10**9, OLD_NS - 10**9))
     before = (root / "inc/site/guide/triage/index.html").stat().st_ino
     report = rebuild(root, aged=False)
     assert [site.skipped for site in report.sites] == [site.reused for site in report.sites]

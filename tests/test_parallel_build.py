@@ -3,6 +3,8 @@ files, reports and errors as one site after the other."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from kbtools.content.kinds import Registry
@@ -130,15 +132,16 @@ def test_the_other_process_keeps_the_macros_it_compiled_for_the_next_build(tmp_p
         assert db.execute("SELECT count(*) FROM compiled").fetchone()[0] >= 1
 
 
-def test_a_rebuild_leaves_the_site_it_replaced_for_the_next_builds_other_process(tmp_path):
-    # Deleting the internal site a rebuild replaced was a tenth of the rebuild, on the
-    # longest build's path. It is left under the state folder (most of its files are links
-    # to the new site's) and the next parallel build's other process deletes it once its own
-    # site is built. A clean build leaves nothing; a build of one site deletes it first.
-    from tests.test_incremental_build import age
+def test_a_rebuild_builds_into_the_site_folder_the_one_before_it_replaced(tmp_path):
+    # Making every page's folder for the new site, then deleting the site it replaced, was a
+    # fifth of a rebuild. The folder a rebuild replaces is left under the state folder (most
+    # of its files are links to the new site's) and the next build builds into it: its page
+    # folders are the new site's. Other leftovers go in the build's other process.
+    from tests.test_incremental_build import OLD_NS, age
 
     root = make_kb(tmp_path / "kb", FILES)
     work = root / ".kb" / "build" / "internal"
+    live = root / "inc" / "site"
 
     def leftovers() -> list:
         return sorted(p.name for p in work.glob(".site.*.tmp"))
@@ -152,14 +155,23 @@ def test_a_rebuild_leaves_the_site_it_replaced_for_the_next_builds_other_process
     replaced = work / kept
     assert (replaced / "index.html").is_file()  # the previous internal site, whole
     assert (replaced / "faq" / "refunds" / "index.html").stat().st_ino == (
-        root / "inc" / "site" / "faq" / "refunds" / "index.html").stat().st_ino
+        live / "faq" / "refunds" / "index.html").stat().st_ino
+    recycled = (replaced / "faq" / "refunds").stat().st_ino
+    current = (live / "faq" / "refunds").stat().st_ino
+    killed = work / ".site.k1ll3d.tmp"  # what a killed build left, older
+    (killed / "faq").mkdir(parents=True)
+    os.utime(killed, ns=(OLD_NS, OLD_NS))
 
     age(root)
     build(open_kb(root), out=root / "inc", jobs=2)
-    assert kept not in leftovers() and not replaced.exists()  # the other process deleted it
-    assert len(leftovers()) == 1  # and this build left its own
+    assert (live / "faq" / "refunds").stat().st_ino == recycled  # built into the kept folder
+    assert leftovers() == [kept]  # which now holds the site this build replaced
+    assert (replaced / "faq" / "refunds").stat().st_ino == current
+    assert not killed.exists()  # the other process deleted the rest
 
-    build(open_kb(root), ["internal"], out=root / "inc", jobs=2)  # one site: no other process
-    assert leftovers() == []
-    build(open_kb(root), out=root / "inc", jobs=2, clean=True)
+    age(root)
+    build(open_kb(root), ["internal"], out=root / "inc", jobs=2)  # one site: the same
+    assert (live / "faq" / "refunds").stat().st_ino == current
+    assert leftovers() == [kept]
+    build(open_kb(root), out=root / "inc", jobs=2, clean=True)  # nothing shared: not kept
     assert leftovers() == []

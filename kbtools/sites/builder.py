@@ -6,7 +6,6 @@ import logging
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -33,6 +32,8 @@ from kbtools.sites.mkconfig import (
     read_raw,
     site_name,
 )
+from kbtools.sites.outputs import clean_leftovers as clean_leftovers  # (re-exported)
+from kbtools.sites.outputs import output_dir, remove, take_spare, work_dir
 from kbtools.sites.pagecache import PageCache, manifest_path
 from kbtools.sites.pagekeys import build_key
 from kbtools.sites.site import SITES, Site
@@ -60,6 +61,9 @@ class SiteReport:
     skipped: int = 0
     """Of the ``reused`` pages, those MkDocs did not even read (their file was put in place
     before MkDocs reached them)."""
+    recycled: int = 0
+    """Of the ``reused`` pages, those whose file was already in place: the build wrote into
+    the folder an earlier one replaced, which held links to them (:mod:`.recycling`)."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -126,18 +130,21 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     state = kb.config.path(kb.config.state_dir)
     with locks.exclusive(state / LOCK_NAME, f"the sites of {kb.root} are being built"):
         parallel = _parallel(kb, len(names), jobs)
-        leftovers = clean_leftovers(kb, targets.values(), keep=parallel)
+        leftovers = clean_leftovers(kb, targets.values(), keep=True)
+        spares = {name: take_spare(kb, SITES[name], leftovers) for name in names}
+        if not parallel:
+            remove(leftovers)
         findings = check(kb).findings
         raw = read_raw(kb)
-        plans = [(name, targets[name], _rendered(kb, languages, targets[name]))
+        plans = [(name, targets[name], _rendered(kb, languages, targets[name]), spares[name])
                  for name in names]
         if parallel:
             return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean, share,
                                                   leftovers))
         return BuildReport(tuple(
             build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
-                       share=share)
-            for name, target, rendered in plans))
+                       share=share, keep_old=True, spare=spare)
+            for name, target, rendered, spare in plans))
 
 
 PARALLEL_MEMORY = 2 << 30
@@ -191,18 +198,17 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
 
     The first site is the longest to build (the internal one), and the other process has
     time left: it deletes the ``leftovers`` (:func:`clean_leftovers`) once its sites are
-    built, among them the folder the first site's previous build replaced, which that
-    build left for it (see :func:`build_site`'s ``keep_old``)."""
-    (first, target, rendered), rest = plans[0], plans[1:]
+    built."""
+    (first, target, rendered, spare), rest = plans[0], plans[1:]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_build_site_elsewhere, kb.root, kb.kinds, kb.cache, name, raw,
-                               findings, path, languages, clean, share,
+                               findings, path, languages, clean, share, other_spare,
                                leftovers if n == len(rest) - 1 else [])
-                   for n, (name, path, languages) in enumerate(rest)]
+                   for n, (name, path, languages, other_spare) in enumerate(rest)]
         pool.shutdown(wait=False)  # no more work: the process ends after these
         reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean,
-                              share=share, keep_old=True)]
-        for (name, path, _), future in zip(rest, futures, strict=True):
+                              share=share, keep_old=True, spare=spare)]
+        for (name, path, _, _), future in zip(rest, futures, strict=True):
             try:
                 reports.append(future.result())
             except BrokenProcessPool:
@@ -214,26 +220,27 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
 def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
                           findings: tuple[Finding, ...], target: Path,
                           rendered: frozenset[str] | None, clean: bool,
-                          share: bool, leftovers: list[Path]) -> SiteReport:
+                          share: bool, spare: Path | None,
+                          leftovers: list[Path]) -> SiteReport:
     """:func:`build_site` in another process, on the knowledge base at ``root`` (whose
     caches it keeps for the next run, as the front-end does in the first process); then
     delete the folders ``leftovers``."""
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
     try:
         return _build_and_save(root, kinds, cache, name, raw, findings, target, rendered,
-                               clean, share)
+                               clean, share, spare)
     finally:  # the build's memory let go first
-        for folder in leftovers:
-            shutil.rmtree(folder, ignore_errors=True)
+        remove(leftovers)
 
 
 def _build_and_save(root: Path, kinds, cache: bool, name: str, raw: dict,
                     findings: tuple[Finding, ...], target: Path,
-                    rendered: frozenset[str] | None, clean: bool, share: bool) -> SiteReport:
+                    rendered: frozenset[str] | None, clean: bool, share: bool,
+                    spare: Path | None) -> SiteReport:
     kb = open_kb(root, kinds, cache=cache)
     try:
         return build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
-                          share=share)
+                          share=share, keep_old=True, spare=spare)
     finally:
         kb.save_caches()
 
@@ -254,17 +261,19 @@ def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
 
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
                target: Path, rendered: frozenset[str] | None = None, *,
-               clean: bool = False, share: bool = True, keep_old: bool = False) -> SiteReport:
+               clean: bool = False, share: bool = True, keep_old: bool = False,
+               spare: Path | None = None) -> SiteReport:
     """Stage, check and build one site into ``target`` (atomically; the build lock held),
     rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`),
     and only the pages whose inputs changed since ``target`` was built unless ``clean``
     (``share``: see :func:`build`).
 
     With ``keep_old``, the folder replaced is left under the state folder when most of the
-    new one's pages are links to its files (a rebuild: it then takes little room), for the
-    next build to delete (:func:`clean_leftovers`), in its second process: deleting it here
-    was a tenth of a rebuild's time. Not beside ``target`` (a state folder on another file
-    system): a build into another folder would never find it there."""
+    new one's pages are links to its files (a rebuild: it then takes little room): the next
+    build of the site builds into it (``spare``, see :func:`take_spare` and
+    :mod:`.recycling`) instead of making every page's folder again. Not beside ``target`` (a
+    state folder on another file system): a build into another folder would never find it
+    there. ``spare`` is deleted when it cannot be used."""
     start = time.perf_counter()
     collector = Warnings()
     logger = logging.getLogger("mkdocs")
@@ -274,11 +283,18 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     try:
         context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings,
                           docs_dir=kept_staging_dir(kb, site))
-        temp = _output_dir(kb, site, target)
-        config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp,
-                                  rendered=rendered)
         context.cache = PageCache.open(manifest_path(kb, site.name, target), target,
                                        clean=clean)
+        temp = output_dir(kb, site, target, spare)
+        if temp == spare:
+            try:  # (a partial build keeps none of its files: see ``carried`` below)
+                context.cache.recycle(temp, keep=rendered is None)
+            except OSError:  # what it holds cannot be cleared: a new folder
+                context.cache.recycled = None
+                temp = output_dir(kb, site, target, None)
+                shutil.rmtree(spare, ignore_errors=True)
+        config = load_site_config(kb, site, raw, docs_dir=context.staged.docs_dir, site_dir=temp,
+                                  rendered=rendered)
         context.build_key = build_key(kb, raw, site=site.name, rendered=rendered,
                                       titles=dict(context.staged.titles),
                                       today=context.today.isoformat())
@@ -292,9 +308,10 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         for lang in carried:  # written anew by every build: never shared with ``target``
             shutil.copytree(target / lang, temp / lang, copy_function=os.link,
                             dirs_exist_ok=True)
+        context.cache.finish()
         kept = atomic.replace_dir(temp, target, keep_old=keep_old and bool(context.skipped)
                                   and 2 * context.skipped >= len(context.cache.keys)
-                                  and temp.parent == _work_dir(kb, site))
+                                  and temp.parent == work_dir(kb, site))
         context.cache.save(carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:
@@ -310,61 +327,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     pages, size = _measure(target)
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(repo_paths(context, m) for m in collector.messages),
-                      len(context.cache.reused), context.shared, context.skipped)
-
-
-def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path], *,
-                    keep: bool = False) -> list[Path]:
-    """Remove what earlier builds left behind (killed ones, and a site folder a rebuild
-    replaced: see :func:`build_site`); call with the build lock held, so that none of it
-    belongs to a running build. With ``keep``, the folders are returned for the caller to
-    delete instead (a folder swap cut short is still finished here); else ``[]``.
-
-    Only our own names are touched: staging folders (``<state>/build/<site>/docs-*``, see
-    :func:`~kbtools.sites.context.staging_dir`) and output folders (``.site.*.tmp``,
-    ``.site-public.*.tmp``) under ``<state>/build/<site>/`` and beside each target; a folder
-    swap cut short is finished (:func:`kbtools.atomic.recover_dir`). Raises
-    :class:`StateError` when that cannot be done.
-    """
-    found = []
-    for site in SITES.values():
-        work = _work_dir(kb, site)
-        for pattern in ("docs-*", f".{site.out}.*.tmp"):
-            found.extend(work.glob(pattern))
-    for target in targets:
-        try:
-            atomic.recover_dir(target)
-        except OSError as exc:
-            raise StateError.of(exc, target, "restore the site folder of an interrupted "
-                                "build") from exc
-        found.extend(leftover for leftover in target.parent.glob(f".{target.name}.*.tmp")
-                     if leftover.is_dir() and not leftover.is_symlink())
-    if keep:
-        return found
-    for leftover in found:
-        shutil.rmtree(leftover, ignore_errors=True)
-    return []
-
-
-def _work_dir(kb: KnowledgeBase, site: Site) -> Path:
-    """``<state>/build/<site>/``: the staging folders' parent (see ``context.staging_dir``)."""
-    return kb.config.path(kb.config.state_dir) / "build" / site.name
-
-
-def _output_dir(kb: KnowledgeBase, site: Site, target: Path) -> Path:
-    """A new, empty folder, ``.<target name>.XXXX.tmp``, for MkDocs to build ``target`` in.
-
-    It lives under ``<state>/build/<site>/``, so that a killed build never leaves pages
-    outside the site folders and the state folder, whenever that is on ``target``'s file
-    system (the finished folder is renamed into place); else beside ``target``.
-    """
-    work = _work_dir(kb, site)
-    work.mkdir(parents=True, exist_ok=True)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    parent = work if work.stat().st_dev == target.parent.stat().st_dev else target.parent
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-    temp.chmod(0o755)  # a site folder is served: not mkdtemp's private 0700
-    return temp
+                      len(context.cache.reused), context.shared, context.skipped,
+                      context.cache.recycled.taken if context.cache.recycled is not None else 0)
 
 
 def _measure(folder: Path) -> tuple[int, int]:

@@ -38,6 +38,8 @@ from kbtools import atomic
 from kbtools.content.cache import RACY_NS
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.sites.pagekeys import digest
+from kbtools.sites.recycling import Recycled
+from kbtools.sites.recycling import identity as _identity
 from kbtools.sites.staging import HOME_TEMPLATE
 
 CACHED_TEMPLATE = "kb-cached.html"
@@ -85,6 +87,8 @@ class PageCache:
     _placed: set[str] = field(default_factory=set, repr=False)
     _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     """Folder under ``site_dir`` -> whether it is reached through real folders only."""
+    recycled: Recycled | None = None
+    """The new site's folder when it is an old site folder, recycled (:meth:`recycle`)."""
 
     @classmethod
     def open(cls, path: Path, site_dir: Path, *, clean: bool = False) -> PageCache:
@@ -103,6 +107,26 @@ class PageCache:
                 and isinstance(manifest.get("pages"), dict):
             found.previous = manifest["pages"]
         return found
+
+    def recycle(self, folder: Path, *, keep: bool = True) -> None:
+        """Clear ``folder``, a site folder an earlier build replaced, to be the new site's
+        folder (:class:`~.recycling.Recycled`): it keeps the files that are ``site_dir``'s
+        own pages (none unless ``keep``), which :meth:`link` then leaves in place. Call
+        :meth:`vacate` with every output path of a build before MkDocs reads any, and
+        :meth:`finish` after the build."""
+        self.recycled = Recycled(folder, self.previous if keep else (), self._file_identity)
+
+    def vacate(self, dests: Iterable[str]) -> None:
+        """Remove what the recycled folder kept at ``dests`` (see :meth:`recycle`) and
+        :meth:`link` did not take: those paths are MkDocs' to write."""
+        if self.recycled is not None:
+            self.recycled.vacate(dests)
+
+    def finish(self) -> None:
+        """Remove what the recycled folder kept and no page took, and the folders left
+        empty: the folder holds what a build into an empty one writes."""
+        if self.recycled is not None:
+            self.recycled.finish()
 
     def place(self, url: str, dest: str) -> None:
         """Record the page at ``dest`` in build order, once (the search index's order)."""
@@ -152,6 +176,10 @@ class PageCache:
         expected = self._files.get(dest)  # (checked by reuse; the link is checked below)
         if expected is None:
             return False
+        if self.recycled is not None and os.fspath(site_dir) == self.recycled.folder \
+                and self.recycled.take(dest, expected):
+            self._linked.add(dest)
+            return True  # already there: the recycled folder's link to the very file read
         source, target = os.path.join(self.site_dir, dest), os.path.join(site_dir, dest)
         linked = False
         try:
@@ -309,14 +337,6 @@ def _folder_for(file: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
-
-
-def _identity(status: os.stat_result) -> tuple[int, int, int, int] | None:
-    """A regular file's device, inode, size and modification time (None: not a regular
-    file): unchanged, it is the same file with the same bytes."""
-    if not stat.S_ISREG(status.st_mode):
-        return None
-    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _digest(data: bytes) -> str:

@@ -173,6 +173,9 @@ class KBPlugin(BasePlugin[KBConfig]):
                     if locale != lang:
                         self.context.fallback_urls.add(page.url)
                     self.context.skipped += 1
+            # what a recycled output folder still holds at this build's paths is for
+            # MkDocs to write (see :mod:`.recycling`)
+            cache.vacate(file.dest_uri for file in files)
         return nav
 
     def _key_of(self, page: Page, article, markdown: str, meta: dict, *, lang: str,

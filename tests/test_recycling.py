@@ -1,0 +1,87 @@
+"""The folder a rebuild builds into when it is the site folder an earlier build replaced
+(``kbtools.sites.recycling``): only the live site's own files at the same place stay, no
+link is followed, nothing is written into the live site, and what no page takes goes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kbtools.sites.recycling import Recycled, identity
+
+
+def tree(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() + ("/" if p.is_dir() else "")
+                  for p in folder.rglob("*"))
+
+
+def make(folder: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text, encoding="utf-8")
+
+
+def live_identity(live: Path):
+    def find(dest: str):
+        try:
+            return identity(os.lstat(live / dest))
+        except OSError:
+            return None
+    return find
+
+
+def test_only_the_live_sites_own_pages_stay(tmp_path):
+    live, spare, outside = tmp_path / "live", tmp_path / "spare", tmp_path / "outside"
+    make(live, {"a/index.html": "A", "b/index.html": "B", "c/index.html": "C",
+                "f/index.html": "F", "sitemap.xml": "S"})
+    make(outside, {"secret.html": "secret"})
+    make(spare, {"b/index.html": "B", "d/x.html": "junk"})  # b: the same bytes, not the file
+    for dest in ("a/index.html", "c/index.html", "f/index.html", "sitemap.xml"):
+        (spare / dest).parent.mkdir(parents=True, exist_ok=True)
+        os.link(live / dest, spare / dest)
+    (spare / "e").mkdir()
+    (spare / "out").symlink_to(outside, target_is_directory=True)
+    (spare / "a/secret.html").symlink_to(outside / "secret.html")
+    pages = {"a/index.html", "b/index.html", "f/index.html"}  # (not c: no page of the manifest)
+    before = {p: (live / p).read_text(encoding="utf-8") for p in tree(live) if "." in p}
+
+    recycled = Recycled(spare, pages, live_identity(live))
+    assert tree(spare) == ["a/", "a/index.html", "b/", "c/", "d/", "e/", "f/", "f/index.html"]
+    assert recycled.take("a/index.html", identity(os.lstat(live / "a/index.html")))
+    assert not recycled.take("b/index.html", identity(os.lstat(live / "b/index.html")))
+    recycled.vacate(["f"])  # a file to be written where a page's folder was
+    assert not (spare / "f").exists()
+    recycled.finish()
+
+    assert tree(spare) == ["a/", "a/index.html"]
+    assert recycled.taken == 1
+    assert (spare / "a/index.html").stat().st_ino == (live / "a/index.html").stat().st_ino
+    assert {p: (live / p).read_text(encoding="utf-8") for p in before} == before
+    assert (outside / "secret.html").read_text(encoding="utf-8") == "secret"
+
+
+def test_a_kept_file_a_page_will_be_written_at_is_removed_first(tmp_path):
+    # MkDocs writes a page into the file at its path: were it still the live site's file,
+    # the live site would change before the swap.
+    live, spare = tmp_path / "live", tmp_path / "spare"
+    make(live, {"a/index.html": "old"})
+    (spare / "a").mkdir(parents=True)
+    os.link(live / "a/index.html", spare / "a/index.html")
+    recycled = Recycled(spare, {"a/index.html"}, live_identity(live))
+    recycled.vacate(["a/index.html", "assets/x.css"])
+    (spare / "a/index.html").write_text("new", encoding="utf-8")
+    recycled.finish()
+    assert (live / "a/index.html").read_text(encoding="utf-8") == "old"
+    assert (spare / "a/index.html").read_text(encoding="utf-8") == "new"
+
+
+def test_a_kept_file_changed_since_is_not_taken(tmp_path):
+    live, spare = tmp_path / "live", tmp_path / "spare"
+    make(live, {"a/index.html": "A"})
+    (spare / "a").mkdir(parents=True)
+    os.link(live / "a/index.html", spare / "a/index.html")
+    expected = identity(os.lstat(live / "a/index.html"))
+    recycled = Recycled(spare, {"a/index.html"}, live_identity(live))
+    (live / "a/index.html").write_text("A, longer now", encoding="utf-8")  # the same inode
+    assert not recycled.take("a/index.html", expected)
+    assert not (spare / "a/index.html").exists()
