@@ -155,6 +155,17 @@ def test_a_build_into_a_recycled_folder_never_writes_into_the_site_it_replaces(r
     assert "Sort tickets by impact." in page(root, "site", "guide/triage/index.html")
 
 
+def test_a_build_with_no_folder_to_recycle_gets_the_sites_folders_made_beside_it(root):
+    # (as after a clean build: kbtools.sites.outputs.FolderMaker) the folders no page
+    # uses, such as a deleted article's, are gone again
+    for spare in (root / ".kb/build").glob("*/.site*.tmp"):
+        shutil.rmtree(spare)
+    (root / "docs/guide/tone.md").unlink()
+    report = rebuild(root)  # byte for byte a clean build, folders included
+    assert report["internal"].recycled == 0
+    assert not (root / "inc/site/guide/tone").exists()
+
+
 def test_pages_older_than_their_staged_files_are_copied_then_skipped(root):
     # A page file older than its staged source (a comment edited in a public page changes
     # the staged file, not the page) would look changed to MkDocs: it gets a fresh copy
