@@ -155,9 +155,23 @@ def test_a_build_into_a_recycled_folder_never_writes_into_the_site_it_replaces(r
     assert "Sort tickets by impact." in page(root, "site", "guide/triage/index.html")
 
 
-def test_a_build_with_no_folder_to_recycle_gets_the_sites_folders_made_beside_it(root):
-    # (as after a clean build: kbtools.sites.outputs.FolderMaker) the folders no page
-    # uses, such as a deleted article's, are gone again
+def test_a_partial_build_into_a_recycled_folder_carries_the_other_languages_over(root):
+    # (the preview's first answer to an edit) the recycled folder's Russian files and folders
+    # are removed before the build: Russian is the live site's, linked in after it
+    [spare] = (root / ".kb/build/internal").glob(".site.*.tmp")
+    folder = (spare / "faq/refunds").stat().st_ino
+    russian, folders = files_of(root / "inc/site/ru"), folders_of(root / "inc/site/ru")
+    edit(root, "docs/faq/refunds.md", "Cards take a week.", "Cards take two weeks.")
+    age(root)
+    build(open_kb(root), ("internal",), out=root / "inc", languages=["en"])
+    assert (root / "inc/site/faq/refunds").stat().st_ino == folder  # built into it
+    assert "Cards take two weeks." in page(root, "site", "faq/refunds/index.html")
+    assert files_of(root / "inc/site/ru") == russian
+    assert folders_of(root / "inc/site/ru") == folders
+
+
+def test_a_build_with_no_folder_to_recycle_builds_into_a_new_one(root):
+    # (as after a clean build) and a deleted article's folder is not in it
     for spare in (root / ".kb/build").glob("*/.site*.tmp"):
         shutil.rmtree(spare)
     (root / "docs/guide/tone.md").unlink()

@@ -86,35 +86,3 @@ def test_a_kept_file_changed_since_is_not_taken(tmp_path):
     assert not recycled.take("a/index.html", expected)
     assert not (spare / "a/index.html").exists()
 
-
-def test_a_new_output_folder_gets_the_site_folders_and_keeps_only_those_used(tmp_path):
-    from kbtools.sites.outputs import FolderMaker
-
-    site, dest, outside = tmp_path / "site", tmp_path / "new", tmp_path / "outside"
-    make(site, {"a/b/index.html": "B", "a/c/index.html": "C", "d/index.html": "D"})
-    make(outside, {"deep/er/x.html": "X"})
-    (site / "out").symlink_to(outside, target_is_directory=True)
-    dest.mkdir()
-    maker = FolderMaker(site, dest)
-    maker.finish()  # (waits for the thread; nothing used yet: every folder it made goes)
-    assert tree(dest) == []
-
-    maker = FolderMaker(site, dest)
-    make(dest, {"a/b/index.html": "new B", "e/index.html": "E"})  # the build, meanwhile
-    maker.finish()
-    assert tree(dest) == ["a/", "a/b/", "a/b/index.html", "e/", "e/index.html"]
-    assert tree(outside) == ["deep/", "deep/er/", "deep/er/x.html"]  # not followed
-
-
-def test_the_folders_of_languages_carried_over_are_not_made(tmp_path):
-    # (a partial build puts the site's own folders of those languages in after the build:
-    # until then, none of theirs is there)
-    from kbtools.sites.outputs import FolderMaker
-
-    site, dest = tmp_path / "site", tmp_path / "new"
-    make(site, {"a/index.html": "A", "ru/a/index.html": "RU", "sl/a/index.html": "SL"})
-    dest.mkdir()
-    maker = FolderMaker(site, dest, skip=["ru"])
-    make(dest, {"a/index.html": "A", "sl/a/index.html": "SL"})
-    maker.finish()
-    assert tree(dest) == ["a/", "a/index.html", "sl/", "sl/a/", "sl/a/index.html"]

@@ -32,8 +32,8 @@ from kbtools.sites.mkconfig import (
     read_raw,
     site_name,
 )
-from kbtools.sites.outputs import FolderMaker, output_dir, remove, take_spare, work_dir
 from kbtools.sites.outputs import clean_leftovers as clean_leftovers  # (re-exported)
+from kbtools.sites.outputs import output_dir, remove, take_spare, work_dir
 from kbtools.sites.pagecache import PageCache, manifest_path
 from kbtools.sites.pagekeys import build_key
 from kbtools.sites.site import SITES, Site
@@ -273,23 +273,19 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     build of the site builds into it (``spare``, see :func:`take_spare` and
     :mod:`.recycling`) instead of making every page's folder again. Not beside ``target`` (a
     state folder on another file system): a build into another folder would never find it
-    there. ``spare`` is deleted when it cannot be used, left as it is when the build fails.
-    Without one, the folders of ``target`` are made in the new output folder while the
-    pages are staged (:class:`~.outputs.FolderMaker`)."""
+    there. ``spare`` is deleted when it cannot be used, left as it is when the build fails."""
     start = time.perf_counter()
     collector = Warnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
-    context = temp = maker = None
+    context = temp = None
     kept = False
-    # languages carried over from ``target`` (see :func:`build`): their folders are only
-    # the target's, put in after the build
+    # languages carried over from ``target`` (see :func:`build`): their folders are the
+    # target's, put in after the build (until then a recycled folder has none)
     carried = [lang for lang in kb.config.languages
                if rendered is not None and lang not in rendered]
     try:
         temp = output_dir(kb, site, target, spare)
-        if temp != spare and target.is_dir() and not target.is_symlink():
-            maker = FolderMaker(target, temp, skip=carried)  # (while the pages are staged)
         context = prepare(kb, site, site_name=site_name(raw, site), check_findings=findings,
                           docs_dir=kept_staging_dir(kb, site))
         context.cache = PageCache.open(manifest_path(kb, site.name, target), target,
@@ -316,8 +312,6 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
             shutil.copytree(target / lang, temp / lang, copy_function=os.link,
                             dirs_exist_ok=True)
         context.cache.finish()
-        if maker is not None:
-            maker.finish()
         kept = atomic.replace_dir(temp, target, keep_old=keep_old and bool(context.skipped)
                                   and 2 * context.skipped >= len(context.cache.keys)
                                   and temp.parent == work_dir(kb, site))
@@ -331,8 +325,6 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                             kept="the folder is as it was") from exc
     finally:
         logger.removeHandler(collector)
-        if maker is not None:
-            maker.stop()
         # after the swap ``temp`` holds the old site; a spare a failed build did not swap is
         # left for the next (which clears it again before use)
         if temp is not None and not kept and temp != spare:

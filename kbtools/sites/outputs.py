@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -94,55 +92,3 @@ def output_dir(kb: KnowledgeBase, site: Site, target: Path, spare: Path | None) 
     temp.chmod(0o755)  # a site folder is served: not mkdtemp's private 0700
     return temp
 
-
-class FolderMaker:
-    """The folders of the site folder ``source`` made again in ``dest``, a new, empty output
-    folder, in a thread of their own while the build stages and keys its pages: a page
-    then finds its folder made (a ``mkdir`` took 80 to 490 µs on a shared machine's ext4
-    disk; 6,700 of them were a fifth of a rebuild). The thread is nearly always in a system
-    call, which lets go of the interpreter. For a build with no folder to recycle
-    (:mod:`.recycling`): the first after a clean one.
-
-    No link is followed (``os.walk``'s default); the top folders named in ``skip`` are left
-    out. Call :meth:`finish` before the folder is put in place: it waits for the thread,
-    then removes the folders it made that no page used."""
-
-    def __init__(self, source: Path, dest: Path, *, skip: Iterable[str] = ()) -> None:
-        self._source, self._dest = os.fspath(source), os.fspath(dest)
-        self._skip = frozenset(skip)
-        self._made: list[str] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._make, name="kb-site-folders",
-                                        daemon=True)
-        self._thread.start()
-
-    def _make(self) -> None:
-        skip = len(self._source) + 1
-        for parent, names, _ in os.walk(self._source):
-            if self._stop.is_set():
-                return
-            if parent == self._source:
-                names[:] = [name for name in names if name not in self._skip]
-            here = os.path.join(self._dest, parent[skip:])
-            for name in names:
-                folder = os.path.join(here, name)
-                try:
-                    os.mkdir(folder)
-                except OSError:  # the build made it first, or its parent is missing
-                    continue
-                self._made.append(folder)
-
-    def stop(self) -> None:
-        """Stop making folders (the build failed) and wait for the thread."""
-        self._stop.set()
-        self._thread.join()
-
-    def finish(self) -> None:
-        """Wait for the thread, then remove the folders it made that are still empty."""
-        self._thread.join()
-        for folder in reversed(self._made):  # a folder after those below it
-            try:
-                os.rmdir(folder)
-            except OSError:  # a page's (or no longer there)
-                pass
-        self._made.clear()
