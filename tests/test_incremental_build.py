@@ -156,15 +156,17 @@ def test_a_build_into_a_recycled_folder_never_writes_into_the_site_it_replaces(r
 
 
 def test_a_partial_build_into_a_recycled_folder_carries_the_other_languages_over(root):
-    # (the preview's first answer to an edit) the recycled folder's Russian files and folders
-    # are removed before the build: Russian is the live site's, linked in after it
+    # (the preview's first answer to an edit) Russian is the live site's, linked in after
+    # the build: the recycled folder's Russian pages, links to them, are taken as they are
     [spare] = (root / ".kb/build/internal").glob(".site.*.tmp")
     folder = (spare / "faq/refunds").stat().st_ino
     russian, folders = files_of(root / "inc/site/ru"), folders_of(root / "inc/site/ru")
     edit(root, "docs/faq/refunds.md", "Cards take a week.", "Cards take two weeks.")
     age(root)
-    build(open_kb(root), ("internal",), out=root / "inc", languages=["en"])
+    report = build(open_kb(root), ("internal",), out=root / "inc", languages=["en"])
     assert (root / "inc/site/faq/refunds").stat().st_ino == folder  # built into it
+    assert report["internal"].recycled == sum(  # (all but the home, never kept: linked)
+        1 for p in russian if p.endswith("index.html") and p != "index.html")
     assert "Cards take two weeks." in page(root, "site", "faq/refunds/index.html")
     assert files_of(root / "inc/site/ru") == russian
     assert folders_of(root / "inc/site/ru") == folders

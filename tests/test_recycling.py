@@ -86,3 +86,24 @@ def test_a_kept_file_changed_since_is_not_taken(tmp_path):
     assert not recycled.take("a/index.html", expected)
     assert not (spare / "a/index.html").exists()
 
+
+
+def test_a_language_carried_over_is_the_live_ones_files_kept_or_linked(tmp_path):
+    from kbtools.sites.recycling import carry
+
+    live, spare, outside = tmp_path / "live", tmp_path / "spare", tmp_path / "outside"
+    make(live, {"ru/a/index.html": "A", "ru/b/index.html": "B", "ru/sitemap.xml": "S"})
+    make(outside, {"x.html": "X"})
+    (live / "ru/link.html").symlink_to(outside / "x.html")
+    (spare / "ru/a").mkdir(parents=True)
+    os.link(live / "ru/a/index.html", spare / "ru/a/index.html")
+    make(spare, {"ru/gone/index.html": "gone"})
+    recycled = Recycled(spare, {"ru/a/index.html", "ru/gone/index.html"}, live_identity(live))
+    make(spare, {"ru/sitemap.xml": "written by the build"})
+    carry(live / "ru", spare / "ru", "ru/", recycled)
+    recycled.finish()
+    assert tree(spare) == ["ru/", "ru/a/", "ru/a/index.html", "ru/b/", "ru/b/index.html",
+                           "ru/sitemap.xml"]  # the link out is left out
+    assert recycled.taken == 1
+    for name in ("ru/a/index.html", "ru/b/index.html", "ru/sitemap.xml"):
+        assert (spare / name).stat().st_ino == (live / name).stat().st_ino

@@ -36,6 +36,7 @@ from kbtools.sites.outputs import clean_leftovers as clean_leftovers  # (re-expo
 from kbtools.sites.outputs import output_dir, remove, take_spare, work_dir
 from kbtools.sites.pagecache import PageCache, manifest_path
 from kbtools.sites.pagekeys import build_key
+from kbtools.sites.recycling import carry
 from kbtools.sites.site import SITES, Site
 
 LOCK_NAME = "build.lock"
@@ -281,7 +282,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     context = temp = None
     kept = False
     # languages carried over from ``target`` (see :func:`build`): their folders are the
-    # target's, put in after the build (until then a recycled folder has none)
+    # target's, put in after the build
     carried = [lang for lang in kb.config.languages
                if rendered is not None and lang not in rendered]
     try:
@@ -291,9 +292,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         context.cache = PageCache.open(manifest_path(kb, site.name, target), target,
                                        clean=clean)
         if temp == spare:
-            try:  # (a partial build keeps none of its files)
-                context.cache.recycle(temp, keep=not carried)
-                remove(temp / lang for lang in carried)
+            try:
+                context.cache.recycle(temp)
             except OSError:  # what it holds cannot be cleared: a new folder
                 context.cache.recycled = None
                 temp = output_dir(kb, site, target, None)
@@ -309,8 +309,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         with quiet_dirty_notices():
             mkdocs_build(config, dirty=True)
         for lang in carried:  # written anew by every build: never shared with ``target``
-            shutil.copytree(target / lang, temp / lang, copy_function=os.link,
-                            dirs_exist_ok=True)
+            carry(target / lang, temp / lang, f"{lang}/", context.cache.recycled)
         context.cache.finish()
         kept = atomic.replace_dir(temp, target, keep_old=keep_old and bool(context.skipped)
                                   and 2 * context.skipped >= len(context.cache.keys)

@@ -108,13 +108,13 @@ class PageCache:
             found.previous = manifest["pages"]
         return found
 
-    def recycle(self, folder: Path, *, keep: bool = True) -> None:
+    def recycle(self, folder: Path) -> None:
         """Clear ``folder``, a site folder an earlier build replaced, to be the new site's
         folder (:class:`~.recycling.Recycled`): it keeps the files that are ``site_dir``'s
-        own pages (none unless ``keep``), which :meth:`link` then leaves in place. Call
-        :meth:`vacate` with every output path of a build before MkDocs reads any, and
+        own pages, which :meth:`link` (and :func:`~.recycling.carry`) then leave in place.
+        Call :meth:`vacate` with every output path of a build before MkDocs reads any, and
         :meth:`finish` after the build."""
-        self.recycled = Recycled(folder, self.previous if keep else (), self._file_identity)
+        self.recycled = Recycled(folder, self.previous, self._file_identity)
 
     def vacate(self, dests: Iterable[str]) -> None:
         """Remove what the recycled folder kept at ``dests`` (see :meth:`recycle`) and

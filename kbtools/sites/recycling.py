@@ -129,3 +129,31 @@ class Recycled:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(os.path.join(self.folder, dest))
         self._emptied.add(dest.rpartition("/")[0])
+
+
+def carry(source: Path, dest: Path, prefix: str, recycled: Recycled | None) -> None:
+    """Put the regular files of ``source`` (a folder of the live site: a language a partial
+    build carries over) at the same places in ``dest`` (the new site's folder of it, output
+    paths ``prefix`` + their path below it) as hard links to them: those ``recycled`` kept
+    there are taken as they are (:meth:`Recycled.take`), anything else at their place is
+    replaced. No link is followed, and what is not a regular file is left out."""
+    source, dest = os.fspath(source), os.fspath(dest)
+    skip = len(source) + 1
+    for parent, _, names in os.walk(source):
+        below = parent[skip:]
+        here = os.path.join(dest, below)
+        os.makedirs(here, exist_ok=True)
+        for name in names:
+            path = os.path.join(parent, name)
+            found = identity(os.lstat(path))
+            if found is None:
+                continue
+            relative = f"{prefix}{below}/{name}" if below else f"{prefix}{name}"
+            if recycled is not None and recycled.take(relative, found):
+                continue
+            target = os.path.join(here, name)
+            try:
+                os.link(path, target, follow_symlinks=False)
+            except FileExistsError:  # written by the build (a sitemap): the live one's
+                os.unlink(target)
+                os.link(path, target, follow_symlinks=False)
