@@ -30,6 +30,15 @@ def live_identity(live: Path):
     return find
 
 
+def one_page_linked(tmp_path: Path, text: str) -> tuple[Path, Path, Recycled]:
+    """A live site of one page (``text``), and a folder holding a link to it, recycled."""
+    live, spare = tmp_path / "live", tmp_path / "spare"
+    make(live, {"a/index.html": text})
+    (spare / "a").mkdir(parents=True)
+    os.link(live / "a/index.html", spare / "a/index.html")
+    return live, spare, Recycled(spare, {"a/index.html"}, live_identity(live))
+
+
 def test_only_the_live_sites_own_pages_stay(tmp_path):
     live, spare, outside = tmp_path / "live", tmp_path / "spare", tmp_path / "outside"
     make(live, {"a/index.html": "A", "b/index.html": "B", "c/index.html": "C",
@@ -63,11 +72,7 @@ def test_only_the_live_sites_own_pages_stay(tmp_path):
 def test_a_kept_file_a_page_will_be_written_at_is_removed_first(tmp_path):
     # MkDocs writes a page into the file at its path: were it still the live site's file,
     # the live site would change before the swap.
-    live, spare = tmp_path / "live", tmp_path / "spare"
-    make(live, {"a/index.html": "old"})
-    (spare / "a").mkdir(parents=True)
-    os.link(live / "a/index.html", spare / "a/index.html")
-    recycled = Recycled(spare, {"a/index.html"}, live_identity(live))
+    live, spare, recycled = one_page_linked(tmp_path, "old")
     recycled.vacate(["a/index.html", "assets/x.css"])
     (spare / "a/index.html").write_text("new", encoding="utf-8")
     recycled.finish()
@@ -76,12 +81,8 @@ def test_a_kept_file_a_page_will_be_written_at_is_removed_first(tmp_path):
 
 
 def test_a_kept_file_changed_since_is_not_taken(tmp_path):
-    live, spare = tmp_path / "live", tmp_path / "spare"
-    make(live, {"a/index.html": "A"})
-    (spare / "a").mkdir(parents=True)
-    os.link(live / "a/index.html", spare / "a/index.html")
+    live, spare, recycled = one_page_linked(tmp_path, "A")
     expected = identity(os.lstat(live / "a/index.html"))
-    recycled = Recycled(spare, {"a/index.html"}, live_identity(live))
     (live / "a/index.html").write_text("A, longer now", encoding="utf-8")  # the same inode
     assert not recycled.take("a/index.html", expected)
     assert not (spare / "a/index.html").exists()
