@@ -172,6 +172,19 @@ def test_a_partial_build_into_a_recycled_folder_carries_the_other_languages_over
     assert folders_of(root / "inc/site/ru") == folders
 
 
+def test_after_a_clean_build_the_next_builds_into_the_folders_it_replaced(root):
+    # A clean build shares no file with the site it replaces: of that one, only the folders
+    # are kept (deleting them took longer), and the next build builds into them.
+    build(open_kb(root), out=root / "inc", clean=True)
+    [spare] = (root / ".kb/build/internal").glob(".site.*.tmp")
+    assert [p for p in spare.rglob("*") if not p.is_dir()] == []
+    folder = (spare / "guide/triage").stat().st_ino
+    edit(root, "docs/guide/triage.md", "Sort tickets by priority.", "Sort tickets by impact.")
+    report = rebuild(root)  # byte for byte a clean build, folders included
+    assert report["internal"].skipped > 0
+    assert (root / "inc/site/guide/triage").stat().st_ino == folder
+
+
 def test_a_build_with_no_folder_to_recycle_builds_into_a_new_one(root):
     # (as after a clean build) and a deleted article's folder is not in it
     for spare in (root / ".kb/build").glob("*/.site*.tmp"):

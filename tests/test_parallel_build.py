@@ -173,5 +173,7 @@ def test_a_rebuild_builds_into_the_site_folder_the_one_before_it_replaced(tmp_pa
     build(open_kb(root), ["internal"], out=root / "inc", jobs=2)  # one site: the same
     assert (live / "faq" / "refunds").stat().st_ino == current
     assert leftovers() == [kept]
-    build(open_kb(root), out=root / "inc", jobs=2, clean=True)  # nothing shared: not kept
-    assert leftovers() == []
+    build(open_kb(root), out=root / "inc", jobs=2, clean=True)  # nothing shared
+    assert leftovers() == [kept]  # its folders only: the next build builds into them
+    assert (replaced / "faq" / "refunds").is_dir()
+    assert [p for p in replaced.rglob("*") if not p.is_dir()] == []

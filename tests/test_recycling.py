@@ -108,3 +108,16 @@ def test_a_language_carried_over_is_the_live_ones_files_kept_or_linked(tmp_path)
     assert recycled.taken == 1
     for name in ("ru/a/index.html", "ru/b/index.html", "ru/sitemap.xml"):
         assert (spare / name).stat().st_ino == (live / name).stat().st_ino
+
+
+def test_a_stripped_folder_keeps_its_folders_only_and_follows_no_link(tmp_path):
+    from kbtools.sites.outputs import strip
+
+    old, outside = tmp_path / "old", tmp_path / "outside"
+    make(old, {"a/index.html": "A", "a/b/index.html": "B", "sitemap.xml": "S"})
+    make(outside, {"x/y.html": "Y"})
+    (old / "a/out").symlink_to(outside, target_is_directory=True)
+    (old / "a/link.html").symlink_to(outside / "x/y.html")
+    strip(old)
+    assert tree(old) == ["a/", "a/b/"]
+    assert tree(outside) == ["x/", "x/y.html"]

@@ -33,7 +33,7 @@ from kbtools.sites.mkconfig import (
     site_name,
 )
 from kbtools.sites.outputs import clean_leftovers as clean_leftovers  # (re-exported)
-from kbtools.sites.outputs import output_dir, remove, take_spare, work_dir
+from kbtools.sites.outputs import output_dir, remove, strip, take_spare, work_dir
 from kbtools.sites.pagecache import PageCache, manifest_path
 from kbtools.sites.pagekeys import build_key
 from kbtools.sites.recycling import carry
@@ -269,12 +269,14 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     and only the pages whose inputs changed since ``target`` was built unless ``clean``
     (``share``: see :func:`build`).
 
-    With ``keep_old``, the folder replaced is left under the state folder when most of the
-    new one's pages are links to its files (a rebuild: it then takes little room): the next
-    build of the site builds into it (``spare``, see :func:`take_spare` and
-    :mod:`.recycling`) instead of making every page's folder again. Not beside ``target`` (a
-    state folder on another file system): a build into another folder would never find it
-    there. ``spare`` is deleted when it cannot be used, left as it is when the build fails."""
+    With ``keep_old``, the folder replaced is left under the state folder: the next build of
+    the site builds into it (``spare``, see :func:`take_spare` and :mod:`.recycling`)
+    instead of making every page's folder again. It is kept whole when most of the new
+    site's pages are links to its files (a rebuild: it then takes little room), else only
+    its folders are (:func:`~.outputs.strip`: quicker than deleting them, too). Not beside
+    ``target`` (a state folder on another file system): a build into another folder would
+    never find it there. ``spare`` is deleted when it cannot be used, left as it is when the
+    build fails."""
     start = time.perf_counter()
     collector = Warnings()
     logger = logging.getLogger("mkdocs")
@@ -311,9 +313,10 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         for lang in carried:  # written anew by every build: never shared with ``target``
             carry(target / lang, temp / lang, f"{lang}/", context.cache.recycled)
         context.cache.finish()
-        kept = atomic.replace_dir(temp, target, keep_old=keep_old and bool(context.skipped)
-                                  and 2 * context.skipped >= len(context.cache.keys)
-                                  and temp.parent == work_dir(kb, site))
+        kept = atomic.replace_dir(temp, target,
+                                  keep_old=keep_old and temp.parent == work_dir(kb, site))
+        if kept and not (context.skipped and 2 * context.skipped >= len(context.cache.keys)):
+            strip(temp)  # the old site's own files: only its folders are worth keeping
         context.cache.save(carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:

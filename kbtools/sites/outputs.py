@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -32,6 +34,18 @@ def remove(folders: Iterable[Path]) -> None:
     """Delete ``folders`` and all they hold (what cannot be deleted stays)."""
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def strip(folder: Path) -> None:
+    """Delete every file, link and special file below ``folder``, not following links, and
+    keep its folders (a site folder replaced by a build that shares none of its files: the
+    next build builds into it, :mod:`.recycling`). What cannot be deleted stays (the next
+    build deletes it)."""
+    for parent, folders, names in os.walk(folder):
+        names.extend(name for name in folders if os.path.islink(os.path.join(parent, name)))
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(parent, name))
 
 
 def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path], *,
