@@ -102,7 +102,10 @@ def test_kb_build_keeps_its_staging_for_the_next_build(root):
     assert page.stat().st_mtime_ns == OLD_NS  # not written again
     assert b"Be kinder." in (docs / "guide/tone.md").read_bytes()
     assert "Be kinder." in (root / "site/guide/tone/index.html").read_text(encoding="utf-8")
-    assert list((root / ".kb/build/internal").iterdir()) == []  # no staging left there
+    # no staging left there: only the site the second build replaced, for the next one
+    # to build into (kbtools.sites.recycling)
+    assert [p.name for p in (root / ".kb/build/internal").iterdir()
+            if not p.name.startswith(".site.")] == []
 
 
 @pytest.mark.parametrize("title", [
