@@ -30,8 +30,8 @@ in the output HTML whose target does not exist (a build that drops pages cannot 
 Material's are its home links: the synthetic ``docs/`` has no ``index.md``, kb makes one).
 ``--edit`` changes one sentence of one article after kb's full build and times a second
 ``kb build`` (incremental: it reuses the pages whose inputs did not change), then does the
-same to another article (the steady state of an author's edits: each build deletes the site
-folder the one before it replaced), then, in the same run, a clean build of the edited KB into
+same to another article (the steady state of an author's edits: each build builds into the
+site folder the one before it replaced), then, in the same run, a clean build of the edited KB into
 another folder: the baseline for the time, and the
 quality figure, the share of files the incremental build wrote byte for byte as the clean one.
 ``--plain`` also builds the KB with kb's sharing off (``build(share=False)``: every page's
@@ -448,7 +448,7 @@ def run_size(size: int, seed: int, engines: list[str], edit: bool, plain: bool,
             results["plain"] = p
         if edit and kb and kb["ok"]:
             # Two edits: the second is the steady state, as an author's edits follow one
-            # another (each build deletes what the one before it left: the site it replaced).
+            # another (each builds into what the one before it left: the site it replaced).
             at = "" if size == 1000 else " (the target is at 1,000 articles)"
             for n, which in enumerate(("edit", "edit 2")):
                 rel, sentence = edit_one(root, summary, n)

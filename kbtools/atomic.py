@@ -118,8 +118,9 @@ def replace_dir(staged: Path, target: Path, *, keep_old: bool = False) -> bool:
 
     On Linux the two folders are swapped in one step (:func:`exchange`): at every instant
     ``target`` is the complete old folder or the complete new one. The old one, now at
-    ``staged``, is deleted next (``keep_old``: left there, for the caller to reuse or delete); a
-    crash before that leaves it at ``staged`` for the caller's cleanup. Where the system cannot swap, the old folder is moved aside (to
+    ``staged``, is deleted next (``keep_old``: left there, for the caller to reuse or
+    delete); a crash before that leaves it at ``staged`` for the caller's cleanup. Where the
+    system cannot swap, the old folder is moved aside (to
     ``.<name>.old`` beside ``target``) and the complete new one renamed in right after: a
     crash between those two renames, a window of microseconds, leaves no ``target``, and
     :func:`recover_dir` (run first by every call) puts the old folder back. Raises

@@ -32,8 +32,14 @@ from kbtools.sites.mkconfig import (
     read_raw,
     site_name,
 )
-from kbtools.sites.outputs import clean_leftovers as clean_leftovers  # (re-exported)
-from kbtools.sites.outputs import output_dir, remove, strip, take_spare, work_dir
+from kbtools.sites.outputs import (
+    clean_leftovers,
+    output_dir,
+    remove,
+    strip,
+    take_spare,
+    work_dir,
+)
 from kbtools.sites.pagecache import PageCache, manifest_path
 from kbtools.sites.pagekeys import build_key
 from kbtools.sites.recycling import carry

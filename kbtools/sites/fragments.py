@@ -216,7 +216,7 @@ class Sharing:
             banners, body = composed
             page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
             self.shared += 1
-            return (clean(banners) + BANNERS_END if banners else "") + body.html
+            return _banners(banners, clean) + body.html
         kept = self._keep.pop(page.url, None)
         if kept is not None:
             banners, key, copies = kept
@@ -225,9 +225,14 @@ class Sharing:
                 cleaned = clean(raw)
                 self._bodies.keep(key, raw, page.toc, page.present_anchor_ids, page.url,
                                   copies, cleaned)
-                return (clean(banners) + BANNERS_END if banners else "") + cleaned
+                return _banners(banners, clean) + cleaned
         return clean(html)
 
     def release(self) -> None:
         """Every page is written: let what they shared go."""
         self._bodies, self._nav, self._keep, self._compose = Bodies(), None, {}, {}
+
+
+def _banners(banners: str, clean: Callable[[str], str]) -> str:
+    """A page's banners sanitized, with what separates them from its body (none: "")."""
+    return clean(banners) + BANNERS_END if banners else ""

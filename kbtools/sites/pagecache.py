@@ -38,7 +38,7 @@ from kbtools import atomic
 from kbtools.content.cache import RACY_NS
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.sites.pagekeys import digest
-from kbtools.sites.recycling import Recycled
+from kbtools.sites.recycling import Identity, Recycled
 from kbtools.sites.recycling import identity as _identity
 from kbtools.sites.staging import HOME_TEMPLATE
 
@@ -80,7 +80,7 @@ class PageCache:
     manifest's JSON text for a reused page, the entries themselves for a page rendered (made
     text only as the manifest is written: the text of every page at once would be as large as
     the index, at the build's peak of memory)."""
-    _files: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
+    _files: dict[str, Identity] = field(default_factory=dict, repr=False)
     """Output path of a reused page -> the identity of the file :meth:`reuse` read."""
     _linked: set[str] = field(default_factory=set, repr=False)
     """Output paths whose file in the new site is a link to the one :meth:`reuse` read."""
@@ -157,7 +157,7 @@ class PageCache:
             self._files[dest] = identity
         return True
 
-    def _same_file(self, dest: str, recorded: object) -> tuple[int, int, int, int] | None:
+    def _same_file(self, dest: str, recorded: object) -> Identity | None:
         """The identity of the regular file ``dest`` when it is the one the manifest
         recorded (``recorded``: device, inode, size, mtime, kept only for a file written
         well before the manifest: see :meth:`save`), so its bytes are the ones digested;
@@ -257,7 +257,7 @@ class PageCache:
             known = self._folders[folder] = real and self._real_folder(parts[:-1])
         return known
 
-    def _file_identity(self, dest: str) -> tuple[int, int, int, int] | None:
+    def _file_identity(self, dest: str) -> Identity | None:
         """The identity (:func:`_identity`) of the regular file ``dest`` inside ``site_dir``
         (:meth:`_inside`); None for anything else."""
         if not self._inside(dest):

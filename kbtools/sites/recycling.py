@@ -1,7 +1,7 @@
 """A rebuild's output folder made from the site folder an earlier rebuild replaced.
 
-A rebuild writes a new site folder and swaps it for the old one (:func:`kbtools.atomic.replace_dir`),
-so a crash leaves the old site whole. Most of the new folder's pages are hard links to the old
+A rebuild writes a new site folder and swaps it for the old one
+(:func:`kbtools.atomic.replace_dir`), so a crash leaves the old site whole. Most of the new folder's pages are hard links to the old
 one's files (:mod:`.pagecache`), but each page has a folder of its own (``billing/refunds/``),
 and making 6,700 folders, then deleting as many from the folder replaced, was a fifth of a
 rebuild at 1,000 articles (a ``mkdir`` took 80 to 490 µs on an ext4 disk of a shared machine).
