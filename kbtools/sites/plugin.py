@@ -45,6 +45,7 @@ from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import KBConfig, fit_languages
 from kbtools.sites.mkpage import make_pages, nothing_to_convert
+from kbtools.sites.mktheme import ListedTheme
 from kbtools.sites.navigation import expand_nav
 from kbtools.sites.pagecache import CACHED_TEMPLATE, made_from_every_article
 from kbtools.sites.pageinfo import PublicExtras, describe
@@ -103,6 +104,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             self.context = prepare(kb, self.config.site, site_name=name or config.site_name)
         staged = self.context.staged
         config.docs_dir = str(staged.docs_dir)
+        config.theme = ListedTheme.like(config.theme)  # lists no hidden folder (icons)
         if self._languages is None:  # on_config runs once per language
             entries = fit_languages(self.config.languages, self.context.kb.config.languages)
             self._languages = Languages(
