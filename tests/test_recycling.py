@@ -121,25 +121,3 @@ def test_a_stripped_folder_keeps_its_folders_only_and_follows_no_link(tmp_path):
     strip(old)
     assert tree(old) == ["a/", "a/b/"]
     assert tree(outside) == ["x/", "x/y.html"]
-
-
-def test_a_first_build_leaves_a_copy_of_its_folders_and_follows_no_link(tmp_path):
-    from kbtools.registry import open_kb
-    from kbtools.sites.outputs import folders_like, take_spare, work_dir
-    from kbtools.sites.site import SITES
-    from tests.support import make_kb
-
-    kb = open_kb(make_kb(tmp_path / "kb", {}))
-    site, target, outside = SITES["internal"], kb.root / "site", tmp_path / "outside"
-    make(target, {"index.html": "H", "a/index.html": "A", "a/b/index.html": "B",
-                  "ru/a/index.html": "RA"})
-    make(outside, {"x/y.html": "Y"})
-    (target / "a/out").symlink_to(outside, target_is_directory=True)
-    work_dir(kb, site).mkdir(parents=True)
-
-    spare = folders_like(kb, site, target)
-    assert spare is not None and spare.parent == work_dir(kb, site)
-    assert tree(spare) == ["a/", "a/b/", "ru/", "ru/a/"]
-    assert oct(spare.stat().st_mode & 0o777) == "0o755"  # (served once it is the site)
-    assert tree(outside) == ["x/", "x/y.html"]
-    assert take_spare(kb, site, [spare]) == spare  # the next build builds into it

@@ -34,7 +34,6 @@ from kbtools.sites.mkconfig import (
 )
 from kbtools.sites.outputs import (
     clean_leftovers,
-    folders_like,
     output_dir,
     remove,
     strip,
@@ -280,9 +279,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     the site builds into it (``spare``, see :func:`take_spare` and :mod:`.recycling`)
     instead of making every page's folder again. It is kept whole when most of the new
     site's pages are links to its files (a rebuild: it then takes little room), else only
-    its folders are (:func:`~.outputs.strip`: quicker than deleting them, too). A build that
-    replaced none (the first) leaves a copy of its folders (:func:`~.outputs.folders_like`):
-    the next build, an author's first edit, then makes none. Not beside
+    its folders are (:func:`~.outputs.strip`: quicker than deleting them, too). Not beside
     ``target`` (a state folder on another file system): a build into another folder would
     never find it there. ``spare`` is deleted when it cannot be used, left as it is when the
     build fails."""
@@ -322,13 +319,10 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         for lang in carried:  # written anew by every build: never shared with ``target``
             carry(target / lang, temp / lang, f"{lang}/", context.cache.recycled)
         context.cache.finish()
-        recycle = keep_old and temp.parent == work_dir(kb, site)
-        first = not os.path.lexists(target)
-        kept = atomic.replace_dir(temp, target, keep_old=recycle)
+        kept = atomic.replace_dir(temp, target,
+                                  keep_old=keep_old and temp.parent == work_dir(kb, site))
         if kept and not (context.skipped and 2 * context.skipped >= len(context.cache.keys)):
             strip(temp)  # the old site's own files: only its folders are worth keeping
-        elif recycle and first:  # nothing to build into next time: a copy of its folders
-            folders_like(kb, site, target)
         context.cache.save(carried)
     except (MkDocsException, ContentError) as exc:
         if context is None:

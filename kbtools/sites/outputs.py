@@ -48,32 +48,6 @@ def strip(folder: Path) -> None:
                 os.unlink(os.path.join(parent, name))
 
 
-def folders_like(kb: KnowledgeBase, site: Site, target: Path) -> Path | None:
-    """A spare for the next build of ``site`` (:func:`take_spare`), made after a build that
-    replaced no site folder (the first): a new output folder holding ``target``'s folders,
-    none of its files (what :func:`strip` leaves of a replaced one). The next build then
-    builds into it instead of making a folder per page while it runs (a ``mkdir`` costs 20
-    links). None, with nothing left, when it cannot be made (the next build makes its
-    folders); no link is followed."""
-    work = work_dir(kb, site)
-    if work.stat().st_dev != target.parent.stat().st_dev:  # see :func:`output_dir`
-        return None
-    spare = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=work))
-    try:
-        spare.chmod(0o755)
-        skip = len(os.fspath(target)) + 1
-        for parent, folders, _ in os.walk(target):
-            folders[:] = [name for name in folders
-                          if not os.path.islink(os.path.join(parent, name))]
-            here = os.path.join(spare, parent[skip:])
-            for name in folders:
-                os.mkdir(os.path.join(here, name))
-    except OSError:
-        remove([spare])
-        return None
-    return spare
-
-
 def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path], *,
                     keep: bool = False) -> list[Path]:
     """Remove what earlier builds left behind (killed ones, and the site folder a rebuild
