@@ -39,12 +39,13 @@ def test_the_listing_leaves_out_every_hidden_name_and_loading_is_unchanged(tmp_p
 def test_the_theme_is_the_same_theme_and_the_files_a_build_copies_are_the_same():
     config = load_config(str(REPO / "mkdocs.yml"))
     theme = config.theme
-    theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))  # as the kb plugin does
-    listed = ListedTheme.like(theme)
+    listed = ListedTheme.like(theme, str(THEME_DIR))
+    theme.dirs.insert(1 if theme.custom_dir else 0, str(THEME_DIR))  # kb's, after the user's
 
     assert (listed.name, listed.dirs, listed.static_templates, dict(listed)) == \
         (theme.name, theme.dirs, theme.static_templates, dict(theme))
-    assert ListedTheme.like(listed) is listed
+    assert ListedTheme.like(listed, str(THEME_DIR)) is listed
+    assert listed.dirs.count(str(THEME_DIR)) == 1
     plain, kept = Files([]), Files([])
     plain.add_files_from_theme(theme.get_env(), config)
     kept.add_files_from_theme(listed.get_env(), config)

@@ -38,16 +38,21 @@ class ListedTheme(Theme):
     :class:`VisibleLoader` (see the module's doc)."""
 
     @classmethod
-    def like(cls, theme: Theme) -> ListedTheme:
-        """The same theme as ``theme``: name, folders, settings, language and static pages."""
-        if isinstance(theme, cls):
-            return theme
-        settings = {key: value for key, value in theme.items() if key not in ("name", "locale")}
-        listed = cls(theme.name, custom_dir=theme.custom_dir, locale=str(theme.locale),
-                     **settings)
-        listed.dirs = list(theme.dirs)
-        listed.static_templates = set(theme.static_templates)
-        return listed
+    def like(cls, theme: Theme, overrides: str | None = None) -> ListedTheme:
+        """The same theme as ``theme``: name, folders, settings, language and static pages;
+        with the folder ``overrides`` (kb's templates and assets) right after the user's
+        ``custom_dir`` when it is not among its folders yet. ``theme`` itself when it is
+        listed already and has it."""
+        if not isinstance(theme, cls):
+            settings = {k: v for k, v in theme.items() if k not in ("name", "locale")}
+            listed = cls(theme.name, custom_dir=theme.custom_dir, locale=str(theme.locale),
+                         **settings)
+            listed.dirs = list(theme.dirs)
+            listed.static_templates = set(theme.static_templates)
+            theme = listed
+        if overrides is not None and overrides not in theme.dirs:
+            theme.dirs.insert(1 if theme.custom_dir else 0, overrides)
+        return theme
 
     def get_env(self) -> jinja2.Environment:
         env = super().get_env()

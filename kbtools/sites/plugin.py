@@ -104,7 +104,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             self.context = prepare(kb, self.config.site, site_name=name or config.site_name)
         staged = self.context.staged
         config.docs_dir = str(staged.docs_dir)
-        config.theme = ListedTheme.like(config.theme)  # lists no hidden folder (icons)
+        config.theme = ListedTheme.like(config.theme, str(THEME_DIR))  # (see .mktheme)
         if self._languages is None:  # on_config runs once per language
             entries = fit_languages(self.config.languages, self.context.kb.config.languages)
             self._languages = Languages(
@@ -114,8 +114,6 @@ class KBPlugin(BasePlugin[KBConfig]):
         titles = {path: title for (path, lang), title in staged.titles.items()
                   if lang == staged.default_language}
         config.nav = expand_nav(config.nav, titles, max_pages=self.config.max_section_pages)
-        if str(THEME_DIR) not in config.theme.dirs:
-            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if ASSETS[0] not in map(str, config.extra_css):
             config.extra_css.append(ASSETS[0])
         if ASSETS[1] not in map(str, config.extra_javascript):
