@@ -300,3 +300,28 @@ def test_internal_site_status_pages_per_language(tmp_path):
     assert "| ⚠️ outdated | `docs/faq/reset.ru.md` | `docs/faq/reset.md` | 1 commit(s), 2 line(s) |" \
         in ru_page.markdown
     assert "| [fa](fa.md) | 0.0% | 0 | 0 | 1 | 0 | 0 | 0 |" in pages["reports/translations/index.md"].markdown
+    assert "not listed" not in ru_page.markdown  # (nothing current to leave out)
+
+
+def test_a_language_page_lists_what_needs_someone_and_counts_the_current_ones(tmp_path):
+    # Hundreds of current rows buried the few to act on (and made the page slow to render
+    # each time a source changed): current translations are counted; a machine draft, even
+    # current, is listed, as it awaits review.
+    root = pinned_kb(tmp_path, **{
+        "docs/faq/reset.fa.md": article("بازنشانی", "متن\n", translation={"machine": True})})
+    mark_current(open_kb(root), ["docs/faq/reset.fa.md"])  # (which clears the draft flag:)
+    edit(root, "docs/faq/reset.fa.md", "machine: false", "machine: true")
+    commit(root, "pin fa")  # a machine draft made from the current source, not reviewed
+    kb = open_kb(root)
+    pages = {p.path: p.markdown for p in kb.kinds.generated_pages(kb)}
+
+    ru_page, fa_page = pages["reports/translations/ru.md"], pages["reports/translations/fa.md"]
+    assert "**100.0% current** (1 of 1 expected)" in ru_page
+    assert "docs/faq/reset.ru.md" not in ru_page and "| status |" not in ru_page
+    assert "No translation into this language is behind, missing or waiting for review." \
+        in ru_page
+    assert "1 current translation(s) not listed: `kb translations --lang ru --status current` " \
+        "lists them." in ru_page
+    assert "| ✅ current · machine draft | `docs/faq/reset.fa.md` | `docs/faq/reset.md` |" \
+        in fa_page
+    assert "not listed" not in fa_page and "No translation" not in fa_page

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from kbtools.content.pages import GeneratedPage
 from kbtools.translations.report import TranslationReport, TranslationStatus, translation_report
-from kbtools.translations.verdicts import STATUSES
+from kbtools.translations.verdicts import CURRENT, STATUSES
 
 if TYPE_CHECKING:
     from kbtools.content.knowledge_base import KnowledgeBase
@@ -49,19 +49,31 @@ def _overview(report: TranslationReport, summary: dict) -> str:
 
 
 def _language(lang: str, items: list[TranslationStatus], counts: dict, history: str) -> str:
+    """A language's page: its figures, then a row for each translation that needs someone
+    (every verdict but current, and machine drafts awaiting review). Current ones are
+    counted, not listed: at hundreds of translations their rows buried the few to act on,
+    and made the page slow to render again each time a source changes."""
+    shown = [item for item in items if item.status != CURRENT or item.machine]
     lines = [f"# Translation status: {lang}", "",
              f"**{counts['percent_current']}% current** ({counts['current']} of "
              f"{counts['expected']} expected); " + ", ".join(f"{counts[s]} {s}" for s in STATUSES[1:])
-             + f"; {counts['machine']} machine draft(s) awaiting review.", "",
-             "| status | translation | source | behind | owner | note |",
-             "|---|---|---|---|---|---|"]
-    for item in items:
+             + f"; {counts['machine']} machine draft(s) awaiting review.", ""]
+    if shown:
+        lines += ["| status | translation | source | behind | owner | note |",
+                  "|---|---|---|---|---|---|"]
+    else:
+        lines.append("No translation into this language is behind, missing or waiting for "
+                     "review.")
+    for item in shown:
         behind = ""
         if item.behind_commits is not None:
             behind = f"{item.behind_commits} commit(s), {item.changed_lines or 0} line(s)"
         badge = _BADGE[item.status] + (" · machine draft" if item.machine else "")
         lines.append(f"| {badge} | `{item.path}` | `{item.source}` | {behind} | "
                      f"{item.owner or ''} | {_cell(item.note or '')} |")
+    if len(shown) < len(items):
+        lines += ["", f"{len(items) - len(shown)} current translation(s) not listed: "
+                  f"`kb translations --lang {lang} --status current` lists them."]
     lines += ["", "Update an outdated translation with `kb translations diff PATH`, then "
               "`kb translations mark-current PATH`.", "", _history_note(history)]
     return "\n".join(lines).rstrip() + "\n"
