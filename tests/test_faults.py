@@ -23,7 +23,7 @@ from kbtools.errors import StateError
 from kbtools.registry import open_kb
 from kbtools.search import update_index
 from kbtools.search.indexer import store_for
-from kbtools.sites.outputs import clean_leftovers
+from kbtools.sites.outputs import find_leftovers, remove
 from tests.support import REPO, article, make_kb
 
 KB = REPO / ".venv" / "bin" / "kb"
@@ -252,7 +252,7 @@ def test_leftovers_of_older_versions_beside_the_site_are_removed_too(tmp_path):
     (aside / "index.html").write_text("the previous build")
     mine = root / ".site-public.notes"  # not our naming: left alone
     mine.mkdir()
-    clean_leftovers(open_kb(root), [root / "site-public"])
+    remove(find_leftovers(open_kb(root), [root / "site-public"]))
     assert not stale.exists() and not aside.exists() and mine.is_dir()
     assert (root / "site-public" / "index.html").read_text() == "the previous build"
 

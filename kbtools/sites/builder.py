@@ -33,7 +33,7 @@ from kbtools.sites.mkconfig import (
     site_name,
 )
 from kbtools.sites.outputs import (
-    clean_leftovers,
+    find_leftovers,
     output_dir,
     remove,
     strip,
@@ -119,7 +119,7 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     other (the first site's error wins), though a later site may then have been built.
 
     One build of a knowledge base runs at a time (a lock under its state folder); it first
-    removes what killed builds left behind (see :func:`clean_leftovers`).
+    removes what killed builds left behind (see :func:`find_leftovers`).
 
     Raises :class:`ContentError` with the blocking findings (``kb check`` errors in the
     site's pages, public links to internal pages, macro errors with page and line) and
@@ -137,7 +137,7 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     state = kb.config.path(kb.config.state_dir)
     with locks.exclusive(state / LOCK_NAME, f"the sites of {kb.root} are being built"):
         parallel = _parallel(kb, len(names), jobs)
-        leftovers = clean_leftovers(kb, targets.values(), keep=True)
+        leftovers = find_leftovers(kb, targets.values())
         spares = {name: take_spare(kb, SITES[name], leftovers) for name in names}
         if not parallel:
             remove(leftovers)
@@ -204,7 +204,7 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
     sites are built: idle, it would hold the memory of its builds while this one goes on.
 
     The first site is the longest to build (the internal one), and the other process has
-    time left: it deletes the ``leftovers`` (:func:`clean_leftovers`) once its sites are
+    time left: it deletes the ``leftovers`` (:func:`find_leftovers`) once its sites are
     built."""
     (first, target, rendered, spare), rest = plans[0], plans[1:]
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:

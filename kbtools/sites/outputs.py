@@ -48,15 +48,13 @@ def strip(folder: Path) -> None:
                 os.unlink(os.path.join(parent, name))
 
 
-def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path], *,
-                    keep: bool = False) -> list[Path]:
-    """Remove what earlier builds left behind (killed ones, and the site folder a rebuild
-    replaced: see :func:`kbtools.sites.builder.build_site`); call with the build lock held,
-    so that none of it belongs to a running build. With ``keep``, the folders are returned
-    for the caller instead, to build into (:func:`take_spare`) or delete (a folder swap cut
-    short is still finished here); else ``[]``.
+def find_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> list[Path]:
+    """What earlier builds left behind (killed ones, and the site folder a rebuild replaced:
+    see :func:`kbtools.sites.builder.build_site`), for the caller to build into
+    (:func:`take_spare`) or :func:`remove`; call with the build lock held, so that none of it
+    belongs to a running build. A folder swap cut short is finished here.
 
-    Only our own names are touched: staging folders (``<state>/build/<site>/docs-*``, see
+    Only our own names are found: staging folders (``<state>/build/<site>/docs-*``, see
     :func:`~kbtools.sites.context.staging_dir`) and output folders (``.site.*.tmp``,
     ``.site-public.*.tmp``) under ``<state>/build/<site>/`` and beside each target; a folder
     swap cut short is finished (:func:`kbtools.atomic.recover_dir`). Raises
@@ -75,10 +73,7 @@ def clean_leftovers(kb: KnowledgeBase, targets: Iterable[Path], *,
                                 "build") from exc
         found.extend(leftover for leftover in target.parent.glob(f".{target.name}.*.tmp")
                      if leftover.is_dir() and not leftover.is_symlink())
-    if keep:
-        return found
-    remove(found)
-    return []
+    return found
 
 
 def work_dir(kb: KnowledgeBase, site: Site) -> Path:
