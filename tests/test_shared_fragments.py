@@ -35,7 +35,7 @@ def build_both(root, tmp_path, which=("internal", "public")):
     shared = build(open_kb(root), which, out=tmp_path / "shared", jobs=1)
     plain = build(open_kb(root), which, out=tmp_path / "plain", jobs=1, share=False)
     for report in plain.sites:
-        assert report.shared == 0
+        assert report.shared == report.indexed == 0
         assert_same_tree(tmp_path / "shared" / shared[report.site].out.name, report.out)
     return shared
 
@@ -44,6 +44,12 @@ def test_the_example_builds_the_same_with_and_without_sharing(tmp_path):
     report = build_both(REPO, tmp_path)
     # the internal site's English-only guides, scripts and playbooks under ar/fa/ru/sl
     assert report["internal"].shared > 100
+    # and its search entries taken in the sanitizer's pass (tests/test_search_sections.py):
+    # every page but the fallback copies, which search skips; none on the public site,
+    # whose sanitizer hands out no tags
+    internal = report["internal"]
+    assert internal.indexed > 100 and internal.indexed + internal.shared <= internal.pages
+    assert report["public"].indexed == 0
 
 
 FILES = {

@@ -71,6 +71,9 @@ class SiteReport:
     recycled: int = 0
     """Of the ``reused`` pages, those whose file was already in place: the build wrote into
     the folder an earlier one replaced, which held links to them (:mod:`.recycling`)."""
+    indexed: int = 0
+    """Pages whose search entries were taken in the sanitizer's pass over their HTML, not
+    parsed again by Material's search (:mod:`.search_sections`)."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -341,7 +344,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     return SiteReport(site.name, target, pages, round(time.perf_counter() - start, 3), size,
                       tuple(repo_paths(context, m) for m in collector.messages),
                       len(context.cache.reused), context.shared, context.skipped,
-                      context.cache.recycled.taken if context.cache.recycled is not None else 0)
+                      context.cache.recycled.taken if context.cache.recycled is not None else 0,
+                      context.indexed)
 
 
 def _measure(folder: Path) -> tuple[int, int]:

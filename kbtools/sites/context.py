@@ -44,6 +44,8 @@ class SiteContext:
     renders each page from scratch, the reference the shared output is tested against."""
     shared: int = 0
     """Fallback copies made from their English page's HTML (their markdown not converted)."""
+    indexed: int = 0
+    """Pages whose search entries came from the sanitizer's pass (:mod:`.search_sections`)."""
     dirty: bool = False
     """MkDocs builds every language ``dirty``: a page whose file is already in the new site
     (put there by the ``kb`` plugin, from the cache) is neither read nor rendered."""

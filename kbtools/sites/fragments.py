@@ -222,10 +222,11 @@ class Sharing:
             banners, key, copies = kept
             if not banners or html.startswith(banners + BANNERS_END):
                 raw = html[len(banners + BANNERS_END):] if banners else html
+                head = _banners(banners, clean)  # (first: ``clean`` may be told the page in order)
                 cleaned = clean(raw)
                 self._bodies.keep(key, raw, page.toc, page.present_anchor_ids, page.url,
                                   copies, cleaned)
-                return _banners(banners, clean) + cleaned
+                return head + cleaned
         return clean(html)
 
     def release(self) -> None:
@@ -235,4 +236,4 @@ class Sharing:
 
 def _banners(banners: str, clean: Callable[[str], str]) -> str:
     """A page's banners sanitized, with what separates them from its body (none: "")."""
-    return clean(banners) + BANNERS_END if banners else ""
+    return clean(banners + BANNERS_END) if banners else ""

@@ -7,6 +7,9 @@ its 14,000 icons in ``.icons/``: listing and matching them took 3-5 % of a rebui
 edit, once per language of each site. :class:`ListedTheme` gives MkDocs a Jinja loader that
 does not walk hidden folders (:class:`VisibleLoader`); the files a build copies are the
 same, and every template, the icons included, still loads by its name.
+
+The templates compile once, not once per language and build: :func:`bytecode_cache` keeps
+Jinja's bytecode in the KB's state folder.
 """
 
 from __future__ import annotations
@@ -15,6 +18,13 @@ import os
 
 import jinja2
 from mkdocs.theme import Theme
+
+
+def bytecode_cache(kb) -> jinja2.FileSystemBytecodeCache:
+    """Jinja's bytecode cache of the KB (``<state_dir>/cache/jinja``)."""
+    folder = kb.config.path(kb.config.state_dir) / "cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class VisibleLoader(jinja2.FileSystemLoader):

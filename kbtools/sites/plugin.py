@@ -3,7 +3,9 @@
 It decides nothing about content. Per event it asks the library: where the staged docs are
 and what the navigation is (``on_config``), localized section titles (``on_nav``), the page
 markdown with macros, kind bodies and banners (``on_page_markdown``), the sanitized HTML
-(``on_page_content``: an allowlist on the public site, author scripts removed on both), and the search index without fallback copies
+(``on_page_content``: an allowlist on the public site, author scripts removed on both; on the
+internal site the same pass finds each page's search sections for Material's index, which then
+does not parse the page again: :mod:`.search_sections`), and the search index without fallback copies
 (``on_post_build``; on the public site one index per language, which each language's pages
 load: ``on_page_context``, and the sitemap without fallback copies: :mod:`.sitemap`). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
@@ -31,7 +33,7 @@ from urllib.parse import urlsplit
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date, get_relative_url
@@ -45,7 +47,7 @@ from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import KBConfig, fit_languages
 from kbtools.sites.mkpage import make_pages, nothing_to_convert
-from kbtools.sites.mktheme import ListedTheme
+from kbtools.sites.mktheme import ListedTheme, bytecode_cache
 from kbtools.sites.navigation import expand_nav
 from kbtools.sites.pagecache import CACHED_TEMPLATE, made_from_every_article
 from kbtools.sites.pageinfo import PublicExtras, describe
@@ -58,6 +60,7 @@ from kbtools.sites.search_entries import (
     read_search_index,
     write_language_indexes,
 )
+from kbtools.sites.search_sections import PageIndexer, material_search
 from kbtools.sites.site import page_url
 from kbtools.sites.sitemap import Pruning, write_sitemaps
 from kbtools.sites.skipping import skip_unchanged, skippable
@@ -89,6 +92,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         """What pages share (None: every page rendered on its own; see :mod:`.fragments`)."""
         self._skip: bool | None = None
         """Whether pages the cache answers are left out of MkDocs' work (decided once)."""
+        self._indexer: PageIndexer | None = None
+        """Search sections found while sanitizing (the internal site's; :mod:`.search_sections`)."""
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -157,6 +162,9 @@ class KBPlugin(BasePlugin[KBConfig]):
                                     staged.default_language)
         if self._sharing is not None:
             self._sharing.start_language(f.url for f in files.documentation_pages())
+        search = material_search(config.plugins)
+        self._indexer = PageIndexer(search) if search is not None and self.context.share \
+            and not self.context.site.public else None
         cache = self.context.cache
         if cache is not None:
             self._language_keys[lang] = language_key(
@@ -190,7 +198,7 @@ class KBPlugin(BasePlugin[KBConfig]):
     def on_env(self, env, config, files):
         # Material's templates compile once, not once per language and build.
         if self._bytecode_cache is None:
-            self._bytecode_cache = _bytecode_cache(self.context.kb)
+            self._bytecode_cache = bytecode_cache(self.context.kb)
         env.bytecode_cache = self._bytecode_cache
         return env
 
@@ -280,6 +288,8 @@ class KBPlugin(BasePlugin[KBConfig]):
             return html
         public = self.context.site.public
         clean = sanitize if public else sanitize_internal
+        if self._indexer is not None:  # the sanitizer tells search what it writes
+            clean = self._indexer.cleaner(page) or clean
         if self._sharing is not None:  # a fallback copy's HTML, an English body kept
             html = self._sharing.content(page, html, clean)
         else:
@@ -290,7 +300,13 @@ class KBPlugin(BasePlugin[KBConfig]):
             page.meta["description"] = describe(html) or None
         return html
 
-    def on_page_context(self, context, page: Page, config, nav):
+    @event_priority(50)  # before Material's search (0), which would parse the page again
+    def _index_page(self, context, page: Page, config, nav):
+        if self._indexer is not None:
+            self.context.indexed += self._indexer.index(page, page.content)
+        return context
+
+    def _page_context(self, context, page: Page, config, nav):
         # Material loads search/search_index.json from the base URL and resolves result links
         # against it: a public page's base is its language's folder, where that language's
         # own index is written (on_post_build).
@@ -313,6 +329,8 @@ class KBPlugin(BasePlugin[KBConfig]):
             context["kb_blocks"] = helpcenter.agent_home(
                 self.context.kb, self.context.staged.articles.values(), lang)
         return context
+
+    on_page_context = CombinedEvent(_index_page, _page_context)
 
     @event_priority(-200)  # the last to see the page
     def on_post_page(self, output: str, page: Page, config):
@@ -391,9 +409,4 @@ class KBPlugin(BasePlugin[KBConfig]):
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
 
-
-def _bytecode_cache(kb) -> FileSystemBytecodeCache:
-    folder = kb.config.path(kb.config.state_dir) / "cache" / "jinja"
-    folder.mkdir(parents=True, exist_ok=True)
-    return FileSystemBytecodeCache(str(folder))
 

@@ -19,6 +19,7 @@ import html as html_lib
 import re
 from functools import cache
 from html.parser import HTMLParser
+from typing import Protocol
 
 import nh3
 
@@ -78,7 +79,18 @@ def own_scripts() -> frozenset[str]:
     return frozenset({script_body()})
 
 
-def sanitize_internal(html: str) -> str:
+class Reader(Protocol):
+    """What is told the HTML :func:`sanitize_internal` writes, as a parse of it would see it
+    (:class:`kbtools.sites.search_sections.Sections`)."""
+
+    def start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None: ...
+
+    def end(self, tag: str) -> None: ...
+
+    def text(self, data: str) -> None: ...
+
+
+def sanitize_internal(html: str, into: Reader | None = None) -> str:
     """Return ``html`` without anything that runs script, everything else as the author wrote it.
 
     Every tag is written out again from its parsed name and attributes, and text is escaped
@@ -86,18 +98,23 @@ def sanitize_internal(html: str) -> str:
     tag. Comments, processing instructions and ``<![CDATA[`` sections are dropped; a
     ``<style>`` whose text contains ``<`` is dropped (inside SVG a browser would read it as
     markup).
+
+    ``into``, when given, is told every tag and text as written (Material's search sections
+    of the page, :mod:`.search_sections`, without parsing the result again).
     """
-    writer = _Neutralizer()
+    writer = _Neutralizer(into)
     writer.feed(html)
     writer.close()
     return "".join(writer.out)
 
 
 class _Neutralizer(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, into: Reader | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
-        self._raw: tuple[str, str] | None = None  # (tag, start tag) of an open script/style
+        self._into = into
+        self._raw: tuple[str, list | None] | None = None
+        """(tag, kept attributes) of an open script or style (a script's: None if it has any)"""
         self._raw_text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
@@ -108,39 +125,57 @@ class _Neutralizer(HTMLParser):
 
     def _start(self, tag: str, attrs, closed: bool) -> None:
         if not _NAME.match(tag):
-            self.out.append(html_lib.escape(self.get_starttag_text() or "", quote=False))
+            self._text(self.get_starttag_text() or "")
             return
         if tag in _DROPPED_TAGS:
             return
         if tag in ("script", "style"):
             if not closed:  # the parser hands us their text raw until the end tag: decide there
-                self._raw = (tag, "<script>" if tag == "script" and not attrs
-                             else _tag_text(tag, attrs, False))
+                self._raw = (tag, None if tag == "script" and attrs else _kept(tag, attrs))
                 self._raw_text = []
             return  # (a browser reads "<style/>" as an open style: drop it)
-        self.out.append(_tag_text(tag, attrs, closed))
+        self._tag(tag, _kept(tag, attrs), closed)
+
+    def _tag(self, tag: str, kept: list, closed: bool) -> None:
+        self.out.append(_tag_text(tag, kept, closed))
+        if self._into is not None:
+            self._into.start(tag, kept, closed)
+
+    def _end(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+        if self._into is not None:
+            self._into.end(tag)
+
+    def _text(self, data: str) -> None:
+        self.out.append(html_lib.escape(data, quote=False))
+        if self._into is not None:
+            self._into.text(data)
 
     def handle_endtag(self, tag):
         if self._raw is not None and tag == self._raw[0]:
             self._end_raw()
             return
         if _NAME.match(tag) and tag not in _DROPPED_TAGS and tag not in ("script", "style"):
-            self.out.append(f"</{tag}>")
+            self._end(tag)
 
     def handle_data(self, data):
         if self._raw is not None:
             self._raw_text.append(data)
         else:
-            self.out.append(html_lib.escape(data, quote=False))
+            self._text(data)
 
     def _end_raw(self) -> None:
-        (tag, start), text = self._raw, "".join(self._raw_text)
+        (tag, kept), text = self._raw, "".join(self._raw_text)
         self._raw, self._raw_text = None, []
-        if tag == "script":
-            if start == "<script>" and text in own_scripts():
-                self.out.append(f"<script>{text}</script>")
-        elif "<" not in text:
-            self.out.append(f"{start}{text}</style>")
+        if tag == "script" and (kept is None or text not in own_scripts()):
+            return
+        if tag == "style" and "<" in text:
+            return
+        self._tag(tag, kept, False)
+        self.out.append(text)  # raw text, as it came (a script's or a style's)
+        if self._into is not None:
+            self._into.text(text)
+        self._end(tag)
 
     def close(self):
         super().close()
@@ -160,14 +195,21 @@ class _Neutralizer(HTMLParser):
         pass
 
 
-def _tag_text(tag: str, attrs, closed: bool) -> str:
-    parts = [tag]
-    seen = set()
+def _kept(tag: str, attrs) -> list[tuple[str, str | None]]:
+    """The attributes of ``tag`` written out: the harmless ones, each name once (the first)."""
+    kept, seen = [], set()
     for name, value in attrs:
         if name in seen or not _ATTRIBUTE.match(name) or not _harmless(tag, name, value):
             continue
         seen.add(name)
-        parts.append(name if value is None else f'{name}="{html_lib.escape(value)}"')
+        kept.append((name, value))
+    return kept
+
+
+def _tag_text(tag: str, kept: list[tuple[str, str | None]], closed: bool) -> str:
+    parts = [tag]
+    parts.extend(name if value is None else f'{name}="{html_lib.escape(value)}"'
+                 for name, value in kept)
     return f"<{' '.join(parts)}{' /' if closed else ''}>"
 
 

@@ -1,0 +1,121 @@
+"""A page's search-index entries from the sanitizer's own pass over its HTML (the internal site).
+
+Material's search plugin reads every page's HTML once more after it is rendered: its
+``Parser`` (an ``HTMLParser``) splits the page into sections at its headings, and
+``SearchIndex.create_entry_for_section`` makes each section an entry of
+``search/search_index.json``. On the internal site that HTML has just been parsed and written
+again, tag by tag, by :func:`~kbtools.sites.sanitize.sanitize_internal`: a second parse of the
+same page, 5 % of a build.
+
+:class:`Sections` is fed by the sanitizer as it writes: each tag it writes, and the text
+between them in one piece, are what a parse of the written HTML would hand Material's parser
+(the tags as written, their kept attributes with their values; comments, dropped tags and
+rejected attributes never reach it). So a Material ``Parser`` driven by it splits the page into
+the same sections, and :class:`PageIndexer` gives them to Material's own ``SearchIndex`` before
+Material's ``on_page_context`` would parse the page: the index is Material's, entry for entry,
+and the page is marked for Material's search to skip. Checked by building with and without it
+(``kbtools.sites.build(share=False)``, :mod:`tests.test_shared_fragments`): the same bytes.
+
+It applies when the site's search is Material's, enabled, and when the page's final HTML is
+the sanitizer's output (no plugin after kb changed it); otherwise Material parses the page as
+before. The public site's sanitizer (nh3) parses in Rust and hands out no tags: Material's
+parser is the one Python pass over a public page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from material.plugins.search.plugin import Parser, SearchPlugin
+
+from kbtools.sites.sanitize import sanitize_internal
+
+
+class Sections:
+    """The sections Material's search ``Parser`` finds in the HTML a sanitizer writes, told
+    each tag and text as it writes them (:meth:`start`, :meth:`end`, :meth:`text`)."""
+
+    __slots__ = ("_parser", "_text")
+
+    def __init__(self) -> None:
+        self._parser = Parser()
+        self._text: list[str] = []
+
+    def start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        """A start tag written with ``attrs``; ``closed``: written as ``<tag />``."""
+        self._flush()
+        self._parser.handle_starttag(tag, attrs)
+        if closed:  # (HTMLParser's handle_startendtag)
+            self._parser.handle_endtag(tag)
+
+    def end(self, tag: str) -> None:
+        self._flush()
+        self._parser.handle_endtag(tag)
+
+    def text(self, data: str) -> None:
+        """Text written (as text, unescaped): a parse hands over all text between two tags in
+        one piece, and so does this."""
+        self._text.append(data)
+
+    def _flush(self) -> None:
+        if self._text:
+            data = "".join(self._text)
+            self._text.clear()
+            if data:
+                self._parser.handle_data(data)
+
+    def found(self) -> list:
+        """The page's sections (Material's ``Section`` objects), in order."""
+        self._flush()
+        return self._parser.data
+
+
+def material_search(plugins) -> SearchPlugin | None:
+    """The site's search plugin when it is Material's and enabled (``config.plugins``)."""
+    for plugin in plugins.values():
+        if isinstance(plugin, SearchPlugin) and plugin.config.enabled:
+            return plugin
+    return None
+
+
+class PageIndexer:
+    """Per language build, the search sections of the pages the internal site's sanitizer
+    wrote (:meth:`cleaner`), handed to Material's index just before Material would parse the
+    page again (:meth:`index`)."""
+
+    def __init__(self, search: SearchPlugin) -> None:
+        self._search = search
+        self._pages: dict[str, tuple[Sections, list[str]]] = {}
+
+    def cleaner(self, page) -> Callable[[str], str] | None:
+        """:func:`~kbtools.sites.sanitize.sanitize_internal` for ``page``, telling its sections
+        what it writes; ``page``'s HTML is what it returns, in the order called (None: search
+        skips the page)."""
+        if (page.meta.get("search") or {}).get("exclude"):
+            return None
+        sections, written = Sections(), []
+        self._pages[page.url] = (sections, written)
+
+        def clean(html: str) -> str:
+            written.append(sanitize_internal(html, into=sections))
+            return written[-1]
+
+        return clean
+
+    def index(self, page, html: str) -> bool:
+        """Add ``page``'s entries to Material's index, as its ``add_entry_from_context``
+        would, if its ``html`` is what the sanitizer wrote (no plugin changed it since); then
+        Material skips the page. False: Material's search is left to parse it."""
+        sections, written = self._pages.pop(page.url, (None, None))
+        if sections is None or html != "".join(written):
+            return False
+        add_entries(self._search, page, sections.found())
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        return True
+
+
+def add_entries(search: SearchPlugin, page, sections: Iterable) -> None:
+    """Material's ``SearchIndex.add_entry_from_context`` for sections already found."""
+    for section in sections:
+        if not section.is_excluded():
+            search.search_index.create_entry_for_section(section, page.toc, page.url, page)
