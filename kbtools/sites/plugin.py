@@ -6,8 +6,9 @@ markdown with macros, kind bodies and banners (``on_page_markdown``), the saniti
 (``on_page_content``: an allowlist on the public site, author scripts removed on both; on the
 internal site the same pass finds each page's search sections for Material's index, which then
 does not parse the page again: :mod:`.search_sections`), and the search index without fallback copies
-(``on_post_build``; on the public site one index per language, which each language's pages
-load: ``on_page_context``, and the sitemap without fallback copies: :mod:`.sitemap`). ``kb build`` hands it a prepared
+(``on_post_build``, :mod:`.finishing`; on the public site one index per language, which each
+language's pages load: ``on_page_context``, and the sitemap without fallback copies:
+:mod:`.sitemap`). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
 
 With the context's page cache (incremental builds, :mod:`.pagecache`), ``on_nav`` keys each
@@ -36,13 +37,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_build_date, get_relative_url
+from mkdocs.utils import get_relative_url
 
 import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
 from kbtools.diagnostics import error
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
+from kbtools.sites.finishing import write_indexes
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import KBConfig, fit_languages
@@ -54,15 +56,9 @@ from kbtools.sites.pageinfo import PublicExtras, describe
 from kbtools.sites.pagekeys import digest, language_key, nav_signature
 from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
-from kbtools.sites.search_entries import (
-    SEARCH_INDEX,
-    prune_search_index,
-    read_search_index,
-    write_language_indexes,
-)
+from kbtools.sites.search_entries import SEARCH_INDEX, read_search_index
 from kbtools.sites.search_sections import PageIndexer, material_search
 from kbtools.sites.site import page_url
-from kbtools.sites.sitemap import Pruning, write_sitemaps
 from kbtools.sites.skipping import skip_unchanged, skippable
 from kbtools.sites.staging import HOME_TEMPLATE
 
@@ -391,22 +387,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             self.context.shared = self._sharing.shared
             self._sharing.release()
         self.context.texts.clear()
-        codes = self.context.kb.config.languages
-        splice = self.context.cache.splice if self.context.cache is not None else None
-        site_dir, index = Path(config.site_dir), languages.merged_search()
         try:
-            if config.site_url:  # the public one as search engines should read it
-                write_sitemaps(site_dir, config.site_url, get_build_date(), codes,
-                               languages.sitemap_entries, Pruning(
-                                   self.context.fallback_urls, languages.default,
-                                   self.context.modified) if self.context.site.public else None)
-            if self.context.site.public:
-                write_language_indexes(site_dir, codes, self.context.fallback_urls, splice,
-                                       index=index)
-            else:
-                prune_search_index(site_dir, codes, self.context.fallback_urls, splice,
-                                   index=index)
+            write_indexes(self.context, languages, Path(config.site_dir), config.site_url)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None
-
-
