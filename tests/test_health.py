@@ -10,9 +10,9 @@ import pytest
 import kbtools.review.health as health_module
 from kbtools.content.model import content_hash
 from kbtools.registry import DEFAULT, open_kb
-from kbtools.review.health import PAGE_PATH, health, render
+from kbtools.review.health import PAGE_PATH, health, owner_paths, pages, render
 from kbtools.translations.report import translation_report
-from tests.support import article, make_kb
+from tests.support import age, article, make_kb
 
 AS_OF = "2026-11-23"
 BODY = "# Reset\n\nSteps.\n"
@@ -66,11 +66,64 @@ def test_page_markdown_renders_tables_links_and_an_inline_chart(kb):
     svg = re.search(r"<svg .*?</svg>", html, re.S).group(0)
     assert svg.count("<rect") == 6 and "never reviewed" in svg
     assert "<script" not in page and "http" not in page.replace("http://www.w3.org/2000/svg", "")
-    assert '<a href="../faq/old.md">Old</a>' in html  # source pages are linked
-    assert "<code>docs/faq/old.ru.md</code>" in html  # translations are named
+    assert '<a href="../faq/old.md">Old</a>' in html  # source pages are linked (oldest)
     assert re.search(r"<td>overdue</td>\s*<td[^>]*>1</td>", html)
     assert "Ann Example (<code>ann</code>)" in html
     assert re.search(r"<td>ru</td>\s*<td[^>]*>50.0%</td>", html)
+
+
+def test_each_owner_with_articles_to_act_on_has_a_page_linked_from_the_summary(kb):
+    found = {page.path: page for page in pages(kb)}
+    # bob has 4 to act on; ann (who answers for the leaver too) none: no page
+    assert sorted(found) == [PAGE_PATH, "reports/owners/bob.md"]
+    bob = found["reports/owners/bob.md"]
+    assert bob.title == "Content health: Bob Example" and bob.audience == "internal"
+    html = markdown.markdown(bob.markdown, extensions=["tables"])
+    items = re.findall(r"<li>(.*?)</li>", html)
+    assert len(items) == 4  # most urgent first: the overdue one
+    assert items[0].startswith('<a href="../../faq/old.md">Old</a>: overdue')
+    assert any("<code>docs/faq/old.ru.md</code>" in item for item in items)  # by path
+    assert "<code>kb stale --owner bob</code>" in html
+    assert '<a href="../health.md">Content health</a>' in html
+    summary = markdown.markdown(found[PAGE_PATH].markdown, extensions=["tables"])
+    assert re.search(r'<td>Bob Example \(<code>bob</code>\)</td>.*?<td[^>]*><a href="owners/bob.md">4</a></td>',
+                     summary, re.S)
+    assert "<li>" not in summary  # the lists are on the owners' pages
+
+
+def test_owner_pages_have_a_path_each(kb):
+    import dataclasses
+
+    data = health(kb, as_of=AS_OF)
+    bob = next(group for group in data.owners if group.handle == "bob")
+    groups = tuple(dataclasses.replace(bob, handle=handle)
+                   for handle in ("Team.A", "team-a", "../x", "", None, "nobody"))
+    paths = owner_paths(dataclasses.replace(data, owners=groups))
+    assert paths == {"Team.A": "reports/owners/team-a.md", "team-a": "reports/owners/team-a-2.md",
+                     "../x": "reports/owners/x.md", "": "reports/owners/owner.md",
+                     None: "reports/owners/nobody.md", "nobody": "reports/owners/nobody-2.md"}
+
+
+def test_an_edit_that_changes_the_summary_only_leaves_the_owner_pages_as_built(tmp_path,
+                                                                               monkeypatch):
+    # The summary counts translations (the edit makes reset.ru.md outdated); bob's list does
+    # not change, so the next build takes his page from the previous one (a link to it).
+    from kbtools.sites import build
+
+    monkeypatch.setenv("KB_AS_OF", AS_OF)
+    root = make_kb(tmp_path / "kb", FILES)
+    build(open_kb(root), ("internal",), out=root / "inc", jobs=1)
+    age(root)
+    site = root / "inc/site"
+    before = {path: (site / path).stat().st_ino
+              for path in ("reports/owners/bob/index.html", "reports/health/index.html")}
+    summary = (site / "reports/health/index.html").read_text(encoding="utf-8")
+    (root / "docs/faq/reset.md").write_text(FILES["docs/faq/reset.md"].replace(
+        "Steps.", "Steps, in order."), encoding="utf-8")
+    build(open_kb(root), ("internal",), out=root / "inc", jobs=1)
+    assert (site / "reports/owners/bob/index.html").stat().st_ino == \
+        before["reports/owners/bob/index.html"]
+    assert (site / "reports/health/index.html").read_text(encoding="utf-8") != summary
 
 
 def test_registered_as_an_internal_page(kb):
@@ -98,7 +151,10 @@ def test_internal_site_shows_the_page_and_public_site_does_not(tmp_path, monkeyp
         widths = [float(bars.nth(i).get_attribute("width")) for i in range(6)]
         assert widths[0] == max(widths) > 0  # "under 1 month" is the biggest bucket
         assert page.locator("div.kb-health-chart svg").bounding_box()["height"] > 100
-        link = page.locator("article a", has_text="Old").first
-        link.click()
+        page.locator("article td a", has_text="4").click()  # bob's articles to act on
+        page.wait_for_url(re.compile(r"/reports/owners/bob/$"))
+        assert page.locator("h1").first.inner_text().startswith("Content health: Bob Example (bob)")
+        assert page.locator("article li").count() == 4
+        page.locator("article li a", has_text="Old").click()
         page.wait_for_url(re.compile(r"/faq/old/$"))
         assert page.locator("h1").first.inner_text() == "Old"

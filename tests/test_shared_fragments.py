@@ -82,9 +82,10 @@ def test_fallback_copies_share_their_english_html_only_where_it_reads_the_same(t
     # triage, setup, more setup and the home in ru and sl, refunds in sl (internal); refunds
     # in sl (public). The console's copies (an image) convert their own. Generated pages in
     # English only are shared too: the reports (their index, health, translations and one
-    # page per language) and the section pages of guide/ and guide/setup/ in ru and sl, and
-    # of faq/ in sl (ru has its own, titled after the Russian page), on both sites.
-    assert report["internal"].shared == 9 + 2 * 5 + 2 * 2 + 1
+    # page per language, and the owners' pages: ann, bob, nobody's and their section page)
+    # and the section pages of guide/ and guide/setup/ in ru and sl, and of faq/ in sl (ru
+    # has its own, titled after the Russian page), on both sites.
+    assert report["internal"].shared == 9 + 2 * 5 + 2 * 4 + 2 * 2 + 1
     assert report["public"].shared == 1 + 1
     site = tmp_path / "shared" / "site"
     copy = (site / "sl" / "guide" / "triage" / "index.html").read_text(encoding="utf-8")

@@ -1,13 +1,23 @@
-"""The content health page of the internal site: the stale report, summarised for a lead.
+"""The content health pages of the internal site: the stale report, summarised for a lead,
+and each owner's to-do list.
 
 :func:`health` collects the numbers (from the same :func:`~kbtools.stale.stale_report` that
-``kb stale`` prints, plus translation verdicts); :func:`render` turns them into a markdown page
-with an inline SVG chart (no scripts, no external files); :func:`pages` is the generated-page
-provider registered in :mod:`kbtools.pages`. The page is internal only.
+``kb stale`` prints, plus translation verdicts); :func:`render` turns them into the summary page
+with an inline SVG chart (no scripts, no external files), and :func:`render_owner` into the
+page of one owner's articles that need attention (``reports/owners/<handle>.md``, linked from
+the summary's owner table); :func:`pages` is the generated-page provider registered in
+:mod:`kbtools.pages`. The pages are internal only.
+
+Each owner's list has its own page because a build renders a page again only when it changed
+(:mod:`kbtools.sites.pagecache`): the summary changes with almost every edit (its translation
+coverage counts every source whose text moved), an owner's list only when one of their
+articles changes status. At 1,000 articles the lists were 2,000 items on the one page, which
+took 0.35 s to convert again on each such edit.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +40,7 @@ from kbtools.translations.verdicts import (
 )
 
 PAGE_PATH = "reports/health.md"
+OWNERS_FOLDER = "reports/owners"
 STATUSES = ("current", "due-soon", "overdue", "never-reviewed")
 AGE_BUCKETS = (("under 1 month", 30), ("1-3 months", 91), ("3-6 months", 183),
                ("6-12 months", 366), ("over 1 year", None))
@@ -144,8 +155,34 @@ def _ages(articles: list[Entry], today: date) -> tuple[tuple[str, int], ...]:
 
 # -- the page -----------------------------------------------------------------------------
 def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
-    """The generated-page provider: ``reports/health.md`` on the internal site."""
-    return [GeneratedPage(PAGE_PATH, "Content health", render(health(kb), kb.owners))]
+    """The generated-page provider: ``reports/health.md`` and a page per owner with articles
+    that need attention, on the internal site."""
+    data, owners = health(kb), kb.owners
+    found = [GeneratedPage(PAGE_PATH, "Content health", render(data, owners))]
+    paths = owner_paths(data)
+    for group in data.owners:
+        if group.handle in paths:
+            found.append(GeneratedPage(paths[group.handle], _owner_title(group.handle, owners),
+                                       render_owner(data, group, owners)))
+    return found
+
+
+def owner_paths(data: Health) -> dict[str | None, str]:
+    """The page of each owner who has articles that need attention (None: nobody's), from
+    their handle: ``reports/owners/<slug>.md``, each path its own."""
+    paths, taken = {}, set()
+    for group in data.owners:
+        if not group.flagged:
+            continue
+        slug = "nobody" if group.handle is None \
+            else re.sub(r"[^a-z0-9]+", "-", group.handle.lower()).strip("-") or "owner"
+        unique, n = slug, 1
+        while unique in taken:
+            n += 1
+            unique = f"{slug}-{n}"
+        taken.add(unique)
+        paths[group.handle] = f"{OWNERS_FOLDER}/{unique}.md"
+    return paths
 
 
 def render(data: Health, owners: Owners) -> str:
@@ -156,7 +193,7 @@ def render(data: Health, owners: Owners) -> str:
         f"`kb stale --owner HANDLE` for your own list and `kb review PATH` after checking a page.",
         "", "## Review status", "", _status_table(data), "",
         "## Articles by time since last review", "", chart_svg(data.ages), "",
-        "## By owner", "", _owner_table(data, owners), "", _owner_lists(data, owners),
+        "## By owner", "", _owner_table(data, owners), "",
         "## Oldest reviews", "", _oldest(data), "",
         "## Broken links", "", _broken(data), "",
         "## Translation coverage", "", _coverage_table(data), "",
@@ -177,27 +214,40 @@ def _status_table(data: Health) -> str:
 
 
 def _owner_table(data: Health, owners: Owners) -> str:
+    """A row per owner; the count of articles that need attention links to the owner's list."""
+    paths = owner_paths(data)
     rows = ["| owner | articles | overdue | due soon | never reviewed | need attention |",
             "|---|---:|---:|---:|---:|---:|"]
     for group in data.owners:
         s = group.statuses
+        flagged = str(len(group.flagged))
+        if group.handle in paths:  # (a link relative to this page's file, reports/)
+            flagged = f"[{flagged}]({paths[group.handle][len('reports/'):]})"
         rows.append(f"| {_owner_name(group.handle, owners)} | {group.articles} | {s['overdue']} "
-                    f"| {s['due-soon']} | {s['never-reviewed']} | {len(group.flagged)} |")
-    return "\n".join(rows)
+                    f"| {s['due-soon']} | {s['never-reviewed']} | {flagged} |")
+    note = ("\n\nEach owner's articles that need attention, most urgent first, are on the "
+            "owner's own page: follow the number in the last column.") if paths else ""
+    return "\n".join(rows) + note
 
 
-def _owner_lists(data: Health, owners: Owners) -> str:
-    parts = []
-    for group in data.owners:
-        if not group.flagged:
-            continue
-        parts.append(f"### {_owner_name(group.handle, owners)}\n")
-        for entry in group.flagged:
-            reasons = ", ".join(entry.codes)
-            due = f", due {entry.due}" if entry.due else ""
-            parts.append(f"- {_page(entry, data.default_language)}: {reasons}{due}")
-        parts.append("")
-    return "\n".join(parts) + ("\n" if parts else "")
+def render_owner(data: Health, group: OwnerHealth, owners: Owners) -> str:
+    """An owner's page: their figures and their articles that need attention, most urgent
+    first, each with its reasons and due date."""
+    s = group.statuses
+    handle = f" {group.handle}" if group.handle else ""
+    lines = [f"# Content health: {_owner_name(group.handle, owners)}", "",
+             f"As of **{data.as_of}**: {group.articles} articles, {s['overdue']} overdue, "
+             f"{s['due-soon']} due soon, {s['never-reviewed']} never reviewed; "
+             f"**{len(group.flagged)} need attention**. "
+             + (f"`kb stale --owner{handle}` lists the same in the terminal; "
+                if group.handle else "")
+             + "run `kb review PATH` after checking a page. All owners: "
+             "[Content health](../health.md).", ""]
+    for entry in group.flagged:
+        due = f", due {entry.due}" if entry.due else ""
+        lines.append(f"- {_page(entry, data.default_language, '../../')}: "
+                     f"{', '.join(entry.codes)}{due}")
+    return "\n".join(lines) + "\n"
 
 
 def _oldest(data: Health) -> str:
@@ -275,6 +325,12 @@ def chart_svg(ages: tuple[tuple[str, int], ...]) -> str:
     return "\n".join(items)
 
 
+def _owner_title(handle: str | None, owners: Owners) -> str:
+    """An owner's page title, as plain text."""
+    return "Content health: " + ("nobody (no valid owner)" if handle is None
+                                 else owners.display(handle))
+
+
 def _owner_name(handle: str | None, owners: Owners) -> str:
     if handle is None:
         return "Nobody (no valid owner)"
@@ -282,8 +338,9 @@ def _owner_name(handle: str | None, owners: Owners) -> str:
     return f"{_cell(name)} (`{handle}`)" if name != handle else f"`{handle}`"
 
 
-def _page(entry: Entry, default_language: str) -> str:
-    """A link to a source article's page on the internal site (this page is in ``reports/``).
+def _page(entry: Entry, default_language: str, up: str = "../") -> str:
+    """A link to a source article's page on the internal site from a page ``up`` below the
+    site's root (the summary is in ``reports/``).
 
     Translations are shown by path: each language is built separately, so a link to another
     language's file would not resolve in the default language's build.
@@ -291,7 +348,7 @@ def _page(entry: Entry, default_language: str) -> str:
     if entry.asset or entry.lang != default_language:
         return f"`{entry.path}`"
     site = entry.path[len("docs/"):] if entry.path.startswith("docs/") else entry.path
-    return f"[{_cell(entry.title or entry.path)}](../{site})"
+    return f"[{_cell(entry.title or entry.path)}]({up}{site})"
 
 
 def _cell(text: str) -> str:
