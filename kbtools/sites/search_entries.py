@@ -113,7 +113,10 @@ def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
     passed through ``edit`` when given; ``index`` when the caller has it, else the one in
     ``site_dir``) by one index per language (see :func:`language_indexes`), each in its
     language's folder; returns how many entries each language's index has, None when there
-    is no index. Raises ``ValueError`` when the file is not a search index."""
+    is no index. Raises ``ValueError`` when the file is not a search index. The entries of a
+    given ``index`` are taken out of it, and each language's let go once it is written (at
+    3,000 articles this is the end of the public site's build, while the internal site's is
+    still going: the peak of memory)."""
     site_dir = Path(site_dir)
     if index is None:
         index = read_search_index(site_dir / SEARCH_INDEX)
@@ -123,8 +126,10 @@ def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
         index["docs"] = list(edit(index["docs"]))
     languages = tuple(languages)
     drop_fallback_copies(index["docs"], languages, fallback_urls)
+    split, index["docs"] = split_by_language(index["docs"], languages), []
     counts = {}
-    for lang, own in language_indexes(index, languages).items():
+    for lang in languages:  # one at a time: a language's spellings go once it is written
+        own = language_index(index.get("config") or {}, lang, split.pop(lang))
         path = (site_dir if lang == languages[0] else site_dir / lang) / SEARCH_INDEX
         atomic.write_json(path, own, streamed="docs")
         counts[lang] = len(own["docs"])
@@ -176,14 +181,18 @@ def language_indexes(index: dict, languages: tuple[str, ...]) -> dict[str, dict]
     under the page entry before them), their spelling variants, and
     :func:`language_config`. Every language gets an index, if need be an empty one."""
     config = index.get("config") or {}
+    return {lang: language_index(config, lang, entries)
+            for lang, entries in split_by_language(index["docs"], languages).items()}
+
+
+def language_index(config: dict, lang: str, entries: list[dict]) -> dict:
+    """``lang``'s index: its ``entries`` (as :func:`split_by_language` gives them) with their
+    spelling variants, and :func:`language_config` made from ``config``, the search plugin's."""
     # The variants are split without the ZWNJ: ``پرسشها`` (typed without it) stays one word.
     separator = config.get("separator") or SEPARATOR
     fields = config.get("fields") or {"title": {}, "text": {}}
-    indexes = {}
-    for lang, entries in split_by_language(index["docs"], languages).items():
-        added = add_spelling_variants(entries, fields, separator)
-        indexes[lang] = {"config": language_config(config, lang, added), "docs": entries}
-    return indexes
+    added = add_spelling_variants(entries, fields, separator)
+    return {"config": language_config(config, lang, added), "docs": entries}
 
 
 def split_by_language(entries: Iterable[dict], languages: tuple[str, ...]) -> dict[str, list]:
