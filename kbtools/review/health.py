@@ -222,7 +222,7 @@ def _owner_table(data: Health, owners: Owners) -> str:
         s = group.statuses
         flagged = str(len(group.flagged))
         if group.handle in paths:  # (a link relative to this page's file, reports/)
-            flagged = f"[{flagged}]({paths[group.handle][len('reports/'):]})"
+            flagged = f"[{flagged}]({paths[group.handle].removeprefix('reports/')})"
         rows.append(f"| {_owner_name(group.handle, owners)} | {group.articles} | {s['overdue']} "
                     f"| {s['due-soon']} | {s['never-reviewed']} | {flagged} |")
     note = ("\n\nEach owner's articles that need attention, most urgent first, are on the "
