@@ -138,12 +138,12 @@ def commit(root: Path, message: str) -> str:
 OLD_NS = 1_600_000_000 * 10**9  # September 2020: long before any build
 
 
-def age(root: Path, out: str = "inc") -> None:
-    """Make the previous build (into ``root/out``) long past, as between an author's edits:
+def age(root: Path) -> None:
+    """Make the previous build (into ``root/inc``) long past, as between an author's edits:
     its staged files older than its pages (written after them), both older than the parse
     cache's 2 s, so that its pages can be linked into the next build and left out of MkDocs'
     work."""
-    for folder, when in ((root / ".kb/cache/staged", OLD_NS), (root / out, OLD_NS + 10**9)):
+    for folder, when in ((root / ".kb/cache/staged", OLD_NS), (root / "inc", OLD_NS + 10**9)):
         for file in folder.rglob("*"):
             if file.is_file() and not file.is_symlink():
                 os.utime(file, ns=(when, when))

@@ -338,7 +338,7 @@ def test_each_language_gets_its_own_index_with_its_lunr_settings():
             {"location": "ru/faq/a/#part", "title": "Часть", "text": "Ещё"},
             {"location": "sl/faq/a/", "title": "Plačilo", "text": "Plačam"},
             {"location": "fa/", "title": "خانه", "text": "سلام"}]
-    indexes = language_indexes({"config": config, "docs": docs}, ("en", "ru", "sl", "fa"))
+    indexes = dict(language_indexes({"config": config, "docs": docs}, ("en", "ru", "sl", "fa")))
     assert {lang: [d["location"] for d in index["docs"]] for lang, index in indexes.items()} == {
         "en": ["", "faq/a/"], "ru": ["faq/a/", "faq/a/#part"], "sl": ["faq/a/"], "fa": [""]}
     # Languages lunr knows keep the configured pipeline (their stop words); for the others,

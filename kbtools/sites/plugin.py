@@ -299,7 +299,7 @@ class KBPlugin(BasePlugin[KBConfig]):
     @event_priority(50)  # before Material's search (0), which would parse the page again
     def _index_page(self, context, page: Page, config, nav):
         if self._indexer is not None:
-            self.context.indexed += self._indexer.index(page, page.content)
+            self.context.indexed += self._indexer.index(page)
         return context
 
     def _page_context(self, context, page: Page, config, nav):

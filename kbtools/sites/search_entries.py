@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,10 +113,9 @@ def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
     passed through ``edit`` when given; ``index`` when the caller has it, else the one in
     ``site_dir``) by one index per language (see :func:`language_indexes`), each in its
     language's folder; returns how many entries each language's index has, None when there
-    is no index. Raises ``ValueError`` when the file is not a search index. The entries of a
-    given ``index`` are taken out of it, and each language's let go once it is written (at
-    3,000 articles this is the end of the public site's build, while the internal site's is
-    still going: the peak of memory)."""
+    is no index. Raises ``ValueError`` when the file is not a search index. Each language's
+    index is let go once it is written (at 3,000 articles this is the end of the public
+    site's build, while the internal site's is still going: the peak of memory)."""
     site_dir = Path(site_dir)
     if index is None:
         index = read_search_index(site_dir / SEARCH_INDEX)
@@ -126,10 +125,8 @@ def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
         index["docs"] = list(edit(index["docs"]))
     languages = tuple(languages)
     drop_fallback_copies(index["docs"], languages, fallback_urls)
-    split, index["docs"] = split_by_language(index["docs"], languages), []
     counts = {}
-    for lang in languages:  # one at a time: a language's spellings go once it is written
-        own = language_index(index.get("config") or {}, lang, split.pop(lang))
+    for lang, own in language_indexes(index, languages):
         path = (site_dir if lang == languages[0] else site_dir / lang) / SEARCH_INDEX
         atomic.write_json(path, own, streamed="docs")
         counts[lang] = len(own["docs"])
@@ -174,25 +171,23 @@ def drop_fallback_copies(entries: list[dict], languages: Iterable[str],
 
 
 # -- one index per language ------------------------------------------------------------------
-def language_indexes(index: dict, languages: tuple[str, ...]) -> dict[str, dict]:
+def language_indexes(index: dict, languages: tuple[str, ...]) -> Iterator[tuple[str, dict]]:
     """``index`` (every language; ``ru/...`` locations for Russian, unprefixed ones for the
     default language ``languages[0]``) split into one index per language, each with the
     language's entries (locations relative to its folder, order kept: Material groups sections
     under the page entry before them), their spelling variants, and
-    :func:`language_config`. Every language gets an index, if need be an empty one."""
+    :func:`language_config`. Every language gets an index, if need be an empty one. They
+    come one at a time, as ``(language, index)``: each language's spelling variants are made
+    when its index is asked for."""
     config = index.get("config") or {}
-    return {lang: language_index(config, lang, entries)
-            for lang, entries in split_by_language(index["docs"], languages).items()}
-
-
-def language_index(config: dict, lang: str, entries: list[dict]) -> dict:
-    """``lang``'s index: its ``entries`` (as :func:`split_by_language` gives them) with their
-    spelling variants, and :func:`language_config` made from ``config``, the search plugin's."""
     # The variants are split without the ZWNJ: ``پرسشها`` (typed without it) stays one word.
     separator = config.get("separator") or SEPARATOR
     fields = config.get("fields") or {"title": {}, "text": {}}
-    added = add_spelling_variants(entries, fields, separator)
-    return {"config": language_config(config, lang, added), "docs": entries}
+    split = split_by_language(index["docs"], languages)
+    for lang in languages:
+        entries = split.pop(lang)
+        added = add_spelling_variants(entries, fields, separator)
+        yield lang, {"config": language_config(config, lang, added), "docs": entries}
 
 
 def split_by_language(entries: Iterable[dict], languages: tuple[str, ...]) -> dict[str, list]:

@@ -102,12 +102,12 @@ class PageIndexer:
 
         return clean
 
-    def index(self, page, html: str) -> bool:
+    def index(self, page) -> bool:
         """Add ``page``'s entries to Material's index, as its ``add_entry_from_context``
-        would, if its ``html`` is what the sanitizer wrote (no plugin changed it since); then
+        would, if its HTML is what the sanitizer wrote (no plugin changed it since); then
         Material skips the page. False: Material's search is left to parse it."""
         sections, written = self._pages.pop(page.url, (None, None))
-        if sections is None or html != "".join(written):
+        if sections is None or page.content != "".join(written):
             return False
         add_entries(self._search, page, sections.found())
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
