@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kbtools.cli import main
+from kbtools.content.check import check
 from kbtools.content.kinds import Registry
 from kbtools.content.model import content_hash
 from kbtools.content.pages import GeneratedPage
+from kbtools.diagnostics import error
 from kbtools.errors import ContentError
 from kbtools.registry import KINDS, REPORTS, open_kb
 from kbtools.sites import build
@@ -171,6 +174,22 @@ def test_a_failing_macro_stops_the_build_with_page_and_line_and_keeps_the_old_si
     assert (finding.path, finding.line, finding.code) == ("docs/faq/a.md", 7, "site.macro")
     assert (old / "keep.txt").read_text() == "previous build"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site-public")] == []
+
+
+def test_a_build_goes_by_the_check_report_it_is_given(tmp_path):
+    """The preview checks the knowledge base to show its findings, then builds: the build
+    takes that report (``checked``) instead of checking the same knowledge base again."""
+    root = make_kb(tmp_path, {"docs/faq/a.md": article("A", "Hello.\n", audience="public")})
+    kb = open_kb(root)
+    report = check(kb)
+    assert report.ok
+    planted = error("docs/faq/a.md", 5, "link.broken", "a finding only the given report has")
+    with pytest.raises(ContentError) as caught:
+        build(kb, ("public",), out=tmp_path / "out", checked=replace(report, findings=(planted,)))
+    assert list(caught.value.findings) == [planted]
+    assert not (tmp_path / "out" / "site-public").exists()
+    [site] = build(kb, ("public",), out=tmp_path / "out", checked=report).sites
+    assert (site.out / "faq" / "a" / "index.html").is_file()
 
 
 def test_cli_build_only_public_json(tmp_path):

@@ -186,14 +186,16 @@ class Preview:
         except KBError as exc:  # kb.yml, owners.yml ... that cannot be read
             return Outcome(False, _refusal(exc))
         try:
-            found = check(kb).findings
+            checked = check(kb)
+            found = checked.findings
             shown = [f for f in found if f.path in edited or (f.is_error and not edited)]
             shown.extend(_lint_warnings(kb, edited))
             if any(f.is_error and f.path in edited for f in found):
                 return Outcome(False, tuple(sort_findings(shown)), kb)
             languages = self._languages_of(kb, edited)
             try:
-                build(kb, (self.site.name,), out=self.out_dir(kb), languages=languages)
+                build(kb, (self.site.name,), out=self.out_dir(kb), languages=languages,
+                      checked=checked)
             except KBError as exc:
                 return Outcome(False, tuple(sort_findings({*shown, *_refusal(exc)})), kb)
             return Outcome(True, tuple(sort_findings(shown)), kb, languages)

@@ -18,7 +18,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.exceptions import MkDocsException
 
 from kbtools import atomic, locks
-from kbtools.content.check import check
+from kbtools.content.check import CheckReport, check
 from kbtools.content.knowledge_base import KnowledgeBase, open_kb
 from kbtools.diagnostics import Finding
 from kbtools.errors import ContentError, StateError, UsageError
@@ -98,7 +98,8 @@ class BuildReport:
 def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
           out: Path | str | None = None,
           languages: Iterable[str] | None = None, clean: bool = False,
-          jobs: int | None = None, share: bool = True) -> BuildReport:
+          jobs: int | None = None, share: bool = True,
+          checked: CheckReport | None = None) -> BuildReport:
     """Build the sites named in ``which`` into ``out/site`` and ``out/site-public``
     (``out`` defaults to the KB root). Each folder is replaced only when its build succeeded.
 
@@ -120,6 +121,9 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     sites build at the same time, each after the first in a process of its own that opens the
     same knowledge base (same kinds); the report and the errors are the same as one after the
     other (the first site's error wins), though a later site may then have been built.
+
+    ``checked`` is ``kb check``'s report on this same ``kb`` when the caller already made it
+    (the preview does, to show its findings): the build goes by it instead of checking again.
 
     One build of a knowledge base runs at a time (a lock under its state folder); it first
     removes what killed builds left behind (see :func:`find_leftovers`).
@@ -144,7 +148,7 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         spares = {name: take_spare(kb, SITES[name], leftovers) for name in names}
         if not parallel:
             remove(leftovers)
-        findings = check(kb).findings
+        findings = (checked if checked is not None else check(kb)).findings
         raw = read_raw(kb)
         plans = [(name, targets[name], _rendered(kb, languages, targets[name]), spares[name])
                  for name in names]
