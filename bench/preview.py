@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.synth import generate_kb  # noqa: E402
+from bench.timing import warm_bytecode  # noqa: E402
 
 KB = REPO / ".venv" / "bin" / "kb"
 EXAMPLE = (("docs", "playbooks", "macros"), ("kb.yml", "owners.yml", "synonyms.yml"))
@@ -69,6 +70,8 @@ def main() -> None:
                         help="a synthetic KB of this many articles instead of the example")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
+
+    warm_bytecode()
 
     # (a build the stopped server had under way may still be writing while the folder goes)
     with tempfile.TemporaryDirectory(prefix="kb-bench-preview-",
