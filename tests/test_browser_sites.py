@@ -80,10 +80,43 @@ def test_switching_to_arabic_shows_a_right_to_left_page(sites):
 def test_internal_urls_404_on_the_public_site(sites):
     instance, public, internal = sites
     page = instance.new_page()
-    for path in ("/guide/secret/", "/scripts/refund-approved/", "/ru/guide/secret/"):
+    for path in ("/guide/secret/", "/scripts/refund-approved/", "/ru/guide/"):
         assert page.goto(f"{internal}{path}").status == 200, path  # control
         assert page.goto(f"{public}{path}").status == 404, path
     page.close()
+
+
+def test_an_agent_led_to_an_english_page_reads_its_banner_in_their_language(sites):
+    """The agent site writes an untranslated article once: the Russian navigation marks it
+    and leads to the English page, which shows a reader who came from Russian pages the
+    Russian banner, and a reader of English none."""
+    instance, _, internal = sites
+    context = instance.new_context()
+    page = context.new_page()
+    page.goto(f"{internal}/ru/guide/", wait_until="load")  # the guides' section, in Russian
+    item = page.locator("nav.md-nav a.md-nav__link", has_text="Internal refund notes").first
+    assert item.locator(".md-status--kb-elsewhere").get_attribute("title") == \
+        "Только на английском"
+    item.click()
+    page.wait_for_url(f"{internal}/guide/secret/")
+    russian = page.locator('[data-kb-reader="ru"]')
+    russian.wait_for(state="visible", timeout=15_000)
+    assert "не переведена на русский" in russian.inner_text()
+    assert page.locator('[data-kb-reader="ar"]').is_hidden()
+    # the reader picks English in the language menu: no banner from then on
+    with page.expect_navigation(wait_until="load"):
+        page.locator('.md-select__link[hreflang="en"]').first.dispatch_event("click")
+    assert page.url == f"{internal}/guide/secret/"
+    assert page.locator("[data-kb-reader]").first.is_hidden()
+    assert page.locator("[data-kb-reader]:visible").count() == 0
+    context.close()
+    # a reader who comes straight to the English page sees none either
+    fresh = instance.new_context()
+    english = fresh.new_page()
+    english.goto(f"{internal}/guide/secret/", wait_until="load")
+    assert english.get_by_text("Only for agents.").is_visible()
+    assert english.locator("[data-kb-reader]:visible").count() == 0
+    fresh.close()
 
 
 def _clipboard_page(instance):

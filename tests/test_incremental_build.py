@@ -245,8 +245,8 @@ def test_an_edited_article_is_rendered_and_the_others_reused(root):
     edit(root, "docs/guide/triage.md", "Sort tickets by priority.", "Sort tickets by impact.")
     report = rebuild(root)
     assert "Sort tickets by impact." in page(root, "site", "guide/triage/index.html")
-    # its page in English and its fallback copy in Russian are rendered again
-    assert report["internal"].reused == before - 2
+    # its page in English is rendered again (the agent site has no Russian copy of it)
+    assert report["internal"].reused == before - 1
 
 
 def test_an_edited_translation(root):
@@ -254,6 +254,19 @@ def test_an_edited_translation(root):
     report = rebuild(root)
     assert "Деньги вернутся за неделю." in page(root, "site-public", "ru/faq/refunds/index.html")
     assert report["public"].reused > 0
+
+
+def test_a_new_translation_of_an_article_written_once(root):
+    """The agent site's guide had no Russian version: the Russian pages led to its English
+    page, which held the Russian banner. Translated, it has a Russian page, and the English
+    page loses that banner."""
+    assert 'data-kb-reader="ru"' in page(root, "site", "guide/triage/index.html")
+    assert not (root / "inc/site/ru/guide/triage").exists()
+    write(root, "docs/guide/triage.ru.md", article(
+        "Сортировка обращений", "# Сортировка обращений\n\nСортируйте по приоритету.\n"))
+    rebuild(root)
+    assert "Сортируйте по приоритету." in page(root, "site", "ru/guide/triage/index.html")
+    assert "data-kb-reader" not in page(root, "site", "guide/triage/index.html")
 
 
 def test_an_edited_fact_renders_the_pages_that_use_it(root):
@@ -323,11 +336,14 @@ def test_cli_clean_renders_every_page(root):
     assert result.exit_code == 0, result.output
     sites = json.loads(result.output)["sites"]
     assert [site["reused"] for site in sites] == [0, 0]
-    # English-only pages under ru/ (the guides, the FAQ index and login; internal: the
-    # guide's section page, the four reports, and the owners' pages: ann's, whose Russian
-    # refunds was never reviewed, nobody's, with the FAQ index, and their section page) are
-    # made from the English pages' HTML
-    assert [site["shared"] for site in sites] == [4 + 1 + 4 + 3, 2]
+    # English-only pages under ru/ are made from the English pages' HTML: on the agent
+    # site (which copies no article) the reports whose links land on the same pages from
+    # ru/: their index, the translations page and its Russian one, the owners' section page
+    # and ann's page (whose Russian refunds was never reviewed); the health summary,
+    # nobody's page and the guides' section page link to articles written once, which ru/
+    # leads to in English, and convert their own. On the public site: the FAQ index and
+    # login.
+    assert [site["shared"] for site in sites] == [5, 2]
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
                                        str(root / "inc")])
     assert result.exit_code == 0, result.output
@@ -488,7 +504,7 @@ def test_a_rebuild_links_the_reused_pages_in(root):
     fresh = root / "inc/site/guide/tone/index.html"
     os.utime(fresh)
     before = {path: (root / "inc/site" / path).stat().st_ino
-              for path in ("guide/triage/index.html", "ru/guide/triage/index.html",
+              for path in ("guide/triage/index.html", "ru/faq/refunds/index.html",
                            "guide/tone/index.html")}
     report = rebuild(root, aged=False)
     assert report["internal"].reused >= 10

@@ -27,10 +27,22 @@ NAV = "nav:\n  - index.md\n  - Questions: faq/\n  - Guides: guide/\n"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def built(tmp_path_factory) -> Path:
     root = make_kb(tmp_path_factory.mktemp("kb"), FILES)
-    build(open_kb(root), ("internal",), out=root / "out")
-    return root / "out" / "site"
+    build(open_kb(root), out=root / "out")
+    return root / "out"
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    """The agent site: a page without a translation is written once, in English."""
+    return built / "site"
+
+
+@pytest.fixture(scope="module")
+def public(built) -> Path:
+    """The public site: such a page is written in every language (a fallback copy)."""
+    return built / "site-public"
 
 
 def read(site: Path, path: str) -> str:
@@ -67,14 +79,21 @@ def test_a_languages_files_answer_links_with_its_own_version():
     assert files.get_file_from_path("faq/b.md").src_uri == "faq/b.md"
     assert files.get_file_from_path(".").src_uri == "index.ru.md"
     assert files.get_file_from_path("faq/c.md") is None
+    english = File("faq/c.md", "/docs", "/site", True)
+    elsewhere = LanguageFiles(files, "ru", {"faq/c.md": english})
+    assert elsewhere.get_file_from_path("faq/c.md") is english  # the English build's page
+    assert "faq/c.md" not in elsewhere.src_uris  # not written by this one
 
 
-def test_each_language_is_built_in_its_folder_from_its_own_files(site):
+def test_each_language_is_built_in_its_folder_from_its_own_files(site, public):
     assert "Откройте настройки." in read(site, "ru/faq/reset/index.html")
-    assert "Open settings." in read(site, "fa/faq/reset/index.html")  # a fallback copy
+    assert "Open settings." in read(public, "fa/faq/reset/index.html")  # a fallback copy
+    assert not (site / "fa/faq/reset").exists()  # the agent site: only the English page
+    assert not (site / "ru/guide/triage").exists() and not (site / "fa/guide/triage").exists()
+    assert (site / "fa/guide/index.html").exists()  # a generated section page: in every one
     assert '<html lang="ru"' in read(site, "ru/faq/reset/index.html")
-    assert '<html lang="fa"' in read(site, "fa/guide/triage/index.html")
-    assert '<body dir="rtl"' in read(site, "fa/guide/triage/index.html")
+    assert '<html lang="fa"' in read(site, "fa/index.html")  # a language's home: always
+    assert '<body dir="rtl"' in read(site, "fa/index.html")
     assert not (site / "faq/reset.ru").exists() and not (site / "ru/assets").exists()
 
 
@@ -85,11 +104,13 @@ def test_the_sites_404_page_is_in_its_default_language(site):
     assert set(menu(page).values()) == {"/", "/ru/", "/fa/"}  # the languages' roots
 
 
-def test_the_language_menu_leads_to_the_same_page_in_each_language(site):
-    assert menu(read(site, "ru/faq/reset/index.html")) == {
+def test_the_language_menu_leads_to_the_same_page_in_each_language(site, public):
+    assert menu(read(public, "ru/faq/reset/index.html")) == {
         "en": "../../../faq/reset/", "ru": "./", "fa": "../../../fa/faq/reset/"}
-    assert menu(read(site, "guide/triage/index.html")) == {
-        "en": "./", "ru": "../../ru/guide/triage/", "fa": "../../fa/guide/triage/"}
+    # the agent site has no Persian page of it: the menu leads to the Persian home
+    assert menu(read(site, "ru/faq/reset/index.html")) == {
+        "en": "../../../faq/reset/", "ru": "./", "fa": "/fa/"}
+    assert menu(read(site, "guide/triage/index.html")) == {"en": "./", "ru": "/ru/", "fa": "/fa/"}
     assert menu(read(site, "ru/index.html")) == {"en": "/", "ru": "/ru/", "fa": "/fa/"}
 
 
@@ -99,15 +120,20 @@ def test_the_sitemap_has_every_page_in_every_language_with_its_alternates(site):
     locs = [loc for loc, _ in entries]
     english = [loc for loc in locs if not loc.startswith((f"{SITE_URL}ru/", f"{SITE_URL}fa/"))]
     assert f"{SITE_URL}guide/triage/" in english
-    assert sorted(locs) == sorted({loc.replace(SITE_URL, f"{SITE_URL}{lang}")
-                                   for loc in english for lang in ("", "ru/", "fa/")})
+    # the agent site's other languages: their homes, translations and generated pages
+    assert {f"{SITE_URL}ru/", f"{SITE_URL}fa/", f"{SITE_URL}ru/faq/reset/",
+            f"{SITE_URL}ru/guide/", f"{SITE_URL}fa/guide/"} <= set(locs)
+    assert f"{SITE_URL}fa/faq/reset/" not in locs and f"{SITE_URL}ru/guide/triage/" not in locs
+    assert all((site / loc[len(SITE_URL):] / "index.html").is_file() for loc in locs)
+    assert len(locs) == len(set(locs))
     alternates = {loc: re.findall(r'hreflang="(\w+)" href="([^"]+)"', links)
                   for loc, links in entries}
     assert alternates[f"{SITE_URL}ru/faq/reset/"] == [  # its own language first
-        ("ru", f"{SITE_URL}ru/faq/reset/"), ("en", f"{SITE_URL}faq/reset/"),
-        ("fa", f"{SITE_URL}fa/faq/reset/")]
+        ("ru", f"{SITE_URL}ru/faq/reset/"), ("en", f"{SITE_URL}faq/reset/")]
     assert [lang for lang, _ in alternates[SITE_URL]] == ["en", "fa", "ru"]
-    assert read(site, "ru/sitemap.xml").count("<loc>") == len(english)
+    assert alternates[f"{SITE_URL}guide/triage/"] == [("en", f"{SITE_URL}guide/triage/")]
+    assert read(site, "ru/sitemap.xml").count("<loc>") == sum(
+        loc.startswith(f"{SITE_URL}ru/") for loc in locs)
 
 
 def test_each_language_takes_its_own_settings_and_titles(tmp_path):
@@ -120,8 +146,8 @@ def test_each_language_takes_its_own_settings_and_titles(tmp_path):
         "          nav_translations: {Guides: Руководства}\n") + NAV
     root = make_kb(tmp_path, {**FILES, "mkdocs.yml": settings})
     build(open_kb(root), ("internal",), out=tmp_path / "out")
-    ru = read(tmp_path / "out/site", "ru/guide/triage/index.html")
-    assert "<title>Ticket triage - Справочник</title>" in ru
+    ru = read(tmp_path / "out/site", "ru/faq/reset/index.html")
+    assert "<title>Сброс пароля - Справочник</title>" in ru
     assert "Руководства" in ru
     en = read(tmp_path / "out/site", "guide/triage/index.html")
     assert "- Knowledge base</title>" in en and "Руководства" not in en
@@ -172,7 +198,7 @@ def test_a_partial_build_keeps_every_language_in_menus_and_sitemap(tmp_path):
     build(open_kb(root), ("internal",), out=tmp_path / "out", languages=("ru",))
     page = read(site, "ru/faq/reset/index.html")
     assert "Откройте настройки снова." in page
-    assert menu(page) == {"en": "../../../faq/reset/", "ru": "./", "fa": "../../../fa/faq/reset/"}
+    assert menu(page) == {"en": "../../../faq/reset/", "ru": "./", "fa": "/fa/"}
     assert read(site, "sitemap.xml") == full
 
 
@@ -192,22 +218,25 @@ def test_a_section_takes_its_translated_index_pages_title(tmp_path):
     def sections(page: str) -> list[str]:
         return re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', page)
 
-    assert "Помощь с оплатой" in sections(read(site, "ru/guide/billing/cards/index.html"))
-    assert "Billing help" not in sections(read(site, "ru/guide/billing/cards/index.html"))
-    assert "Billing help" in sections(read(site, "fa/guide/billing/cards/index.html"))
+    assert "Помощь с оплатой" in sections(read(site, "ru/guide/billing/index.html"))
+    assert "Billing help" not in sections(read(site, "ru/guide/billing/index.html"))
+    assert "Billing help" in sections(read(site, "guide/billing/cards/index.html"))
 
 
 def test_a_title_the_navigation_gives_a_page_is_its_title_in_every_language(tmp_path):
     # kb makes the pages before MkDocs reads the navigation (to spare converting those
     # whose HTML comes from elsewhere): they must take the navigation's titles, as MkDocs'
     # own pages do, over their front matter's.
-    nav = "nav:\n  - index.md\n  - Guides:\n      - Triage how-to: guide/triage.md\n"
-    root = make_kb(tmp_path, {**FILES, "mkdocs.yml": MKDOCS + nav})
+    nav = ("nav:\n  - index.md\n  - Guides:\n      - Triage how-to: guide/triage.md\n"
+           "      - guide/shift.md\n")
+    root = make_kb(tmp_path, {**FILES, "mkdocs.yml": MKDOCS + nav,
+                              "docs/guide/shift.md": article("Shift", "Hand over.\n"),
+                              "docs/guide/shift.ru.md": article("Смена", "Передайте смену.\n")})
     build(open_kb(root), ("internal",), out=root / "out")
-    for path in ("guide/triage/index.html", "ru/guide/triage/index.html",
-                 "fa/guide/triage/index.html"):
+    for path in ("guide/triage/index.html", "guide/shift/index.html",
+                 "ru/guide/shift/index.html"):
         page = read(root / "out" / "site", path)
         items = re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', page)
         assert "Triage how-to" in items, (path, items)
-        # no heading of its own: Material heads the page with its title
-        assert "<h1>Triage how-to</h1>" in page
+    # no heading of its own: Material heads the page with its title
+    assert "<h1>Triage how-to</h1>" in read(root / "out" / "site", "guide/triage/index.html")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from kbtools.cli import main
 from kbtools.preview import Preview, Watcher, watched
 from kbtools.registry import open_kb
-from kbtools.sites import build
+from kbtools.sites import PUBLIC, build
 from tests.support import article, copy_example, make_kb
 from tests.test_server import kb_serve
 
@@ -82,7 +82,7 @@ def test_a_saved_edit_is_rebuilt_into_a_new_generation(root):
 
 def test_an_edit_renders_its_languages_first_then_the_others(tmp_path):
     root = make_kb(tmp_path / "kb", {**FILES, "kb.yml": "languages: [en, ru, sl]\n"})
-    preview = Preview(root)
+    preview = Preview(root, PUBLIC)  # (whose Slovene site has an English copy of the page)
     assert preview.rebuild().built and preview.state.changed == {"en": 1, "ru": 1, "sl": 1}
     slovene = preview.site_dir(preview.kb) / "sl/faq/refund/index.html"  # an English copy
     before = slovene.stat().st_ino
@@ -135,7 +135,7 @@ import os, sys
 from pathlib import Path
 from kbtools.preview import Preview
 root = Path(sys.argv[1])
-preview = Preview(root)
+preview = Preview(root, "public")  # (its Slovene site has an English copy of the page)
 preview.rebuild()
 source = root / "docs/faq/refund.md"
 source.write_text(source.read_text(encoding="utf-8").replace("30 days", "45 days"),
@@ -162,7 +162,7 @@ def test_a_completion_ends_when_the_preview_process_dies(tmp_path):
 
     wait_for(gone, timeout=60, what="the orphaned completion to end")
     # it stopped at once: the English copy in the Slovene site was never rebuilt
-    slovene = root / ".kb/preview/site/sl/faq/refund/index.html"
+    slovene = root / ".kb/preview/site-public/sl/faq/refund/index.html"
     assert "within 30 days" in slovene.read_text(encoding="utf-8")
 
 

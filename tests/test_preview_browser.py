@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 
 OLD = "You can move between our plans at any time"
 NEW = "Brightloop lets you switch plans whenever you like"
-TRIAGE_OLD = "Good triage protects our service levels"
-TRIAGE_NEW = "Careful triage protects our service levels"
+PATH_OLD = "Focus on payouts and verification"
+PATH_NEW = "Look closely at payouts and verification"
 
 
 def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_path):
@@ -35,10 +35,11 @@ def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_
         page.goto(f"{url}/faq/change-plan/", wait_until="load")
         page.get_by_text(OLD).first.wait_for(timeout=60_000)
         page.evaluate("window.kbBeforeEdit = true")
-        # a guide (no translation) as the Slovene site shows it: in English
+        # an onboarding path (no translation) as the Slovene site shows it: in English, with
+        # its steps and progress in Slovene
         copy = chromium.new_page()
-        copy.goto(f"{url}/sl/guide/ticket-triage/", wait_until="load")
-        copy.get_by_text(TRIAGE_OLD).first.wait_for(timeout=60_000)
+        copy.goto(f"{url}/sl/onboarding/first-weeks/", wait_until="load")
+        copy.get_by_text(PATH_OLD).first.wait_for(timeout=60_000)
 
         source.write_text(text.replace(OLD, NEW), encoding="utf-8")
         page.get_by_text(NEW).first.wait_for(timeout=300_000)
@@ -50,10 +51,10 @@ def test_an_edit_reloads_the_open_page_and_a_broken_edit_shows_its_findings(tmp_
 
         # the edit's language (English) is rendered first; the other languages follow, and
         # their open pages reload then
-        guide = root / "docs/guide/ticket-triage.md"
-        guide.write_text(guide.read_text(encoding="utf-8").replace(TRIAGE_OLD, TRIAGE_NEW),
-                         encoding="utf-8")
-        copy.get_by_text(TRIAGE_NEW).first.wait_for(timeout=300_000)
+        path = root / "docs/onboarding/first-weeks.md"
+        path.write_text(path.read_text(encoding="utf-8").replace(PATH_OLD, PATH_NEW),
+                        encoding="utf-8")
+        copy.get_by_text(PATH_NEW).first.wait_for(timeout=300_000)
         copy.close()
 
         page.evaluate("window.kbBeforeBrokenEdit = true")

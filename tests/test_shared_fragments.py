@@ -42,8 +42,9 @@ def build_both(root, tmp_path, which=("internal", "public")):
 
 def test_the_example_builds_the_same_with_and_without_sharing(tmp_path):
     report = build_both(REPO, tmp_path)
-    # the internal site's English-only guides, scripts and playbooks under ar/fa/ru/sl
-    assert report["internal"].shared > 100
+    # the internal site's homes and generated pages in English only, under ar/fa/ru/sl (its
+    # articles are not copied)
+    assert report["internal"].shared > 20
     # and its search entries taken in the sanitizer's pass (tests/test_search_sections.py):
     # every page but the fallback copies, which search skips; none on the public site,
     # whose sanitizer hands out no tags
@@ -57,13 +58,14 @@ FILES = {
     "docs/index.md": article("Home", "Welcome.\n"),
     # an image: its link is relative to the page's place, so the copies convert their own
     "docs/guide/console.md": article("Console", "# Console\n\n![Console](../img/console.svg)\n",
-                                     owner="bob", reviewed="2026-11-01"),
+                                     audience="public", owner="bob", reviewed="2026-11-01"),
     "docs/img/console.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
     # links to another page and its anchor, and a review date long past (a banner of its
     # own on the English page, in the reader's language on each copy)
     "docs/guide/triage.md": article(
         "Triage", "# Triage\n\n## Queues\n\nSee [the console](console.md#console) and "
-        "[queues](#queues).[^1]\n\n[^1]: Since 2024.\n", owner="bob", reviewed="2020-01-01"),
+        "[queues](#queues).[^1]\n\n[^1]: Since 2024.\n", audience="public", owner="bob",
+        reviewed="2020-01-01"),
     # translated into ru only: one copy, in sl
     "docs/faq/refunds.md": article("Refunds", "# Refunds\n\nWithin 14 days.\n",
                                    audience="public", owner="ann", reviewed="2026-11-01"),
@@ -79,20 +81,28 @@ FILES = {
 def test_fallback_copies_share_their_english_html_only_where_it_reads_the_same(tmp_path):
     root = make_kb(tmp_path / "kb", FILES)
     report = build_both(root, tmp_path)
-    # triage, setup, more setup and the home in ru and sl, refunds in sl (internal); refunds
-    # in sl (public). The console's copies (an image) convert their own. Generated pages in
-    # English only are shared too: the reports (their index, health, translations and one
-    # page per language, and the owners' pages: ann, bob, nobody's and their section page)
-    # and the section pages of guide/ and guide/setup/ in ru and sl, and of faq/ in sl (ru
-    # has its own, titled after the Russian page), on both sites.
-    assert report["internal"].shared == 9 + 2 * 5 + 2 * 4 + 2 * 2 + 1
-    assert report["public"].shared == 1 + 1
-    site = tmp_path / "shared" / "site"
-    copy = (site / "sl" / "guide" / "triage" / "index.html").read_text(encoding="utf-8")
-    assert 'data-kb-banner="fallback"' in copy and 'data-kb-banner="overdue"' in copy
+    # The agent site copies no article (its other languages lead to the English page), but
+    # its homes and its generated pages, in English only: in ru and in sl, the home and the
+    # reports whose links land on the same pages from there (the reports' index, the
+    # owners' section page, ann's and nobody's pages, the translations page and one per
+    # language). Those linking to articles (the section pages of guide/ and guide/setup/, the
+    # health summary, bob's page) convert their own: from ru/ those links lead to the
+    # English pages. The public site: triage and the guide/ section in ru and sl, refunds and
+    # the faq/ section in sl (ru has its own); the console's copies (an image) convert their
+    # own.
+    assert report["internal"].shared == 2 * 8
+    assert report["public"].shared == 2 * 2 + 2
+    public = tmp_path / "shared" / "site-public"
+    copy = (public / "sl" / "guide" / "triage" / "index.html").read_text(encoding="utf-8")
+    assert 'data-kb-banner="fallback"' in copy
     assert 'href="../console/#console"' in copy and 'id="fn:1"' in copy
-    image = (site / "ru" / "guide" / "console" / "index.html").read_text(encoding="utf-8")
+    image = (public / "ru" / "guide" / "console" / "index.html").read_text(encoding="utf-8")
     assert 'src="../../../img/console.svg"' in image
+    site = tmp_path / "shared" / "site"
+    assert not (site / "sl" / "guide" / "triage").exists()
+    english = (site / "guide" / "triage" / "index.html").read_text(encoding="utf-8")
+    assert 'data-kb-reader="ru"' in english and 'data-kb-reader="sl"' in english
+    assert 'data-kb-banner="overdue"' in english
 
 
 def test_no_sharing_where_mkdocs_is_to_warn_about_anchors(tmp_path):

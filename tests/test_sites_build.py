@@ -104,9 +104,34 @@ def test_outdated_and_machine_translation_banners_in_the_readers_language(built)
 
 def test_fallback_page_says_it_is_in_english(built):
     root, _ = built
-    found = banners(html(root, "site", "ru/guide/triage/index.html"))
+    # the public site: a copy under ru/, in English, with the banner in Russian
+    found = banners(html(root, "site-public", "ru/faq/index.html"))
     assert "Эта страница пока не переведена на русский язык" in found["fallback"]
-    assert "fallback" not in banners(html(root, "site", "guide/triage/index.html"))
+    assert "fallback" not in banners(html(root, "site-public", "faq/index.html"))
+
+
+def test_the_agent_sites_other_languages_lead_to_the_english_page_with_their_banner(built):
+    """The agent site writes an article once: the Russian navigation marks the guide "only in
+    English" and leads to its English page, which holds the Russian and Persian banners,
+    hidden, for the browser to show the one of the language its reader came from."""
+    root, _ = built
+    assert not (root / "out/site/ru/guide/triage").exists()
+    russian = html(root, "site", "ru/guide/index.html")  # (the guides' section, in Russian)
+    item = re.search(r'<a href="([^"]*)" class="md-nav__link">\s*<span class="md-ellipsis">'
+                     r'\s*Ticket triage\s*</span>\s*<span class="md-status '
+                     r'md-status--kb-elsewhere" title="([^"]+)">', russian)
+    assert item is not None
+    assert (root / "out/site/ru/guide" / item.group(1) / "index.html").resolve() == \
+        (root / "out/site/guide/triage/index.html").resolve()
+    assert item.group(2) == "Только на английском"
+    page = html(root, "site", "guide/triage/index.html")
+    hidden = dict(re.findall(r'<div class="admonition info kb-banner kb-banner-fallback" '
+                             r'lang="(\w+)" dir="\w+" data-kb-reader="\w+" hidden '
+                             r'data-kb-banner="fallback"><p>([^<]+)</p>', page))
+    assert set(hidden) == {"ru", "fa"}
+    assert "Эта страница пока не переведена на русский язык" in hidden["ru"]
+    # a translated page has none: its readers have their own
+    assert "data-kb-reader" not in html(root, "site", "faq/reset/index.html")
 
 
 def test_overdue_banner_on_internal_pages_only_with_owner_and_due_date(built):

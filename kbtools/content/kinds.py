@@ -189,6 +189,12 @@ class Registry:
             return kind.render(kb, article, body, lang or article.lang)
         return kind.render(kb, article, body)
 
+    def same_for_every_reader(self, article: Article) -> bool:
+        """Whether ``article``'s page body is the same whatever its reader's language (its
+        kind renders none in the reader's language: see :meth:`render_body`)."""
+        kind = self._kinds.get(article.kind)
+        return kind is None or kind.render is None or not kind.render_lang
+
     def generated_pages(self, kb: Any) -> list[GeneratedPage]:
         """Every page the kinds and reports add to the sites, in registration order."""
         found: list[GeneratedPage] = []

@@ -4,11 +4,15 @@
 - ``overdue``: an internal page past its review date (owner and due date);
 - ``outdated``: a translation whose source changed in substance since it was made;
 - ``machine``: a machine translation no person has reviewed yet;
-- ``fallback``: a page shown in the source language because it has no translation.
+- ``fallback``: a page shown in the source language because it has no translation: on a
+  fallback copy, in its reader's language; on the agent site, which writes no copies, the
+  English page carries one per language it has no translation into, hidden, and
+  ``theme/assets/kb/kb.js`` shows the one of the language its reader came from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -36,9 +40,7 @@ def page_banners(kb: KnowledgeBase, article: Article, *, reader_lang: str, inter
     text = catalog(kb, reader_lang)  # the banner.* strings (kbtools/sites/strings/*.yml)
     found: list[Banner] = []
     if article.lang != reader_lang:
-        language = text.text("banner.language")
-        found.append(_banner("fallback", "info", text.text("banner.fallback", language=language),
-                             lang=reader_lang))
+        found.append(_fallback(kb, reader_lang))
     if article.is_translation:
         source = kb.corpus.get(article.source)
         if source_href and verdict(article, source) == OUTDATED:
@@ -57,11 +59,30 @@ def page_banners(kb: KnowledgeBase, article: Article, *, reader_lang: str, inter
     return found
 
 
+def reader_banners(kb: KnowledgeBase, languages: Iterable[str]) -> str:
+    """The fallback banners of a page the navigation of ``languages`` leads to (it has no
+    translation into them), each in its language, hidden: the theme writes them above the
+    page's content (not in it: they are not the page's text, for search), and ``kb.js``
+    shows the one of the language its reader came from."""
+    return "".join(_fallback(kb, lang, hidden=True).html for lang in languages)
+
+
+def _fallback(kb: KnowledgeBase, lang: str, *, hidden: bool = False) -> Banner:
+    """The fallback banner in ``lang``; ``hidden`` until a reader of ``lang`` comes."""
+    text = catalog(kb, lang)
+    message = text.text("banner.fallback", language=text.text("banner.language"))
+    return _banner("fallback", "info", message, lang=lang,
+                   reader=lang if hidden else None)
+
+
 def _banner(kind: str, level: str, message: str, *, escaped: bool = False,
-            lang: str | None = None) -> Banner:
+            lang: str | None = None, reader: str | None = None) -> Banner:
     """A banner; ``lang`` marks one written in another language than the page around it
-    (the fallback banner, in the reader's language, on an English page)."""
+    (the fallback banner, in the reader's language, on an English page); ``reader`` makes it
+    hidden, for ``kb.js`` to show to readers of that language only."""
     body = message if escaped else escape(message)
     marks = f' lang="{escape(lang)}" dir="{direction(lang)}"' if lang else ""
+    if reader:
+        marks += f' data-kb-reader="{escape(reader)}" hidden'
     return Banner(kind, f'<div class="admonition {level} kb-banner kb-banner-{kind}"{marks} '
                         f'data-kb-banner="{kind}"><p>{body}</p></div>')

@@ -13,8 +13,10 @@ language the ``kb`` plugin asks :class:`Languages` for
   :mod:`kbtools.sites.sitemap` from :meth:`~Languages.sitemap_entries`, for every language);
 - its files (:meth:`~Languages.files`): of the staged pages (a translation is ``page.ru.md``
   beside ``page.md``, see :mod:`.staging`), each page's version in the language, else the
-  default language's (a fallback copy), written below the language's folder; assets and
-  theme files as they are;
+  default language's: written below the language's folder too (a fallback copy), unless
+  it is one of the pages written once (``single``: the agent site's articles), which are not
+  written again (:attr:`LanguageFiles.elsewhere`: the language's navigation and links lead
+  to the default language's page); assets and theme files as they are;
 - its navigation (:meth:`~Languages.translate_nav`): a section titled after its index page
   takes its translation's title, then the titles ``nav_translations`` gives; and the
   language's home page;
@@ -36,7 +38,7 @@ import contextlib
 import copy
 import logging
 import posixpath
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import quote as urlquote
@@ -133,25 +135,35 @@ def page_dest(norm: str, use_directory_urls: bool) -> str:
 
 class LanguageFiles(Files):
     """One language's files: a link to ``page.md`` finds the language's ``page.ru.md`` when
-    there is one (the navigation and every page's links name the default language's file)."""
+    there is one (the navigation and every page's links name the default language's file),
+    else the default language's page, of this build (a fallback copy) or of the default
+    language's build (``elsewhere``: source URI -> its file there, not written by this build)."""
 
-    def __init__(self, files: Iterable[File], lang: str) -> None:
+    def __init__(self, files: Iterable[File], lang: str,
+                 elsewhere: Mapping[str, File] | None = None) -> None:
         super().__init__(list(files))
         self.lang = lang
+        self.elsewhere: Mapping[str, File] = elsewhere or {}
 
     def get_file_from_path(self, path: str) -> File | None:
         uri = PurePosixPath(path).as_posix()
         if uri == ".":
             uri = "index.md"
         stem, ext = posixpath.splitext(uri)
-        return self.src_uris.get(f"{stem}.{self.lang}{ext}") or self.src_uris.get(uri)
+        return self.src_uris.get(f"{stem}.{self.lang}{ext}") or self.src_uris.get(uri) \
+            or self.elsewhere.get(uri)
 
 
 class Languages:
     """The languages of one site build: which one is being built, and what each showed."""
 
-    def __init__(self, languages: tuple[Language, ...], built: Iterable[str]) -> None:
+    def __init__(self, languages: tuple[Language, ...], built: Iterable[str], *,
+                 single: Container[str] = frozenset()) -> None:
         self.languages = languages
+        self.single = single
+        """Page sources (without language) written in the default language only: another
+        language without a translation of one leads to the default language's page instead
+        of writing a fallback copy (see :attr:`kbtools.sites.site.Site.fallback_copies`)."""
         self.default = languages[0].locale
         wanted = set(built)
         self.built = tuple(lang.locale for lang in languages
@@ -173,6 +185,7 @@ class Languages:
         """Page source without language -> the languages it has a file in (a file without
         a language suffix is the default language's)."""
         self._urls: dict[str, dict[str, str]] = {}  # page source -> language -> its URL
+        self._norms: dict[str, str] | None = None  # default language's page URL -> source
         self._directory_urls = True
 
     @property
@@ -252,11 +265,21 @@ class Languages:
             if page:  # not "a.ru": MkDocs tells index pages by their name
                 made.name = page_name(norm)
             chosen[norm] = made
+        elsewhere: dict[str, File] = {}
+        if prefix and self.single:  # those pages stay in the default language's build
+            for norm in [n for n, f in chosen.items() if f.src_uri == n and n in self.single
+                         and f.is_documentation_page()]:
+                found = chosen.pop(norm)
+                elsewhere[norm] = made = File(
+                    found.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls,
+                    dest_uri=page_dest(norm, config.use_directory_urls),
+                    inclusion=found.inclusion)
+                made.name = page_name(norm)
         if not self._present:  # the same staged files for every language: once
             self._present = {norm: frozenset(found) for norm, found in present.items()}
-            self._pages = _pages_by_language(present, self._codes)
+            self._pages = _pages_by_language(present, self._codes, self.single)
         self._directory_urls = config.use_directory_urls
-        return LanguageFiles([*theme, *chosen.values()], lang)
+        return LanguageFiles([*theme, *chosen.values()], lang, elsewhere)
 
     def translate_nav(self, nav, titles: Mapping[tuple[str, str], str]) -> None:
         """The language's titles and its home page: a section titled after its index page
@@ -302,10 +325,30 @@ class Languages:
             if url is not None:
                 item["link"] = url
 
+    def led_from(self, norm: str) -> tuple[str, ...]:
+        """The languages whose navigation and links lead to the default language's page
+        ``norm``: a page written once (:attr:`single`) with no translation into them."""
+        if norm not in self.single:
+            return ()
+        present = self._present.get(norm, frozenset())
+        return tuple(code for code in self._codes[1:] if code not in present)
+
+    def reader_url(self, url: str) -> str:
+        """Where readers of the language being built find the default language's page at
+        ``url`` (relative to the site's root, "" for the home): below the language's folder
+        when the page is written there (its translation, or a fallback copy), else the
+        default language's own."""
+        if self._norms is None:
+            self._norms = {_url(page_dest(norm, self._directory_urls), self._directory_urls):
+                           norm for norm in self._present}
+        norm = self._norms.get(url or "./")
+        found = self._url_in(norm, self.current) if norm is not None else None
+        return url if found is None else "" if found == "./" else found
+
     def _url_in(self, norm: str, lang: str) -> str | None:
         """The URL of the page ``norm`` in ``lang`` (None: not written in it)."""
         present = self._present.get(norm, frozenset())
-        if lang not in present and self.default not in present:
+        if lang not in present and (self.default not in present or norm in self.single):
             return None
         prefix = "" if lang == self.default else f"{lang}/"
         return _url(prefix + page_dest(norm, self._directory_urls), self._directory_urls)
@@ -354,15 +397,17 @@ class Languages:
         return index
 
 
-def _pages_by_language(present: Mapping[str, Mapping[str, int]],
-                       languages: tuple[str, ...]) -> dict[str, list[str]]:
+def _pages_by_language(present: Mapping[str, Mapping[str, int]], languages: tuple[str, ...],
+                       single: Container[str] = frozenset()) -> dict[str, list[str]]:
     """Per language, its pages (sources without language), in the order its build lists
-    them: where the first of the language's own file and the default language's was met.
-    ``present``: page source without language -> language -> where its file was met."""
+    them: where the first of the language's own file and the default language's (for a
+    fallback copy: not of a page in ``single``) was met. ``present``: page source without
+    language -> language -> where its file was met."""
     default, never = languages[0], float("inf")
     pages = {}
     for lang in languages:
-        met = {norm: min(found.get(lang, never), found.get(default, never))
+        met = {norm: min(found.get(lang, never), found.get(default, never)
+                         if lang == default or norm not in single else never)
                for norm, found in present.items()}
         pages[lang] = sorted((norm for norm, at in met.items() if at != never), key=met.get)
     return pages

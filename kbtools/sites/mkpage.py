@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -50,13 +50,26 @@ def nothing_to_convert(page: Page) -> str:
     return ""
 
 
-def make_pages(files: Files, config) -> None:
+ELSEWHERE_STATUS = "kb-elsewhere"
+"""Material's page status (``meta.status``) of a page in the navigation that leads to the
+default language's page: it has no translation into the language of the page read (its
+title, in that language, is ``config.extra.status[ELSEWHERE_STATUS]``)."""
+
+
+def make_pages(files: Files, config,
+               elsewhere: Iterable[tuple[File, str | None]] = ()) -> None:
     """A :class:`KBPage` for every documentation page of ``files`` that has no page yet, with
-    the title ``config.nav`` gives it (MkDocs' own pages take theirs from there)."""
+    the title ``config.nav`` gives it (MkDocs' own pages take theirs from there); and one for
+    each file of ``elsewhere`` (pages of another build the navigation names, never read by
+    this one: each with its title, which the navigation's overrides), with the status
+    :data:`ELSEWHERE_STATUS`."""
     titles = nav_titles(config.nav or [], files)
     for file in files.documentation_pages():
         if file.page is None:
             KBPage(titles.get(file.src_uri), file, config)
+    for file, title in elsewhere:
+        page = KBPage(titles.get(file.src_uri) or title, file, config)
+        page.meta["status"] = ELSEWHERE_STATUS
 
 
 def nav_titles(nav: Iterable, files: Files) -> dict[str, str]:

@@ -42,13 +42,14 @@ from mkdocs.utils import get_relative_url
 import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
 from kbtools.diagnostics import error
+from kbtools.sites.banners import reader_banners
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.finishing import write_indexes
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
 from kbtools.sites.mkconfig import KBConfig, fit_languages
-from kbtools.sites.mkpage import make_pages, nothing_to_convert
+from kbtools.sites.mkpage import ELSEWHERE_STATUS, make_pages, nothing_to_convert
 from kbtools.sites.mktheme import ListedTheme, bytecode_cache
 from kbtools.sites.navigation import expand_nav
 from kbtools.sites.pagecache import CACHED_TEMPLATE, made_from_every_article
@@ -108,10 +109,22 @@ class KBPlugin(BasePlugin[KBConfig]):
         config.theme = ListedTheme.like(config.theme, str(THEME_DIR))  # (see .mktheme)
         if self._languages is None:  # on_config runs once per language
             entries = fit_languages(self.config.languages, self.context.kb.config.languages)
+            # the agent site's articles are written once, other languages lead to them; not
+            # the home (each language's root is its own), nor a page whose body the kind
+            # writes in the reader's language (a playbook's, an onboarding path's)
+            kinds = self.context.kb.kinds
+            single = frozenset() if self.context.site.fallback_copies else frozenset(
+                src for src, article in staged.articles.items()
+                if article.lang == staged.default_language and src != "index.md"
+                and kinds.same_for_every_reader(article))
             self._languages = Languages(
                 tuple(Language.read(entry, n == 0) for n, entry in enumerate(entries)),
-                self.config.built or self.context.kb.config.languages)
+                self.config.built or self.context.kb.config.languages, single=single)
         self._languages.configure(config)  # the language's settings and navigation
+        if self._languages.single:  # the mark of pages shown in the default language
+            config.extra["status"] = {**(config.extra.get("status") or {}), ELSEWHERE_STATUS:
+                                      catalog(self.context.kb, self._languages.current)
+                                      .text("nav.elsewhere")}
         titles = {path: title for (path, lang), title in staged.titles.items()
                   if lang == staged.default_language}
         config.nav = expand_nav(config.nav, titles, max_pages=self.config.max_section_pages)
@@ -143,7 +156,11 @@ class KBPlugin(BasePlugin[KBConfig]):
             for file in [f for f in files if f.src_uri.startswith(PUBLIC_EXCLUDED)]:
                 files.remove(file)
         files = self._languages.files(files, config)
-        make_pages(files, config)  # pages told when there is nothing to convert
+        # (pages told when there is nothing to convert; the default language's pages this
+        # language's navigation leads to, marked)
+        staged = self.context.staged
+        make_pages(files, config, ((file, staged.titles.get((norm, staged.default_language)))
+                                   for norm, file in files.elsewhere.items()))
         return files
 
     def on_nav(self, nav, config, files):
@@ -252,8 +269,13 @@ class KBPlugin(BasePlugin[KBConfig]):
             if finding not in context.failures:
                 context.failures.append(finding)
             raise PluginError(finding.format()) from None
-        extras = self._page_extras(page, config, lang, config.site_url) \
-            if context.site.public else None
+        if context.site.public:
+            extras = self._page_extras(page, config, lang, config.site_url)
+        else:  # the banners for readers other languages lead here (see .banners)
+            led_from = self._languages.led_from(self._languages.locale_of(
+                page.file.src_uri)[0]) if lang == self._languages.default else ()
+            extras = {"kb_reader_banners": reader_banners(context.kb, led_from)} \
+                if led_from else None
         return banners, body, extras
 
     def _key(self, page: Page, lang: str, text: str, extras: dict | None, meta: dict) -> str:
@@ -317,10 +339,13 @@ class KBPlugin(BasePlugin[KBConfig]):
             context["kb_nav"] = self._sharing.nav_for(page.url)
         if self.context.site.public:
             context.update(self._public_page(page, config, lang))
+        elif page.url in self._extras:  # an English article other languages lead to
+            context.update(self._extras.pop(page.url))
         elif norm == "index.md":
             # the agent site's home, in every language: search and one category per kind
-            root = "" if lang == default else f"{lang}/"
-            context["kb_url"] = lambda url: get_relative_url(root + url or ".", page.url)
+            # (the language's own section page, else the default language's)
+            context["kb_url"] = lambda url: get_relative_url(
+                self._languages.reader_url(url) or ".", page.url)
             context["kb_agent"] = True
             context["kb_blocks"] = helpcenter.agent_home(
                 self.context.kb, self.context.staged.articles.values(), lang)

@@ -18,11 +18,17 @@ class Site:
     """Default output folder, relative to the knowledge base root."""
     content_roots: tuple[str, ...]
     """Repo folders whose articles the site may contain (``playbooks`` only internally)."""
+    fallback_copies: bool
+    """Whether a page with no translation into a language is written in that language's
+    folder anyway, in the default language and with that language's navigation (a *fallback
+    copy*: the customer site, where a customer stays in their language's site); else that
+    language's navigation and links lead to the default language's page, marked as in that
+    language (the agent site: each page is rendered once)."""
 
 
 SITES: dict[str, Site] = {
-    INTERNAL: Site(INTERNAL, False, "site", ("docs", "playbooks")),
-    PUBLIC: Site(PUBLIC, True, "site-public", ("docs",)),
+    INTERNAL: Site(INTERNAL, False, "site", ("docs", "playbooks"), fallback_copies=False),
+    PUBLIC: Site(PUBLIC, True, "site-public", ("docs",), fallback_copies=True),
 }
 
 

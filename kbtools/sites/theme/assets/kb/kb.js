@@ -1,6 +1,6 @@
 /* kbtools: a "Copy" button for every element with a data-kb-copy attribute (answer scripts),
-   the help-center home's search box, and Material's search box searching text typed without a
-   key release. The button copies the element's visible text; all work with Material's instant
+   the help-center home's search box, Material's search box searching text typed without a
+   key release, and the fallback banner of the language an English page's reader came from. The button copies the element's visible text; all work with Material's instant
    loading. */
 (function () {
   "use strict";
@@ -68,7 +68,37 @@
     if (dialog && input) dialog.setAttribute("aria-label", input.getAttribute("aria-label"));
   }
 
+  // The agent site writes no fallback copies: another language's navigation leads to the
+  // English page of an article not translated into it, which carries that language's
+  // "not available" banner, hidden (data-kb-reader). Show the one of the language the
+  // reader came from: the language of the last page read without such banners, or the one
+  // picked in the language menu.
+  var READER = "kb-reader-language";
+
+  function remember(lang) {
+    try { sessionStorage.setItem(READER, lang); } catch (err) { /* storage off: no banner */ }
+  }
+
+  function showReaderBanners() {
+    var banners = document.querySelectorAll("[data-kb-reader]");
+    if (!banners.length) {
+      remember(document.documentElement.lang);
+      return;
+    }
+    var reader = null;
+    try { reader = sessionStorage.getItem(READER); } catch (err) { /* none */ }
+    banners.forEach(function (banner) {
+      banner.hidden = banner.getAttribute("data-kb-reader") !== reader;
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".md-select__link[hreflang]");
+    if (link) remember(link.getAttribute("hreflang"));
+  });
+
   function init() {
+    showReaderBanners();
     initSearchForm();
     initLanguageLinks();
     nameSearchDialog();
