@@ -111,7 +111,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             entries = fit_languages(self.config.languages, self.context.kb.config.languages)
             # the agent site's articles are written once, other languages lead to them; not
             # the home (each language's root is its own), nor a page whose body the kind
-            # writes in the reader's language (a playbook's, an onboarding path's)
+            # writes in the reader's language (an onboarding path's steps and progress)
             kinds = self.context.kb.kinds
             single = frozenset() if self.context.site.fallback_copies else frozenset(
                 src for src, article in staged.articles.items()

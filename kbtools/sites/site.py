@@ -21,9 +21,11 @@ class Site:
     fallback_copies: bool
     """Whether a page with no translation into a language is written in that language's
     folder anyway, in the default language and with that language's navigation (a *fallback
-    copy*: the customer site, where a customer stays in their language's site); else that
-    language's navigation and links lead to the default language's page, marked as in that
-    language (the agent site: each page is rendered once)."""
+    copy*: the customer site, where a customer stays in their language's site); else, for an
+    article, that language's navigation and links lead to the default language's page,
+    marked as in the default language (the agent site: an article is rendered once; each
+    language's home, the onboarding paths and the generated pages, whose furniture is in the
+    reader's language, are still copied)."""
 
 
 SITES: dict[str, Site] = {
