@@ -16,8 +16,8 @@ from kbtools.registry import open_kb
 from kbtools.search import querylog
 from kbtools.sites import build
 from kbtools.sites.catalogs import catalog, catalog_findings, direction, package_catalog
-from kbtools.sites.helpcenter import category_findings, home
-from kbtools.sites.pageinfo import DESCRIPTION_CHARS, describe
+from kbtools.sites.helpcenter import category_findings, home, topic_pages
+from kbtools.sites.pageinfo import DESCRIPTION_CHARS, describe, page_info
 from kbtools.sites.sitemap import (
     Pruning,
     public_sitemap,
@@ -226,6 +226,23 @@ def test_english_fallback_page_in_the_arabic_site_is_left_to_right(built):
     assert 'lang="ar"' in banner and 'dir="rtl"' in banner
     assert '<div class="kb-article" lang="ar" dir="rtl">' in page(built,
                                                                    "ar/faq/refunds/index.html")
+
+
+def test_a_tag_only_index_pages_carry_has_no_page_and_no_link(tmp_path):
+    """Tag pages list articles, not index pages: a tag only an index page carries has no
+    page, so the index page shows no link to one (it led to a 404)."""
+    kb = open_kb(make_kb(tmp_path, {
+        "docs/faq/index.md": article("Questions", "- [Refunds](refunds.md)\n",
+                                     audience="public", tags=["faq", "billing"]),
+        "docs/faq/refunds.md": article("Refunds", "Within 14 days.\n", audience="public",
+                                       tags=["billing"]),
+    }))
+    articles = list(kb.corpus.articles)
+    pages = {p.src for p in topic_pages(kb, articles, ("en",))}
+    assert "tags/billing.md" in pages and "tags/faq.md" not in pages
+    info = page_info(kb, kb.corpus.get("docs/faq/index.md"), articles, reader_lang="en",
+                     site_url=None, history=None)
+    assert [tag.url for tag in info.tags] == ["tags/billing/"]
 
 
 def test_article_has_date_tags_related_and_the_feedback_placeholder(built):

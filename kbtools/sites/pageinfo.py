@@ -95,6 +95,11 @@ class Published:
         found.pop(source.path, None)
         return sorted(found.values(), key=lambda a: self._order[a.path])
 
+    def has_tag_page(self, tag: str) -> bool:
+        """Whether the site has a page for ``tag``: some source article, not an index page,
+        carries it (:func:`~kbtools.sites.helpcenter.topic_pages`)."""
+        return tag in self._by_tag
+
     def written(self, source: str) -> set[str]:
         """The languages ``source`` has a translation in."""
         return self._written.get(source, set())
@@ -148,7 +153,8 @@ def page_info(kb: KnowledgeBase, article: Article,
     source = kb.corpus.get(article.source) if article.is_translation else article
     source = source or article
     titles = published.titles(reader_lang)
-    tags = tuple(Link(text.tag(tag), f"{TAGS}/{tag_slug(tag)}/") for tag in source.tags)
+    tags = tuple(Link(text.tag(tag), f"{TAGS}/{tag_slug(tag)}/") for tag in source.tags
+                 if published.has_tag_page(tag))  # (a tag only index pages carry has none)
     strings = {f"article.{k}": v for k, v in text.section("article").items()}
     strings.update({f"feedback.{k}": v for k, v in text.section("feedback").items()})
     updated = last_updated(history, article, reader_lang)
