@@ -43,6 +43,7 @@ def site(tmp_path_factory):
         "docs/index.md": article("Home", "Welcome.\n"),
         "docs/onboarding/first-weeks.md": PATH,
         "docs/onboarding/first-weeks.ar.md": article("الأسابيع الأولى", "أهلًا بك في المسار.\n"),
+        "docs/tone/voice.ru.md": article("Принципы голоса", "Будьте добры.\n"),
     })
     with pytest.MonkeyPatch.context() as env:
         env.setenv("KB_AS_OF", "2026-11-23")
@@ -87,6 +88,22 @@ def test_path_page_shows_the_catalog_strings_and_no_english_ones(site, lang):
     # Authored text stays as written; the script is the one every page carries.
     assert "Invoices overview" in widget and "Week 1" in widget
     assert f"<script>{script_body()}</script>" in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_step_leads_to_its_page_in_the_readers_language_or_in_english(site, lang):
+    """The agent site writes an article once: a path shown in Russian leads to a step's
+    Russian page where it has one, else to its English page; never to a missing page."""
+    _, folder = site
+    here = folder / ("" if lang == "en" else lang) / "onboarding/first-weeks"
+    html = (here / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'class="kb-step-link" dir="auto" href="([^"]+)"', html)
+    assert len(links) == 3
+    targets = {(here / link / "index.html").resolve().relative_to(folder.resolve()).as_posix()
+               for link in links}
+    assert all((folder / target).is_file() for target in targets), targets
+    voice = "ru/tone/voice/index.html" if lang == "ru" else "tone/voice/index.html"
+    assert {"products/invoices/index.html", voice, "playbooks/outage/index.html"} == targets
 
 
 def test_the_widget_carries_its_language_and_direction(site):

@@ -271,7 +271,7 @@ def render_page(kb: KnowledgeBase, article: Article, body: str, lang: str | None
     body, then the interactive curriculum (raw HTML) with its interface in that language."""
     if path_meta(kb, article) is None:
         return body
-    view = view_of(kb, article, clock.today())
+    view = view_of(kb, article, clock.today(), lang)
     strings = catalog(kb, lang or article.lang)
     return f"{body.rstrip()}\n\n{path_html(view, strings)}\n"
 

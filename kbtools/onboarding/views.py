@@ -172,26 +172,36 @@ def path_meta(kb: KnowledgeBase, article: Article) -> PathMeta | None:
     return source.details_as(PathMeta) if source is not None else None
 
 
-def view_of(kb: KnowledgeBase, article: Article, today: date) -> PathView:
+def view_of(kb: KnowledgeBase, article: Article, today: date,
+            reader: str | None = None) -> PathView:
+    """The path ``article`` as its page shows it to readers of ``reader`` (default: the
+    article's language; an English page shown in another language is under that language's
+    folder): each step leads to its target's translation into that language where there is
+    one, else to the target itself (the agent site writes an article once)."""
     meta = path_meta(kb, article) or PathMeta(None, ())
     page = site_url(article)
+    reader = reader or article.lang
+    if reader != article.lang and not article.is_translation:
+        page = f"{reader}/{page}"
     stages = tuple(
-        StageView(stage.title, tuple(_step_view(kb, step, page, today) for step in stage.steps),
-                  stage.checkpoints)
+        StageView(stage.title, tuple(_step_view(kb, step, page, today, reader)
+                                     for step in stage.steps), stage.checkpoints)
         for stage in meta.stages)
     return PathView(article.path, article.title, meta.level, article.owner, stages,
                     tuple(_findings(kb, article, today)), article.source or article.path)
 
 
-def _step_view(kb: KnowledgeBase, step, page_url: str, today: date) -> StepView:
+def _step_view(kb: KnowledgeBase, step, page_url: str, today: date,
+               reader: str | None = None) -> StepView:
     target = kb.corpus.get(step.ref)
     if target is None:
         return StepView(step.ref, step.minutes, None, None, None, step.note, MISSING,
                         "does not exist")
     flag, problem = step_problem(kb, target, today) or (None, None)
+    shown = kb.corpus.translations_of(target.path).get(reader) if reader else None
     return StepView(step.ref, step.minutes, target.title,
-                    relative_url(page_url, site_url(target)), target.content_hash, step.note,
-                    flag, problem)
+                    relative_url(page_url, site_url(shown or target)), target.content_hash,
+                    step.note, flag, problem)
 
 
 # -- site URLs ------------------------------------------------------------------------------
