@@ -152,6 +152,27 @@ def test_entries_unused_for_weeks_are_removed(tmp_path):
     assert cache.hits == 1
 
 
+def test_a_file_of_the_older_layout_is_emptied_and_used_again(tmp_path):
+    """The day of use had been a column after the compiled code (a save read, and each day
+    rewrote, every entry's code): such a file is emptied, then filled in the new layout."""
+    file = tmp_path / "macros.sqlite"
+    with sqlite3.connect(file) as db:
+        db.execute("CREATE TABLE compiled (key TEXT PRIMARY KEY, code BLOB NOT NULL, "
+                   "used TEXT NOT NULL)")
+        db.execute("INSERT INTO compiled VALUES ('kb:old', ?, '2026-01-01')", (b"x" * 9000,))
+    sandbox, cache = macros(file)
+    assert sandbox.render(PAGES[1], path="a.md") == "Open on mon, tue.\n"
+    assert (cache.hits, cache.misses) == (0, 1)
+    cache.save(today=date(2026, 2, 1))
+    with sqlite3.connect(file) as db:
+        assert [r[1] for r in db.execute("PRAGMA table_info(compiled)")] == ["key", "code"]
+        assert db.execute("SELECT count(*), min(day) FROM used").fetchone() == (1, "2026-02-01")
+    assert _rows(file) == 1
+    sandbox, cache = macros(file)
+    sandbox.render(PAGES[1], path="a.md")
+    assert (cache.hits, cache.misses) == (1, 0)
+
+
 def test_a_build_keeps_compiled_pages_for_the_next_one(tmp_path):
     root = make_kb(tmp_path, {"docs/faq/a.md": (
         "---\ntitle: A\nowner: ann\naudience: public\n---\n"
