@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from kbtools.registry import open_kb
 from kbtools.sites import build
-from kbtools.sites.fragments import Bodies, NavMemo, parents, relative_targets
+from kbtools.sites.fragments import (
+    BANNERS_END,
+    Bodies,
+    NavMemo,
+    Sharing,
+    parents,
+    relative_targets,
+)
 from tests.support import MKDOCS, REPO, article, make_kb
 
 
@@ -140,9 +148,6 @@ def test_a_copy_is_sanitized_as_a_whole_page_would_be_its_body_once_for_all_copi
     # A page's banners and its English body go through the sanitizer apart, the body once
     # for the English page and every copy (kept sanitized): the result must be what
     # sanitizing the whole page gives.
-    from types import SimpleNamespace
-
-    from kbtools.sites.fragments import BANNERS_END, Sharing
     from kbtools.sites.sanitize import sanitize, sanitize_internal
 
     sanitizer = sanitize if site == "public" else sanitize_internal
@@ -173,6 +178,28 @@ def test_a_copy_is_sanitized_as_a_whole_page_would_be_its_body_once_for_all_copi
         assert sharing.content(copy, "", clean) == sanitizer(banners + BANNERS_END + body)
     assert calls.count(body) == 1  # once for the English page and both copies
     assert sharing.shared == 2
+
+
+def test_a_page_written_once_keeps_nothing_for_copies():
+    """The agent site writes an untranslated article once: its English HTML is not kept
+    for copies that never come (it is sanitized as a whole, as without sharing)."""
+    calls = []
+
+    def clean(html: str) -> str:
+        calls.append(html)
+        return html
+
+    sharing = Sharing({("guide/a.md", "en"): "A"}, ("en", "ru"), "en", {"guide/a.md"})
+    sharing.start_language(["guide/a/"])
+    assert not sharing.markdown(url="guide/a/", norm="guide/a.md", locale="en", lang="en",
+                                banners="<div>B</div>", body="the markdown")
+    whole = "<div>B</div>" + BANNERS_END + "<p>body</p>"
+    page = SimpleNamespace(url="guide/a/", toc=None, present_anchor_ids=set())
+    assert sharing.content(page, whole, clean) == whole
+    assert calls == [whole]  # not banners and body apart: nothing kept
+    sharing.start_language(["ru/guide/a/"])
+    assert not sharing.markdown(url="ru/guide/a/", norm="guide/a.md", locale="en", lang="ru",
+                                banners="", body="the markdown")
 
 
 def test_navigation_is_shared_per_folder_but_not_with_a_page_that_has_pages_below():

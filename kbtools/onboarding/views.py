@@ -191,14 +191,13 @@ def view_of(kb: KnowledgeBase, article: Article, today: date,
                     tuple(_findings(kb, article, today)), article.source or article.path)
 
 
-def _step_view(kb: KnowledgeBase, step, page_url: str, today: date,
-               reader: str | None = None) -> StepView:
+def _step_view(kb: KnowledgeBase, step, page_url: str, today: date, reader: str) -> StepView:
     target = kb.corpus.get(step.ref)
     if target is None:
         return StepView(step.ref, step.minutes, None, None, None, step.note, MISSING,
                         "does not exist")
     flag, problem = step_problem(kb, target, today) or (None, None)
-    shown = kb.corpus.translations_of(target.path).get(reader) if reader else None
+    shown = kb.corpus.translations_of(target.path).get(reader)
     return StepView(step.ref, step.minutes, target.title,
                     relative_url(page_url, site_url(shown or target)), target.content_hash,
                     step.note, flag, problem)

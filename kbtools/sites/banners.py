@@ -71,18 +71,17 @@ def _fallback(kb: KnowledgeBase, lang: str, *, hidden: bool = False) -> Banner:
     """The fallback banner in ``lang``; ``hidden`` until a reader of ``lang`` comes."""
     text = catalog(kb, lang)
     message = text.text("banner.fallback", language=text.text("banner.language"))
-    return _banner("fallback", "info", message, lang=lang,
-                   reader=lang if hidden else None)
+    return _banner("fallback", "info", message, lang=lang, hidden=hidden)
 
 
 def _banner(kind: str, level: str, message: str, *, escaped: bool = False,
-            lang: str | None = None, reader: str | None = None) -> Banner:
+            lang: str | None = None, hidden: bool = False) -> Banner:
     """A banner; ``lang`` marks one written in another language than the page around it
-    (the fallback banner, in the reader's language, on an English page); ``reader`` makes it
-    hidden, for ``kb.js`` to show to readers of that language only."""
+    (the fallback banner, in the reader's language, on an English page); ``hidden`` hides
+    it, for ``kb.js`` to show to readers of ``lang`` only."""
     body = message if escaped else escape(message)
     marks = f' lang="{escape(lang)}" dir="{direction(lang)}"' if lang else ""
-    if reader:
-        marks += f' data-kb-reader="{escape(reader)}" hidden'
+    if hidden and lang:
+        marks += f' data-kb-reader="{escape(lang)}" hidden'
     return Banner(kind, f'<div class="admonition {level} kb-banner kb-banner-{kind}"{marks} '
                         f'data-kb-banner="{kind}"><p>{body}</p></div>')

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -165,8 +165,11 @@ class Sharing:
     from."""
 
     def __init__(self, titles: Mapping[tuple[str, str], str], languages: Sequence[str],
-                 default: str) -> None:
+                 default: str, single: Container[str] = frozenset()) -> None:
         self._titles, self._languages, self._default = titles, tuple(languages), default
+        self._single = single
+        """Pages written in the default language only: no copies to keep their HTML for
+        (:attr:`kbtools.sites.languages.Languages.single`)."""
         self._bodies = Bodies()
         self._nav: NavMemo | None = None
         self._pages: frozenset[str] = frozenset()
@@ -196,7 +199,7 @@ class Sharing:
             if found is not None:
                 self._compose[url] = (banners, found)
                 return True
-        elif lang == self._default:
+        elif lang == self._default and norm not in self._single:
             copies = sum((norm, other) not in self._titles for other in self._languages)
             if copies:
                 self._keep[url] = (banners, key, copies)

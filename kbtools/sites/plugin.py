@@ -109,17 +109,10 @@ class KBPlugin(BasePlugin[KBConfig]):
         config.theme = ListedTheme.like(config.theme, str(THEME_DIR))  # (see .mktheme)
         if self._languages is None:  # on_config runs once per language
             entries = fit_languages(self.config.languages, self.context.kb.config.languages)
-            # the agent site's articles are written once, other languages lead to them; not
-            # the home (each language's root is its own), nor a page whose body the kind
-            # writes in the reader's language (an onboarding path's steps and progress)
-            kinds = self.context.kb.kinds
-            single = frozenset() if self.context.site.fallback_copies else frozenset(
-                src for src, article in staged.articles.items()
-                if article.lang == staged.default_language and src != "index.md"
-                and kinds.same_for_every_reader(article))
             self._languages = Languages(
                 tuple(Language.read(entry, n == 0) for n, entry in enumerate(entries)),
-                self.config.built or self.context.kb.config.languages, single=single)
+                self.config.built or self.context.kb.config.languages,
+                single=staged.written_once(self.context.kb.kinds))
         self._languages.configure(config)  # the language's settings and navigation
         if self._languages.single:  # the mark of pages shown in the default language
             config.extra["status"] = {**(config.extra.get("status") or {}), ELSEWHERE_STATUS:
@@ -172,7 +165,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             # (not where MkDocs is to warn about missing anchors: a copy's links are not
             # looked at again)
             self._sharing = Sharing(staged.titles, self.context.kb.config.languages,
-                                    staged.default_language)
+                                    staged.default_language, self._languages.single)
         if self._sharing is not None:
             self._sharing.start_language(f.url for f in files.documentation_pages())
         search = material_search(config.plugins)
@@ -272,8 +265,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         if context.site.public:
             extras = self._page_extras(page, config, lang, config.site_url)
         else:  # the banners for readers other languages lead here (see .banners)
-            led_from = self._languages.led_from(self._languages.locale_of(
-                page.file.src_uri)[0]) if lang == self._languages.default else ()
+            led_from = self._languages.led_from(page.file.src_uri) \
+                if lang == self._languages.default else ()
             extras = {"kb_reader_banners": reader_banners(context.kb, led_from)} \
                 if led_from else None
         return banners, body, extras

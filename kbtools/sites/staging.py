@@ -23,6 +23,7 @@ import yaml
 import kbtools.sites.helpcenter as helpcenter
 import kbtools.sites.indexes as indexes
 from kbtools.content.files import own_file_problem
+from kbtools.content.kinds import Registry
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.errors import ContentError
@@ -54,6 +55,18 @@ class StagedSite:
 
     def article_at(self, src_uri: str) -> Article | None:
         return self.articles.get(src_uri)
+
+    def written_once(self, kinds: Registry) -> frozenset[str]:
+        """The pages (site source paths) the site writes in the default language only, to
+        which the other languages lead when they have no translation (none on a site with
+        fallback copies: :attr:`~kbtools.sites.site.Site.fallback_copies`): its articles,
+        but the home (each language's root is its own) and those whose body the kind writes
+        in the reader's language (an onboarding path's steps and progress)."""
+        if self.site.fallback_copies:
+            return frozenset()
+        return frozenset(src for src, article in self.articles.items()
+                         if article.lang == self.default_language and src != "index.md"
+                         and kinds.same_for_every_reader(article))
 
     def src_of(self, repo_path: str) -> str | None:
         """Site source path of the repo file ``repo_path`` if the site publishes it."""
