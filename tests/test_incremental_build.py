@@ -330,6 +330,67 @@ def test_an_unreadable_manifest_renders_every_page(root):
     assert json.loads(manifests[0].read_text(encoding="utf-8"))["pages"]  # written anew
 
 
+def test_the_pages_search_entries_live_in_one_file_the_manifest_names(root):
+    # Each page's search entries are kept in a file beside the manifest, not in it (at
+    # thousands of pages the manifest held the whole index in memory for a whole build).
+    # Each build writes a new file, named by the new manifest; the old one is removed.
+    folder = root / ".kb/cache/pages"
+    [manifest] = folder.glob("internal-*.json")
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    [entries] = folder.glob(manifest.stem + ".*.search")
+    assert recorded["search"] == {"file": entries.name, "size": entries.stat().st_size}
+    page = recorded["pages"]["guide/triage/index.html"]
+    offset, length = page["search"]
+    found = json.loads(entries.read_bytes()[offset:offset + length])
+    index = json.loads((root / "inc/site/search/search_index.json").read_bytes())
+    assert found == [e for e in index["docs"] if e["location"].startswith("guide/triage/")]
+    assert "Sort tickets by priority." in found[0]["text"]
+
+    rebuild(root)  # the entries of reused pages are read back and written anew
+    [now] = folder.glob(manifest.stem + ".*.search")
+    assert now.name != entries.name and not entries.exists()
+    assert not list(folder.glob(".*.tmp"))  # no file left half written
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing", "renamed"])
+def test_a_damaged_search_entries_file_renders_every_page(root, damage):
+    # A manifest whose entries file is not there, or not the size it records, is not
+    # used: every page is rendered (a reused page without its entries would leave the
+    # index), and the site is the same as a clean build's.
+    folder = root / ".kb/cache/pages"
+    [manifest] = folder.glob("internal-*.json")
+    [entries] = folder.glob(manifest.stem + ".*.search")
+    if damage == "truncated":
+        entries.write_bytes(entries.read_bytes()[:-5])
+    elif damage == "missing":
+        entries.unlink()
+    else:  # a file the manifest does not name
+        entries.rename(folder / f"{manifest.stem}.000000000000.search")
+    report = rebuild(root)
+    assert report["internal"].reused == 0 and report["public"].reused > 0
+    [now] = folder.glob(manifest.stem + ".*.search")  # written anew, the stray one gone
+    assert json.loads(manifest.read_text(encoding="utf-8"))["search"]["file"] == now.name
+
+
+def test_an_entries_span_out_of_its_file_fails_the_build_and_the_next_one_renders(root):
+    # The file is the recorded size but a page's span points past it (the state folder
+    # was written by hand): the build stops, the site as it was, the manifest is removed,
+    # and the next build renders every page.
+    folder = root / ".kb/cache/pages"
+    [manifest] = folder.glob("internal-*.json")
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    recorded["pages"]["guide/triage/index.html"]["search"] = [10**6, 10]
+    manifest.write_text(json.dumps(recorded), encoding="utf-8")
+    before = files_of(root / "inc/site")
+    age(root)
+    with pytest.raises(Exception, match="search entries are cut short"):
+        build(open_kb(root), out=root / "inc")
+    assert files_of(root / "inc/site") == before
+    assert not manifest.exists()
+    report = rebuild(root)
+    assert report["internal"].reused == 0
+
+
 def test_cli_clean_renders_every_page(root):
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--out",
                                        str(root / "inc"), "--clean", "--json"])

@@ -269,7 +269,8 @@ def test_pages_shown_in_english_under_another_language_leave_the_search_index():
 def test_the_written_search_index_loses_its_fallback_copies_and_keeps_its_config(tmp_path):
     import json
 
-    from kbtools.sites.search_entries import SEARCH_INDEX, prune_search_index
+    from kbtools.sites.search_entries import SEARCH_INDEX
+    from kbtools.sites.search_output import prune_search_index
 
     assert prune_search_index(tmp_path, ["en", "ru"]) is None  # no search plugin, no index
     index = {"config": {"lang": ["en", "ru"], "separator": "[\\s\\-]+"},
@@ -285,6 +286,58 @@ def test_the_written_search_index_loses_its_fallback_copies_and_keeps_its_config
     (tmp_path / SEARCH_INDEX).write_text('{"docs": 3}', encoding="utf-8")
     with pytest.raises(ValueError, match="expected a search index"):
         prune_search_index(tmp_path, ["en"])
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_a_search_index_fed_a_language_at_a_time_is_the_one_made_of_all_at_once(
+        tmp_path, public):
+    # The build gives the output each language's entries as that language's build ends
+    # (so only one language's are in memory): the index written is the one the entries of
+    # every language at once make, byte for byte: copies dropped (a fallback URL, or the
+    # English entry at the same place), order kept, spelling variants on the public site.
+    import json
+
+    from kbtools.sites.search_entries import SEARCH_INDEX
+    from kbtools.sites.search_output import SearchOutput, write_language_indexes
+
+    config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"],
+              "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}
+    chunks = {
+        "en": [{"location": "guide/b/", "title": "B", "text": "x"},
+               {"location": "faq/a/", "title": "A", "text": "Refunds <code>ok</code>"}],
+        "ru": [{"location": "ru/guide/b/", "title": "B", "text": "x"},  # the English one
+               {"location": "ru/faq/a/", "title": "А", "text": "Ёлка и возврат"},
+               {"location": "ru/faq/c/", "title": "C", "text": "копия"}],  # a fallback URL
+        "sl": [{"location": "sl/faq/a/", "title": "Plačilo", "text": "Vračilo"}],
+    }
+    fallback = {"ru/faq/c/"}
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    (whole / SEARCH_INDEX).parent.mkdir(parents=True)
+    (whole / SEARCH_INDEX).write_text(json.dumps(
+        {"config": config, "docs": [e for chunk in chunks.values() for e in chunk]}))
+    output = SearchOutput(parts, ["en", "ru", "sl"], per_language=public,
+                          fallback_urls=fallback)
+    for chunk in chunks.values():
+        output.add({"config": config, "docs": [dict(e) for e in chunk]})
+    counts = output.finish()
+    if public:
+        assert counts == write_language_indexes(whole, ["en", "ru", "sl"], fallback) \
+            == {"en": 2, "ru": 1, "sl": 1}
+        folders = [".", "ru", "sl"]
+    else:
+        from kbtools.sites.search_output import prune_search_index
+
+        assert prune_search_index(whole, ["en", "ru", "sl"], fallback) == 2
+        assert counts == {"": 4} and output.dropped == 2
+        folders = ["."]
+    for folder in folders:
+        written = (parts / folder / SEARCH_INDEX).read_bytes()
+        assert written == (whole / folder / SEARCH_INDEX).read_bytes()
+        index = json.loads(written)
+        assert written == json.dumps(index, separators=(",", ":"),
+                                     ensure_ascii=not public).encode()
+    assert sorted(p.name for p in parts.rglob("*") if p.is_file()) == \
+        ["search_index.json"] * len(folders)  # no temporary file left
 
 
 # -- the public site's search: one index per language, spellings readers type -------------
@@ -360,7 +413,8 @@ def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path)
     import json
     import stat
 
-    from kbtools.sites.search_entries import SEARCH_INDEX, SEPARATOR, write_language_indexes
+    from kbtools.sites.search_entries import SEARCH_INDEX, SEPARATOR
+    from kbtools.sites.search_output import write_language_indexes
 
     assert write_language_indexes(tmp_path, ["en", "ru"]) is None  # no index, nothing written
     index = {"config": {"lang": ["en", "ru"], "pipeline": ["stopWordFilter"],
@@ -390,3 +444,4 @@ def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path)
     (tmp_path / SEARCH_INDEX).write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(ValueError, match="expected a search index"):
         write_language_indexes(tmp_path, ["en"])
+

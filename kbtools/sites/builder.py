@@ -340,6 +340,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                             kept="the folder is as it was") from exc
     finally:
         logger.removeHandler(collector)
+        if context is not None and context.cache is not None:
+            context.cache.close()
         # after the swap ``temp`` holds the old site; a spare a failed build did not swap is
         # left for the next (which clears it again before use)
         if temp is not None and not kept and temp != spare:

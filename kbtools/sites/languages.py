@@ -171,10 +171,6 @@ class Languages:
         self.current = self.default
         self.nested = False
         """Building a language inside the first build (:meth:`build_others`)."""
-        self.search_docs: list[dict] = []
-        """Every language's search entries, in the order built (Material writes one
-        language's at a time)."""
-        self.search_config: dict | None = None
         self._by_locale = {lang.locale: lang for lang in languages}
         self._codes = tuple(self._by_locale)
         self._original: dict | None = None
@@ -380,21 +376,6 @@ class Languages:
                     build(config, dirty=True)
         finally:
             self.restore(config)
-
-    def collect_search(self, index: dict | None) -> None:
-        """Keep the search entries of the language just built (Material writes one index
-        per build, at the site's root)."""
-        if index is not None:
-            self.search_docs.extend(index["docs"])
-            self.search_config = index.get("config")
-
-    def merged_search(self) -> dict | None:
-        """Every language's search entries as one index (None: the site has no search)."""
-        if self.search_config is None and not self.search_docs:
-            return None
-        index = {"config": self.search_config, "docs": self.search_docs}
-        self.search_docs, self.search_config = [], None
-        return index
 
 
 def _pages_by_language(present: Mapping[str, Mapping[str, int]], languages: tuple[str, ...],

@@ -6,13 +6,13 @@ A page's file is a function of its inputs, and its *key* hashes all of them
 The previous build's output is the cache. Its manifest (:func:`manifest_path`:
 ``<state>/cache/pages/<site>-<hash of the site folder>.json``, :class:`PageCache`) maps each
 page's output path to its key, the digest of the file written, the file's identity (device,
-inode, size, modification time; only for a file written well before the manifest) and the
-page's search-index entries. A page whose key is the manifest's, and whose file in the site
-folder being replaced is still the one recorded (its identity, else its digest, read
-again), is not rendered: MkDocs converts no text and renders a blank template
-(:data:`CACHED_TEMPLATE`) for it, the adapter puts the old file in the new site (a hard link,
-else its text), and :meth:`PageCache.splice` puts the page's search entries back in the index
-at its place. Where the other plugins allow, such a page is not even read: its file is put
+inode, size, modification time; only for a file written well before the manifest) and
+where its search-index entries are in the file beside it (:mod:`.pagesearch`). A page whose
+key is the manifest's, and whose file in the site folder being replaced is still the one
+recorded (its identity, else its digest, read again), is not rendered: MkDocs converts no
+text and renders a blank template (:data:`CACHED_TEMPLATE`) for it, the adapter puts the old
+file in the new site (a hard link, else its text), and :meth:`PageCache.splice` puts the
+page's search entries back in the index at its place. Where the other plugins allow, such a page is not even read: its file is put
 in place before MkDocs starts on its language, and MkDocs' ``dirty`` build skips it
 (:mod:`.skipping`). So an incremental build writes the same bytes as a clean one (the tests
 compare them after each kind of edit), and a page it cannot vouch for is rendered.
@@ -38,6 +38,7 @@ from kbtools import atomic
 from kbtools.content.cache import RACY_NS
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.sites.pagekeys import digest
+from kbtools.sites.pagesearch import NO_ENTRIES, SearchStore
 from kbtools.sites.recycling import Identity, Recycled
 from kbtools.sites.recycling import identity as _identity
 from kbtools.sites.staging import HOME_TEMPLATE
@@ -45,8 +46,8 @@ from kbtools.sites.staging import HOME_TEMPLATE
 CACHED_TEMPLATE = "kb-cached.html"
 """The theme template MkDocs renders for a page the cache answers: nothing (the adapter
 returns the previous build's file)."""
-VERSION = 1
-"""Of the manifest's format."""
+VERSION = 2
+"""Of the manifest's format (2: the search entries in a file of their own)."""
 
 
 def manifest_path(kb: KnowledgeBase, site: str, site_dir: Path) -> Path:
@@ -61,8 +62,9 @@ class PageCache:
     ``site_dir``, and what this build renders and reuses.
 
     Call :meth:`reuse` for every keyed page and :meth:`note` for every other one, in build
-    order, :meth:`written` with what was written for each keyed page rendered, :meth:`splice` on the final search index entries, and
-    :meth:`save` once the new site is in place of ``site_dir``.
+    order, :meth:`written` with what was written for each keyed page rendered,
+    :meth:`splice` on each language build's search index entries, and :meth:`save` once the
+    new site is in place of ``site_dir``.
     """
 
     path: Path
@@ -75,16 +77,18 @@ class PageCache:
     reused: set[str] = field(default_factory=set)
     """Output paths of the pages the cache answered."""
     digests: dict[str, str] = field(default_factory=dict)
-    search: dict[str, str | list[dict]] = field(default_factory=dict)
-    """Output path -> the page's search entries, for the new manifest: the previous
-    manifest's JSON text for a reused page, the entries themselves for a page rendered (made
-    text only as the manifest is written: the text of every page at once would be as large as
-    the index, at the build's peak of memory)."""
+    search: dict[str, list[int]] = field(default_factory=dict)
+    """Output path -> where :attr:`store` keeps the page's search entries (this build's)."""
+    store: SearchStore | None = None
+    """The previous build's search entries and this one's (:mod:`.pagesearch`; by default
+    none of the previous build's)."""
     _files: dict[str, Identity] = field(default_factory=dict, repr=False)
     """Output path of a reused page -> the identity of the file :meth:`reuse` read."""
     _linked: set[str] = field(default_factory=set, repr=False)
     """Output paths whose file in the new site is a link to the one :meth:`reuse` read."""
     _placed: set[str] = field(default_factory=set, repr=False)
+    _spliced: int = field(default=0, repr=False)
+    """How many of :attr:`pages` :meth:`splice` has seen."""
     _folders: dict[str, bool] = field(default_factory=dict, repr=False)
     """Folder under ``site_dir`` -> whether it is reached through real folders only."""
     recycled: Recycled | None = None
@@ -104,9 +108,16 @@ class PageCache:
             return found
         if isinstance(manifest, dict) and manifest.get("version") == VERSION \
                 and manifest.get("site_dir") == str(site_dir) \
-                and isinstance(manifest.get("pages"), dict):
+                and isinstance(manifest.get("pages"), dict) \
+                and (entries := SearchStore.find(path, manifest.get("search"))) is not None:
             found.previous = manifest["pages"]
+            found.store.close()
+            found.store = SearchStore(path, entries)
         return found
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            self.store = SearchStore(self.path)
 
     def recycle(self, folder: Path) -> None:
         """Clear ``folder``, a site folder an earlier build replaced, to be the new site's
@@ -152,7 +163,6 @@ class PageCache:
                 identity = _identity(found[1])
         self.reused.add(dest)
         self.digests[dest] = entry["digest"]
-        self.search[dest] = entry.get("search") or "[]"
         if identity is not None:
             self._files[dest] = identity
         return True
@@ -277,23 +287,35 @@ class PageCache:
         self.digests[dest] = _digest(output.encode("utf-8", errors="xmlcharrefreplace"))
 
     def splice(self, entries: list[dict]) -> list[dict]:
-        """The search index's entries with each reused page's entries back at its place
-        (the search plugin skipped those pages); records every keyed page's entries."""
+        """The search index entries of the pages placed since the last call (one language's
+        build), with each reused page's entries back at its place (the search plugin skipped
+        those pages); keeps every keyed page's entries for the next build. Raises
+        ``ValueError`` when the previous build's entries of a reused page cannot be read."""
+        pages, self._spliced = self.pages[self._spliced:], len(self.pages)
         groups: dict[str, list[dict]] = {}
         for entry in entries:
             groups.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
         spliced: list[dict] = []
-        for url, dest in self.pages:
+        reused = False
+        for url, dest in pages:
             if dest in self.reused:
-                spliced.extend(json.loads(self.search[dest]))
+                reused = True
+                try:
+                    data = self.store.read(self.previous[dest].get("search"))
+                except ValueError as exc:  # the next build renders every page
+                    with contextlib.suppress(OSError):
+                        self.path.unlink()
+                    raise ValueError(f"{self.path}: {exc}: removed, build again") from None
+                spliced.extend(json.loads(data))
+                self.search[dest] = self.store.add(data)
             else:
                 own = groups.pop(url, [])
                 if dest in self.keys:
-                    self.search[dest] = own
+                    self.search[dest] = self.store.add(_entries_text(own))
                 spliced.extend(own)
         for rest in groups.values():  # entries of no page seen (none expected): kept
             spliced.extend(rest)
-        return spliced if self.reused else entries
+        return spliced if reused else entries
 
     def save(self, carried: Iterable[str] = ()) -> None:
         """Write the manifest of the new site (now in ``site_dir``): this build's keyed pages,
@@ -302,16 +324,18 @@ class PageCache:
         A manifest that cannot be written costs the next build its reuse, not its correctness
         (an old one fails its digest checks), so that is no error: the old one is removed."""
         prefixes = tuple(f"{lang}/" for lang in carried)
-        pages = {dest: entry for dest, entry in self.previous.items()
-                 if prefixes and dest.startswith(prefixes)}
+        pages = {}
+        for dest, entry in self.previous.items():
+            if prefixes and dest.startswith(prefixes):
+                with contextlib.suppress(ValueError):  # (unreadable: rendered next time)
+                    pages[dest] = {**entry, "search": self.store.add(
+                        self.store.read(entry.get("search")))}
         settled = time.time_ns() - RACY_NS
         self._folders.clear()  # ``site_dir`` now holds the new site
         for dest, key in self.keys.items():
             if dest in self.digests:
-                found = self.search.pop(dest, "[]")  # each page's entries let go once text
                 pages[dest] = {"key": key, "digest": self.digests[dest],
-                               "search": found if isinstance(found, str) else json.dumps(
-                                   found, ensure_ascii=False, separators=(",", ":"))}
+                               "search": self.search.pop(dest, list(NO_ENTRIES))}
                 # only for a file older than the manifest by RACY_NS: one rewritten in the
                 # instant it was written could keep its size and time (a newer file is
                 # digested again by the next build instead); a link's is the file's it links
@@ -319,12 +343,20 @@ class PageCache:
                     else self._file_identity(dest)
                 if identity is not None and identity[3] < settled:
                     pages[dest]["file"] = list(identity)
-        manifest = {"version": VERSION, "site_dir": str(self.site_dir), "pages": pages}
-        try:  # a page at a time: the whole text at once would be the build's peak of memory
+        try:
+            manifest = {"version": VERSION, "site_dir": str(self.site_dir),
+                        "search": self.store.commit(), "pages": pages}
             atomic.write_json(self.path, manifest, streamed="pages")
         except OSError:
             with contextlib.suppress(OSError):
                 self.path.unlink(missing_ok=True)
+            self.store.prune(None)
+        else:
+            self.store.prune(manifest["search"]["file"])
+
+    def close(self) -> None:
+        """Let go of the files :attr:`store` holds open (:meth:`save` does)."""
+        self.store.close()
 
 
 def _folder_for(file: str) -> None:
@@ -337,6 +369,11 @@ def _folder_for(file: str) -> None:
         pass
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
+
+
+def _entries_text(entries: list[dict]) -> bytes:
+    return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8", "surrogatepass")
 
 
 def _digest(data: bytes) -> str:

@@ -57,7 +57,8 @@ from kbtools.sites.pageinfo import PublicExtras, describe
 from kbtools.sites.pagekeys import digest, language_key, nav_signature
 from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
-from kbtools.sites.search_entries import SEARCH_INDEX, read_search_index
+from kbtools.sites.search_entries import SEARCH_INDEX
+from kbtools.sites.search_output import SearchOutput, read_search_index
 from kbtools.sites.search_sections import PageIndexer, material_search
 from kbtools.sites.site import page_url
 from kbtools.sites.skipping import skip_unchanged, skippable
@@ -91,6 +92,8 @@ class KBPlugin(BasePlugin[KBConfig]):
         """Whether pages the cache answers are left out of MkDocs' work (decided once)."""
         self._indexer: PageIndexer | None = None
         """Search sections found while sanitizing (the internal site's; :mod:`.search_sections`)."""
+        self._search: SearchOutput | None = None
+        """The site's search index, a language at a time (:mod:`.search_output`)."""
 
     def use(self, context: SiteContext) -> None:
         """Build from ``context`` (prepared by :func:`kbtools.sites.build`)."""
@@ -140,6 +143,9 @@ class KBPlugin(BasePlugin[KBConfig]):
     def on_build_error(self, error):
         if self._languages is not None:
             self._languages.restore()
+        if self._search is not None:
+            self._search.close()
+            self._search = None
 
     @event_priority(-100)  # after the other plugins: the language's own files
     def on_files(self, files, config):
@@ -305,6 +311,8 @@ class KBPlugin(BasePlugin[KBConfig]):
             html = self._sharing.content(page, html, clean)
         else:
             html = clean(html)
+        if self._indexer is not None:
+            self._indexer.sanitized(page)
         if not public:
             return html
         if not page.meta.get("description"):  # no summary: the first paragraph readers see
@@ -394,8 +402,16 @@ class KBPlugin(BasePlugin[KBConfig]):
     # -- after the build ----------------------------------------------------------------
     @event_priority(-200)  # after search (0), which wrote this language's index
     def on_post_build(self, config):
-        languages = self._languages
-        languages.collect_search(read_search_index(Path(config.site_dir) / SEARCH_INDEX))
+        languages, context = self._languages, self.context
+        if self._search is None:
+            self._search = SearchOutput(
+                config.site_dir, context.kb.config.languages, per_language=context.site.public,
+                fallback_urls=context.fallback_urls,
+                splice=context.cache.splice if context.cache is not None else None)
+        try:
+            self._search.add(read_search_index(Path(config.site_dir) / SEARCH_INDEX))
+        except ValueError as exc:
+            raise PluginError(f"cannot write the search index: {exc}") from None
         if languages.nested:  # a language built inside the first build
             return
         languages.build_others(config, mkdocs_build)
@@ -405,7 +421,9 @@ class KBPlugin(BasePlugin[KBConfig]):
             self.context.shared = self._sharing.shared
             self._sharing.release()
         self.context.texts.clear()
+        search, self._search = self._search, None
         try:
-            write_indexes(self.context, languages, Path(config.site_dir), config.site_url)
+            write_indexes(self.context, languages, search, Path(config.site_dir),
+                          config.site_url)
         except ValueError as exc:
             raise PluginError(f"cannot rewrite the search index or sitemap: {exc}") from None

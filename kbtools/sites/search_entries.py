@@ -4,15 +4,14 @@ readers type.
 A page without a translation is published in every language (the English text, with a
 banner); its copies under ``ru/``, ``fa/`` ... would fill search results with duplicates.
 Comparing every entry with every other one would take minutes at thousands of pages and miss
-copies with a banner; :func:`drop_fallback_copies` does it in one pass, and
-:func:`prune_search_index` applies it to the index of every language (Material's search plugin
-writes one language's at a time; the ``kb`` plugin collects them, see
-:mod:`kbtools.sites.languages`) and writes it at the site root.
+copies with a banner; :class:`Copies` does it in one pass, a language at a time, as
+:mod:`.search_output` writes the index of every language (Material's search plugin writes one
+language's at a time) at the site root.
 
 The public site, read as plain static files, is searched by Material's lunr.js in the browser,
 which loads ``search/search_index.json`` from the page's base URL and resolves result links
 against it. The ``kb`` plugin gives each public page its language's folder as base URL, and
-:func:`write_language_indexes` writes one index per language there (``ru/search/...``; the
+:mod:`.search_output` writes one index per language there (``ru/search/...``; the
 default language's at the root), with locations relative to that folder: a reader searches
 the pages of their own language only. Each index is set up for its language
 (:func:`language_config`) and carries, in extra fields, the spellings readers type
@@ -37,16 +36,14 @@ typed; Material shows and highlights ``title`` and ``text``, which stay the orig
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import Path
 
 from mkdocs.contrib.search import LangOption
-
-from kbtools import atomic
 
 SEARCH_INDEX = "search/search_index.json"
 """Where Material's search plugin writes the index, under the site folder."""
@@ -80,94 +77,50 @@ SPLIT_AT_ZWNJ = frozenset({"fa"})
 their index also splits there, so each part is found on its own."""
 
 
-def prune_search_index(site_dir: Path | str, languages: Iterable[str],
-                       fallback_urls: frozenset[str] | set[str] = frozenset(),
-                       edit: Callable[[list[dict]], list[dict]] | None = None, *,
-                       index: dict | None = None) -> int | None:
-    """Rewrite ``site_dir``'s search index without fallback copies (see
-    :func:`drop_fallback_copies`), its entries first passed through ``edit`` (the page
-    cache's :meth:`~kbtools.sites.pagecache.PageCache.splice`) when given; returns how many
-    entries were dropped, None when there is no index. ``index`` is the index of every
-    language, when the caller has it (else the one in ``site_dir`` is read). Raises
-    ``ValueError`` when the file is not a search index."""
-    path = Path(site_dir) / SEARCH_INDEX
-    given = index is not None
-    if not given:
-        index = read_search_index(path)
-    if index is None:
-        return None
-    written = index["docs"]
-    entries = index["docs"] = list(edit(written)) if edit is not None else list(written)
-    before = len(entries)
-    drop_fallback_copies(entries, languages, fallback_urls)
-    if given or entries != written:
-        atomic.write_json(path, index, streamed="docs", ensure_ascii=True)
-    return before - len(entries)
-
-
-def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
-                           fallback_urls: frozenset[str] | set[str] = frozenset(),
-                           edit: Callable[[list[dict]], list[dict]] | None = None, *,
-                           index: dict | None = None) -> dict[str, int] | None:
-    """Replace ``site_dir``'s search index (every language's entries, its entries first
-    passed through ``edit`` when given; ``index`` when the caller has it, else the one in
-    ``site_dir``) by one index per language (see :func:`language_indexes`), each in its
-    language's folder; returns how many entries each language's index has, None when there
-    is no index. Raises ``ValueError`` when the file is not a search index. Each language's
-    index is let go once it is written (at 3,000 articles this is the end of the public
-    site's build, while the internal site's is still going: the peak of memory)."""
-    site_dir = Path(site_dir)
-    if index is None:
-        index = read_search_index(site_dir / SEARCH_INDEX)
-    if index is None:
-        return None
-    if edit is not None:
-        index["docs"] = list(edit(index["docs"]))
-    languages = tuple(languages)
-    drop_fallback_copies(index["docs"], languages, fallback_urls)
-    counts = {}
-    for lang, own in language_indexes(index, languages):
-        path = (site_dir if lang == languages[0] else site_dir / lang) / SEARCH_INDEX
-        atomic.write_json(path, own, streamed="docs")
-        counts[lang] = len(own["docs"])
-    return counts
-
-
-def read_search_index(path: Path) -> dict | None:
-    """The search index at ``path`` (``config`` and a list of ``docs``), None when there is
-    none; raises ``ValueError`` when the file is something else."""
-    try:
-        index = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except ValueError as exc:
-        raise ValueError(f"{path}: not JSON: {exc}") from None
-    entries = index.get("docs") if isinstance(index, dict) else None
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: expected a search index with a list of 'docs'")
-    return index
-
-
 def drop_fallback_copies(entries: list[dict], languages: Iterable[str],
-                         fallback_urls: frozenset[str] | set[str] = frozenset()) -> None:
+                         fallback_urls: Iterable[str] = frozenset()) -> None:
     """Remove, in place, the entries of pages in ``fallback_urls`` (pages shown in the
     default language under another language's prefix, e.g. ``ru/guide/b/``), and entries under
     a language prefix whose title and text are those of the default-language entry at the same
     location without the prefix."""
-    prefixes = tuple(f"{lang}/" for lang in languages)
-    default = {(e.get("title"), e.get("location"), e.get("text"))
-               for e in entries if not e.get("location", "").startswith(prefixes)}
-    kept = []
-    for entry in entries:
-        location = entry.get("location", "")
-        if location.split("#", 1)[0] in fallback_urls:
-            continue
-        if location.startswith(prefixes):
-            bare = location.split("/", 1)[1]
-            if (entry.get("title"), bare, entry.get("text")) in default:
+    entries[:] = Copies(languages, fallback_urls).drop(entries)
+
+
+class Copies:
+    """The copies among a site's search entries (see :func:`drop_fallback_copies`), found
+    a language at a time: :meth:`drop` is given the default language's entries first (or
+    all of them at once). Kept of the default language's entries is a digest each."""
+
+    def __init__(self, languages: Iterable[str], fallback_urls: Iterable[str] = frozenset()):
+        self._prefixes = tuple(f"{lang}/" for lang in languages)
+        self._fallback_urls = fallback_urls
+        """(read at each :meth:`drop`: the build adds to it as it goes)"""
+        self._default: set[bytes] = set()
+
+    def drop(self, entries: list[dict]) -> list[dict]:
+        """``entries`` without the copies among them (a new list)."""
+        prefixes, default = self._prefixes, self._default
+        for entry in entries:
+            location = entry.get("location", "")
+            if not location.startswith(prefixes):
+                default.add(_entry_digest(entry.get("title"), location, entry.get("text")))
+        kept = []
+        for entry in entries:
+            location = entry.get("location", "")
+            if location.split("#", 1)[0] in self._fallback_urls:
                 continue
-        kept.append(entry)
-    entries[:] = kept
+            if location.startswith(prefixes):
+                bare = location.split("/", 1)[1]
+                if _entry_digest(entry.get("title"), bare, entry.get("text")) in default:
+                    continue
+            kept.append(entry)
+        return kept
+
+
+def _entry_digest(title, location: str, text) -> bytes:
+    """What tells an entry from another (its title, location and text), in 16 bytes."""
+    return hashlib.blake2b(json.dumps([title, location, text], ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 # -- one index per language ------------------------------------------------------------------

@@ -11,9 +11,10 @@ same page, 5 % of a build.
 between them in one piece, are what a parse of the written HTML would hand Material's parser
 (the tags as written, their kept attributes with their values; comments, dropped tags and
 rejected attributes never reach it). So a Material ``Parser`` driven by it splits the page into
-the same sections, and :class:`PageIndexer` gives them to Material's own ``SearchIndex`` before
-Material's ``on_page_context`` would parse the page: the index is Material's, entry for entry,
-and the page is marked for Material's search to skip. Checked by building with and without it
+the same sections, :class:`PageIndexer` makes them entries with Material's own ``SearchIndex``
+and adds them to the site's index before Material's ``on_page_context`` would parse the page:
+the index is Material's, entry for entry, and the page is marked for Material's search to
+skip. Checked by building with and without it
 (``kbtools.sites.build(share=False)``, :mod:`tests.test_shared_fragments`): the same bytes.
 
 It applies when the site's search is Material's, enabled, and when the page's final HTML is
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from material.plugins.search.plugin import Parser, SearchPlugin
+from material.plugins.search.plugin import Parser, SearchIndex, SearchPlugin
 
 from kbtools.sites.sanitize import sanitize_internal
 
@@ -79,22 +80,26 @@ def material_search(plugins) -> SearchPlugin | None:
 
 
 class PageIndexer:
-    """Per language build, the search sections of the pages the internal site's sanitizer
-    wrote (:meth:`cleaner`), handed to Material's index just before Material would parse the
-    page again (:meth:`index`)."""
+    """Per language build, the search entries of the pages the internal site's sanitizer
+    wrote (:meth:`cleaner`), made as soon as a page is sanitized (:meth:`sanitized`) and
+    handed to Material's index just before Material would parse the page again
+    (:meth:`index`). Only entries wait for that, not the sections' pieces of text and
+    markup: MkDocs holds every page of a language between the two, and at 3,000 articles
+    the sections took 20 MB more than the entries made of them."""
 
     def __init__(self, search: SearchPlugin) -> None:
         self._search = search
-        self._pages: dict[str, tuple[Sections, list[str]]] = {}
+        self._sections: dict[str, tuple[Sections, list[str]]] = {}
+        self._pages: dict[str, tuple[list[dict], list[str]]] = {}
 
     def cleaner(self, page) -> Callable[[str], str] | None:
         """:func:`~kbtools.sites.sanitize.sanitize_internal` for ``page``, telling its sections
         what it writes; ``page``'s HTML is what it returns, in the order called (None: search
-        skips the page)."""
+        skips the page). Call :meth:`sanitized` once the page's HTML is made."""
         if (page.meta.get("search") or {}).get("exclude"):
             return None
         sections, written = Sections(), []
-        self._pages[page.url] = (sections, written)
+        self._sections[page.url] = (sections, written)
 
         def clean(html: str) -> str:
             written.append(sanitize_internal(html, into=sections))
@@ -102,20 +107,29 @@ class PageIndexer:
 
         return clean
 
+    def sanitized(self, page) -> None:
+        """``page``'s HTML is made (its table of contents too): its entries are made now,
+        as Material's ``add_entry_from_context`` would make them."""
+        found = self._sections.pop(page.url, None)
+        if found is not None:
+            index = SearchIndex()
+            add_entries(index, page, found[0].found())
+            self._pages[page.url] = (index.entries, found[1])
+
     def index(self, page) -> bool:
-        """Add ``page``'s entries to Material's index, as its ``add_entry_from_context``
-        would, if its HTML is what the sanitizer wrote (no plugin changed it since); then
-        Material skips the page. False: Material's search is left to parse it."""
-        sections, written = self._pages.pop(page.url, (None, None))
-        if sections is None or page.content != "".join(written):
+        """Add ``page``'s entries to Material's index if its HTML is what the sanitizer wrote
+        (no plugin changed it since); then Material skips the page. False: Material's
+        search is left to parse it."""
+        entries, written = self._pages.pop(page.url, (None, None))
+        if entries is None or page.content != "".join(written):
             return False
-        add_entries(self._search, page, sections.found())
+        self._search.search_index.entries.extend(entries)
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return True
 
 
-def add_entries(search: SearchPlugin, page, sections: Iterable) -> None:
+def add_entries(index: SearchIndex, page, sections: Iterable) -> None:
     """Material's ``SearchIndex.add_entry_from_context`` for sections already found."""
     for section in sections:
         if not section.is_excluded():
-            search.search_index.create_entry_for_section(section, page.toc, page.url, page)
+            index.create_entry_for_section(section, page.toc, page.url, page)
