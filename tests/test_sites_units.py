@@ -445,3 +445,15 @@ def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path)
     with pytest.raises(ValueError, match="expected a search index"):
         write_language_indexes(tmp_path, ["en"])
 
+
+def test_freed_memory_goes_back_to_the_system_where_the_c_library_allows():
+    # Between the languages of a build, the memory glibc's allocator holds freed is given
+    # back (malloc_trim); with another C library the call does nothing, and never fails.
+    import platform
+
+    from kbtools.memory import _malloc_trim, release_freed
+
+    glibc = platform.libc_ver()[0] == "glibc"
+    assert (_malloc_trim() is not None) == glibc
+    release_freed()
+    release_freed()  # (any number of times)

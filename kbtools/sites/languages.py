@@ -48,6 +48,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
+from kbtools.memory import release_freed
+
 OVERRIDES = ("site_name", "site_description", "copyright", "nav")
 """The MkDocs settings a language may set for itself."""
 KEYS = frozenset({"locale", "name", "link", "nav_translations", *OVERRIDES})
@@ -367,12 +369,14 @@ class Languages:
     # -- the other languages ----------------------------------------------------------------
     def build_others(self, config, build) -> None:
         """Build every language after the first with ``build`` (MkDocs' ``build``), dirty:
-        into the same folder, the first build's files kept."""
+        into the same folder, the first build's files kept; the memory each build freed is
+        given back before the next (:mod:`kbtools.memory`)."""
         self.nested = True
         try:
             with quiet_dirty_notices():
                 for lang in self.built[1:]:
                     self.current = lang
+                    release_freed()  # (the last language's pages)
                     build(config, dirty=True)
         finally:
             self.restore(config)

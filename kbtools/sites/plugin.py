@@ -42,6 +42,7 @@ from mkdocs.utils import get_relative_url
 import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
 from kbtools.diagnostics import error
+from kbtools.memory import release_freed
 from kbtools.sites.banners import reader_banners
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
@@ -421,6 +422,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             self.context.shared = self._sharing.shared
             self._sharing.release()
         self.context.texts.clear()
+        release_freed()
         search, self._search = self._search, None
         try:
             write_indexes(self.context, languages, search, Path(config.site_dir),
