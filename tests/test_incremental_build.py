@@ -372,18 +372,22 @@ def test_a_damaged_search_entries_file_renders_every_page(root, damage):
     assert json.loads(manifest.read_text(encoding="utf-8"))["search"]["file"] == now.name
 
 
-def test_an_entries_span_out_of_its_file_fails_the_build_and_the_next_one_renders(root):
-    # The file is the recorded size but a page's span points past it (the state folder
-    # was written by hand): the build stops, the site as it was, the manifest is removed,
-    # and the next build renders every page.
+@pytest.mark.parametrize(("span", "message"), [
+    ([10**6, 10], "search entries are cut short"),  # past the end of the file
+    ([1, 5], "removed, build again"),               # in it, but not a page's entries
+])
+def test_a_wrong_entries_span_fails_the_build_and_the_next_one_renders(root, span, message):
+    # The file is the recorded size but a page's span is not one of its pages' (the state
+    # folder was written by hand): the build stops, the site as it was, the manifest is
+    # removed, and the next build renders every page.
     folder = root / ".kb/cache/pages"
     [manifest] = folder.glob("internal-*.json")
     recorded = json.loads(manifest.read_text(encoding="utf-8"))
-    recorded["pages"]["guide/triage/index.html"]["search"] = [10**6, 10]
+    recorded["pages"]["guide/triage/index.html"]["search"] = span
     manifest.write_text(json.dumps(recorded), encoding="utf-8")
     before = files_of(root / "inc/site")
     age(root)
-    with pytest.raises(Exception, match="search entries are cut short"):
+    with pytest.raises(Exception, match=message):
         build(open_kb(root), out=root / "inc")
     assert files_of(root / "inc/site") == before
     assert not manifest.exists()

@@ -12,10 +12,11 @@ key is the manifest's, and whose file in the site folder being replaced is still
 recorded (its identity, else its digest, read again), is not rendered: MkDocs converts no
 text and renders a blank template (:data:`CACHED_TEMPLATE`) for it, the adapter puts the old
 file in the new site (a hard link, else its text), and :meth:`PageCache.splice` puts the
-page's search entries back in the index at its place. Where the other plugins allow, such a page is not even read: its file is put
-in place before MkDocs starts on its language, and MkDocs' ``dirty`` build skips it
-(:mod:`.skipping`). So an incremental build writes the same bytes as a clean one (the tests
-compare them after each kind of edit), and a page it cannot vouch for is rendered.
+page's search entries back in the index at its place. Where the other plugins allow, such a
+page is not even read: its file is put in place before MkDocs starts on its language, and
+MkDocs' ``dirty`` build skips it (:mod:`.skipping`). So an incremental build writes the same
+bytes as a clean one (the tests compare them after each kind of edit), and a page it cannot
+vouch for is rendered.
 
 Pages made from every article (the homes, any page listing Material's tags:
 :func:`made_from_every_article`) are always rendered. Generated pages (topic, tag and section
@@ -302,11 +303,11 @@ class PageCache:
                 reused = True
                 try:
                     data = self.store.read(self.previous[dest].get("search"))
-                except ValueError as exc:  # the next build renders every page
+                    spliced.extend(json.loads(data))
+                except ValueError as exc:  # (not JSON too) the next build renders every page
                     with contextlib.suppress(OSError):
                         self.path.unlink()
                     raise ValueError(f"{self.path}: {exc}: removed, build again") from None
-                spliced.extend(json.loads(data))
                 self.search[dest] = self.store.add(data)
             else:
                 own = groups.pop(url, [])
