@@ -5,9 +5,10 @@ and what the navigation is (``on_config``), localized section titles (``on_nav``
 markdown with macros, kind bodies and banners (``on_page_markdown``), the sanitized HTML
 (``on_page_content``: an allowlist on the public site, author scripts removed on both; on the
 internal site the same pass finds each page's search sections for Material's index, which then
-does not parse the page again: :mod:`.search_sections`), and the search index without fallback copies
-(``on_post_build``, :mod:`.finishing`; on the public site one index per language, which each
-language's pages load: ``on_page_context``, and the sitemap without fallback copies:
+does not parse the page again: :mod:`.search_sections`), and the search index without fallback
+copies (``on_post_build``: each language's entries written out as its build ends,
+:mod:`.search_output`, then :mod:`.finishing`; on the public site one index per language, which
+each language's pages load: ``on_page_context``, and the sitemap without fallback copies:
 :mod:`.sitemap`). ``kb build`` hands it a prepared
 :class:`~kbtools.sites.context.SiteContext`; a plain ``mkdocs build`` makes one itself.
 
