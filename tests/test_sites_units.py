@@ -242,7 +242,7 @@ def test_unknown_site_is_a_usage_error(tmp_path):
 
 
 def test_fallback_copies_leave_the_search_index_in_one_pass():
-    from kbtools.sites.search_entries import drop_fallback_copies
+    from kbtools.sites.search_entries import Copies
 
     entries = [
         {"location": "faq/a/", "title": "A", "text": "English"},
@@ -252,25 +252,41 @@ def test_fallback_copies_leave_the_search_index_in_one_pass():
         {"location": "fa/guide/b/", "title": "B", "text": "Internal"},  # fallback copy
         {"location": "fa/", "title": "Home", "text": "x"},
     ]
-    drop_fallback_copies(entries, ["en", "ru", "fa"])
+    entries = Copies(["en", "ru", "fa"]).drop(entries)
     assert [e["location"] for e in entries] == ["faq/a/", "ru/faq/a/", "guide/b/", "fa/"]
 
 
 def test_pages_shown_in_english_under_another_language_leave_the_search_index():
-    from kbtools.sites.search_entries import drop_fallback_copies
+    from kbtools.sites.search_entries import Copies
 
     entries = [{"location": "guide/b/", "title": "B", "text": "x"},
                {"location": "ru/guide/b/", "title": "B", "text": "banner x"},
                {"location": "ru/guide/b/#part", "title": "Part", "text": "y"}]
-    drop_fallback_copies(entries, ["en", "ru"], {"ru/guide/b/"})
+    entries = Copies(["en", "ru"], {"ru/guide/b/"}).drop(entries)
     assert [e["location"] for e in entries] == ["guide/b/"]
+
+
+def rewrite_search_index(site_dir, languages, fallback_urls=frozenset(), *, per_language):
+    """The search index Material wrote in ``site_dir`` (every language's entries at once)
+    rewritten by :class:`SearchOutput`, as the build does: ``(output, what finish returns)``."""
+    from kbtools.sites.search_entries import SEARCH_INDEX
+    from kbtools.sites.search_output import SearchOutput, read_search_index
+
+    output = SearchOutput(site_dir, languages, per_language=per_language,
+                          fallback_urls=fallback_urls)
+    output.add(read_search_index(site_dir / SEARCH_INDEX))
+    return output, output.finish()
 
 
 def test_the_written_search_index_loses_its_fallback_copies_and_keeps_its_config(tmp_path):
     import json
 
     from kbtools.sites.search_entries import SEARCH_INDEX
-    from kbtools.sites.search_output import prune_search_index
+
+    def prune_search_index(site_dir, languages, fallback_urls=frozenset()):
+        output, written = rewrite_search_index(site_dir, languages, fallback_urls,
+                                               per_language=False)
+        return None if written is None else output.dropped
 
     assert prune_search_index(tmp_path, ["en", "ru"]) is None  # no search plugin, no index
     index = {"config": {"lang": ["en", "ru"], "separator": "[\\s\\-]+"},
@@ -298,7 +314,7 @@ def test_a_search_index_fed_a_language_at_a_time_is_the_one_made_of_all_at_once(
     import json
 
     from kbtools.sites.search_entries import SEARCH_INDEX
-    from kbtools.sites.search_output import SearchOutput, write_language_indexes
+    from kbtools.sites.search_output import SearchOutput
 
     config = {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"],
               "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}
@@ -320,15 +336,15 @@ def test_a_search_index_fed_a_language_at_a_time_is_the_one_made_of_all_at_once(
     for chunk in chunks.values():
         output.add({"config": config, "docs": [dict(e) for e in chunk]})
     counts = output.finish()
+    at_once, at_once_counts = rewrite_search_index(whole, ["en", "ru", "sl"], fallback,
+                                                   per_language=public)
+    assert counts == at_once_counts
+    assert output.dropped == at_once.dropped == 2
     if public:
-        assert counts == write_language_indexes(whole, ["en", "ru", "sl"], fallback) \
-            == {"en": 2, "ru": 1, "sl": 1}
+        assert counts == {"en": 2, "ru": 1, "sl": 1}
         folders = [".", "ru", "sl"]
     else:
-        from kbtools.sites.search_output import prune_search_index
-
-        assert prune_search_index(whole, ["en", "ru", "sl"], fallback) == 2
-        assert counts == {"": 4} and output.dropped == 2
+        assert counts == {"": 4}
         folders = ["."]
     for folder in folders:
         written = (parts / folder / SEARCH_INDEX).read_bytes()
@@ -380,7 +396,7 @@ def test_spelling_variants_go_into_their_own_fields_and_the_shown_text_stays():
 
 
 def test_each_language_gets_its_own_index_with_its_lunr_settings():
-    from kbtools.sites.search_entries import language_indexes
+    from kbtools.sites.search_entries import language_config, language_entries
 
     config = {"lang": ["en", "ar", "ru"], "separator": "[\\s\\-]+",
               "pipeline": ["stopWordFilter"],
@@ -391,7 +407,8 @@ def test_each_language_gets_its_own_index_with_its_lunr_settings():
             {"location": "ru/faq/a/#part", "title": "Часть", "text": "Ещё"},
             {"location": "sl/faq/a/", "title": "Plačilo", "text": "Plačam"},
             {"location": "fa/", "title": "خانه", "text": "سلام"}]
-    indexes = dict(language_indexes({"config": config, "docs": docs}, ("en", "ru", "sl", "fa")))
+    indexes = {lang: {"config": language_config(config, lang, added), "docs": own}
+               for lang, own, added in language_entries(docs, ("en", "ru", "sl", "fa"), config)}
     assert {lang: [d["location"] for d in index["docs"]] for lang, index in indexes.items()} == {
         "en": ["", "faq/a/"], "ru": ["faq/a/", "faq/a/#part"], "sl": ["faq/a/"], "fa": [""]}
     # Languages lunr knows keep the configured pipeline (their stop words); for the others,
@@ -414,7 +431,9 @@ def test_the_public_index_is_written_once_per_language_into_its_folder(tmp_path)
     import stat
 
     from kbtools.sites.search_entries import SEARCH_INDEX, SEPARATOR
-    from kbtools.sites.search_output import write_language_indexes
+
+    def write_language_indexes(site_dir, languages, fallback_urls=frozenset()):
+        return rewrite_search_index(site_dir, languages, fallback_urls, per_language=True)[1]
 
     assert write_language_indexes(tmp_path, ["en", "ru"]) is None  # no index, nothing written
     index = {"config": {"lang": ["en", "ru"], "pipeline": ["stopWordFilter"],

@@ -62,10 +62,12 @@ class SearchStore:
     def read(self, span: object) -> bytes:
         """The previous build's entries at ``span`` (JSON text); raises ``ValueError`` when
         the span is not one of that file's."""
-        if tuple(span or ()) == NO_ENTRIES:
-            return b"[]"
-        if self._old is None or not isinstance(span, list) or len(span) != 2 \
+        if not isinstance(span, list) or len(span) != 2 \
                 or not all(isinstance(n, int) and n >= 0 for n in span):
+            raise ValueError(f"no search entries at {span!r}")
+        if span[1] == 0:  # (NO_ENTRIES)
+            return b"[]"
+        if self._old is None:
             raise ValueError(f"no search entries at {span!r}")
         data = os.pread(self._old.fileno(), span[1], span[0])
         if len(data) != span[1]:

@@ -77,19 +77,13 @@ SPLIT_AT_ZWNJ = frozenset({"fa"})
 their index also splits there, so each part is found on its own."""
 
 
-def drop_fallback_copies(entries: list[dict], languages: Iterable[str],
-                         fallback_urls: Iterable[str] = frozenset()) -> None:
-    """Remove, in place, the entries of pages in ``fallback_urls`` (pages shown in the
-    default language under another language's prefix, e.g. ``ru/guide/b/``), and entries under
-    a language prefix whose title and text are those of the default-language entry at the same
-    location without the prefix."""
-    entries[:] = Copies(languages, fallback_urls).drop(entries)
-
-
 class Copies:
-    """The copies among a site's search entries (see :func:`drop_fallback_copies`), found
-    a language at a time: :meth:`drop` is given the default language's entries first (or
-    all of them at once). Kept of the default language's entries is a digest each."""
+    """The copies among a site's search entries: the entries of pages in ``fallback_urls``
+    (pages shown in the default language under another language's prefix, e.g.
+    ``ru/guide/b/``), and entries under a language prefix whose title and text are those of
+    the default-language entry at the same location without the prefix. Found a language at
+    a time: :meth:`drop` is given the default language's entries first (or all of them at
+    once). Kept of the default language's entries is a digest each."""
 
     def __init__(self, languages: Iterable[str], fallback_urls: Iterable[str] = frozenset()):
         self._prefixes = tuple(f"{lang}/" for lang in languages)
@@ -124,23 +118,22 @@ def _entry_digest(title, location: str, text) -> bytes:
 
 
 # -- one index per language ------------------------------------------------------------------
-def language_indexes(index: dict, languages: tuple[str, ...]) -> Iterator[tuple[str, dict]]:
-    """``index`` (every language; ``ru/...`` locations for Russian, unprefixed ones for the
-    default language ``languages[0]``) split into one index per language, each with the
-    language's entries (locations relative to its folder, order kept: Material groups sections
-    under the page entry before them), their spelling variants, and
-    :func:`language_config`. Every language gets an index, if need be an empty one. They
-    come one at a time, as ``(language, index)``: each language's spelling variants are made
-    when its index is asked for."""
-    config = index.get("config") or {}
+def language_entries(entries: Iterable[dict], languages: tuple[str, ...], config: dict
+                     ) -> Iterator[tuple[str, list[dict], list[str]]]:
+    """``entries`` (every language; ``ru/...`` locations for Russian, unprefixed ones for the
+    default language ``languages[0]``) split by language, each language's with locations
+    relative to its folder (order kept: Material groups sections under the page entry before
+    them) and their spelling variants, as ``(language, entries, variant fields added)`` for
+    every language of ``languages`` (if need be with none), one at a time: each language's
+    variants are made when it is asked for. ``config`` is the search plugin's (its fields
+    and separator); an index's own is :func:`language_config`."""
     # The variants are split without the ZWNJ: ``پرسشها`` (typed without it) stays one word.
     separator = config.get("separator") or SEPARATOR
     fields = config.get("fields") or {"title": {}, "text": {}}
-    split = split_by_language(index["docs"], languages)
+    split = split_by_language(entries, languages)
     for lang in languages:
-        entries = split.pop(lang)
-        added = add_spelling_variants(entries, fields, separator)
-        yield lang, {"config": language_config(config, lang, added), "docs": entries}
+        own = split.pop(lang)
+        yield lang, own, add_spelling_variants(own, fields, separator)
 
 
 def split_by_language(entries: Iterable[dict], languages: tuple[str, ...]) -> dict[str, list]:

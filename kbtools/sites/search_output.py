@@ -28,11 +28,10 @@ from typing import BinaryIO
 from kbtools import atomic
 from kbtools.sites.search_entries import (
     SEARCH_INDEX,
-    SEPARATOR,
+    VARIANTS,
     Copies,
-    add_spelling_variants,
     language_config,
-    split_by_language,
+    language_entries,
 )
 
 Splice = Callable[[list[dict]], list[dict]]
@@ -80,13 +79,8 @@ class SearchOutput:
         if not self.per_language:
             self._part("").write(entries, ensure_ascii=True)
             return
-        config = self._config or {}
-        fields = config.get("fields") or {"title": {}, "text": {}}
-        # (the variants are split without the ZWNJ, see language_indexes)
-        separator = config.get("separator") or SEPARATOR
-        for lang, own in split_by_language(entries, self.languages).items():
+        for lang, own, added in language_entries(entries, self.languages, self._config or {}):
             if own:
-                added = add_spelling_variants(own, fields, separator)
                 self._variants.setdefault(lang, set()).update(added)
                 self._part(lang).write(own, ensure_ascii=False)
 
@@ -112,8 +106,8 @@ class SearchOutput:
             fields = config.get("fields") or {"title": {}, "text": {}}
             for lang in self.languages:
                 variants = self._variants.get(lang, set())
-                own = language_config(config, lang, [f"{name}_variants" for name in fields
-                                                     if f"{name}_variants" in variants])
+                own = language_config(config, lang, [name + VARIANTS for name in fields
+                                                     if name + VARIANTS in variants])
                 folder = self.site_dir if lang == self.languages[0] else self.site_dir / lang
                 counts[lang] = self._write(folder / SEARCH_INDEX, own, lang, False)
             return counts
@@ -163,7 +157,6 @@ def _dumps(value, ensure_ascii: bool) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=ensure_ascii).encode()
 
 
-# -- an index already written ------------------------------------------------------------------
 def read_search_index(path: Path) -> dict | None:
     """The search index at ``path`` (``config`` and a list of ``docs``), None when there is
     none; raises ``ValueError`` when the file is something else."""
@@ -178,28 +171,3 @@ def read_search_index(path: Path) -> dict | None:
         raise ValueError(f"{path}: expected a search index with a list of 'docs'")
     return index
 
-
-def prune_search_index(site_dir: Path | str, languages: Iterable[str],
-                       fallback_urls: Iterable[str] = frozenset(),
-                       edit: Splice | None = None) -> int | None:
-    """Rewrite ``site_dir``'s search index (every language's entries) without copies (see
-    :class:`.search_entries.Copies`), its entries first passed through ``edit`` when given;
-    returns how many entries were dropped, None when there is no index. Raises
-    ``ValueError`` when the file is not a search index."""
-    output = SearchOutput(site_dir, languages, per_language=False,
-                          fallback_urls=fallback_urls, splice=edit)
-    output.add(read_search_index(Path(site_dir) / SEARCH_INDEX))
-    return None if output.finish() is None else output.dropped
-
-
-def write_language_indexes(site_dir: Path | str, languages: Iterable[str],
-                           fallback_urls: Iterable[str] = frozenset(),
-                           edit: Splice | None = None) -> dict[str, int] | None:
-    """Replace ``site_dir``'s search index (every language's entries, first passed through
-    ``edit`` when given) by one index per language, each in its language's folder; returns
-    how many entries each language's index has, None when there is no index. Raises
-    ``ValueError`` when the file is not a search index."""
-    output = SearchOutput(site_dir, languages, per_language=True,
-                          fallback_urls=fallback_urls, splice=edit)
-    output.add(read_search_index(Path(site_dir) / SEARCH_INDEX))
-    return output.finish()

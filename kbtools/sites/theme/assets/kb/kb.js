@@ -1,7 +1,7 @@
 /* kbtools: a "Copy" button for every element with a data-kb-copy attribute (answer scripts),
    the help-center home's search box, Material's search box searching text typed without a
-   key release, and the fallback banner of the language an English page's reader came from. The button copies the element's visible text; all work with Material's instant
-   loading. */
+   key release, and the fallback banner of the language an English page's reader came from.
+   The button copies the element's visible text; all work with Material's instant loading. */
 (function () {
   "use strict";
   // The labels come from the catalogs, on <meta name="kb-strings"> (theme/main.html).
