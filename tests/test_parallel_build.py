@@ -107,6 +107,29 @@ def _waits_for_the_other_process(kb):
     return [GeneratedPage("reports/others.md", "Others", f"Build processes left: {left}.\n")]
 
 
+def _fails_in_the_first_process(kb):
+    """A report that fails in the build's first process (the internal site's), not in the
+    other one."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None:
+        raise RuntimeError("the internal site's report failed")
+    return []
+
+
+def test_a_failed_first_site_waits_for_the_other_process_before_it_raises(tmp_path):
+    # The next build takes the lock as soon as this one raises: the other process must be
+    # done with its site by then (it had gone on building the public site, writing into the
+    # folders the next build then used: a page of it read as unconverted, or its process
+    # killed, one build in three).
+    root = make_kb(tmp_path, {"docs/faq/a.md": article("A", audience="public")})
+    kb = open_kb(root, kinds=Registry(KINDS, (*REPORTS, _fails_in_the_first_process)))
+    with pytest.raises(RuntimeError, match="the internal site's report failed"):
+        build(kb, out=tmp_path / "out", jobs=2)
+    assert (tmp_path / "out/site-public/faq/a/index.html").is_file()  # built, in place
+    assert not (tmp_path / "out/site").exists()
+
+
 def test_the_other_process_ends_with_its_site_not_with_the_build(tmp_path):
     # Idle until the whole build ended, the other process held all its site's memory while
     # the first site was still building: the build's peak at 3,000 articles.

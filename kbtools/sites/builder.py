@@ -8,7 +8,7 @@ import pickle
 import shutil
 import time
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
@@ -220,8 +220,14 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
                                leftovers if n == len(rest) - 1 else [])
                    for n, (name, path, languages, other_spare) in enumerate(rest)]
         pool.shutdown(wait=False)  # no more work: the process ends after these
-        reports = [build_site(kb, SITES[first], raw, findings, target, rendered, clean=clean,
-                              share=share, keep_old=True, spare=spare)]
+        try:
+            reports = [build_site(kb, SITES[first], raw, findings, target, rendered,
+                                  clean=clean, share=share, keep_old=True, spare=spare)]
+        except BaseException:
+            # (after shutdown(wait=False) the pool's exit no longer waits) the other sites'
+            # builds end before this one's error lets the next build in
+            wait(futures)
+            raise
         for (name, path, _, _), future in zip(rest, futures, strict=True):
             try:
                 reports.append(future.result())
