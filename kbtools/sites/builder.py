@@ -25,13 +25,13 @@ from kbtools.errors import ContentError, StateError, UsageError
 from kbtools.sites.context import kept_staging_dir, prepare
 from kbtools.sites.failures import SiteBuildError as SiteBuildError  # (re-exported)
 from kbtools.sites.failures import Warnings, raise_failure, repo_paths
-from kbtools.sites.languages import quiet_dirty_notices
 from kbtools.sites.mkconfig import (
     MKDOCS_PLUGIN,
     load_site_config,
     read_raw,
     site_name,
 )
+from kbtools.sites.mklog import quiet_dirty_notices
 from kbtools.sites.outputs import (
     find_leftovers,
     output_dir,

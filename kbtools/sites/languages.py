@@ -34,9 +34,7 @@ that language); an ``i18n`` plugin's ``languages`` are read the same way (see
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import logging
 import posixpath
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -49,6 +47,7 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from kbtools.memory import release_freed
+from kbtools.sites.mklog import quiet_dirty_notices
 
 OVERRIDES = ("site_name", "site_description", "copyright", "nav")
 """The MkDocs settings a language may set for itself."""
@@ -56,13 +55,6 @@ KEYS = frozenset({"locale", "name", "link", "nav_translations", *OVERRIDES})
 """What a language's entry may hold (once fitted: :func:`kbtools.sites.mkconfig.fit_languages`)."""
 SITEMAP_TEMPLATE = "sitemap.xml"
 NOT_FOUND_TEMPLATE = "404.html"
-_NESTED_NOISE = ("A 'dirty' build is being performed", "Documentation built in",
-                 "Building documentation to directory", "The directory contains stale files")
-"""What MkDocs logs for each ``dirty`` build kb runs: one site is being built, its other
-languages are written beside the root's files and the cache's pages are in place on
-purpose."""
-
-
 @dataclass(frozen=True)
 class Language:
     """One language of the site, as ``mkdocs.yml`` sets it."""
@@ -410,21 +402,3 @@ def _url(dest: str, directory_urls: bool) -> str:
     """A page's URL from where it is written (MkDocs' rule)."""
     folder, name = posixpath.split(dest)
     return urlquote((folder or ".") + "/" if directory_urls and name == "index.html" else dest)
-
-
-@contextlib.contextmanager
-def quiet_dirty_notices() -> Iterator[None]:
-    """Leave out what MkDocs logs about a ``dirty`` build (:data:`_NESTED_NOISE`) while
-    kb runs one on purpose (its languages into one folder, pages skipped from the cache)."""
-    logger = logging.getLogger("mkdocs.commands.build")
-    quiet = _Quiet()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
-
-
-class _Quiet(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(_NESTED_NOISE)

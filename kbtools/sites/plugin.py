@@ -40,11 +40,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.macros import MacroError
 from kbtools.diagnostics import error
 from kbtools.memory import release_freed
-from kbtools.sites.banners import reader_banners
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
 from kbtools.sites.finishing import write_indexes
@@ -55,7 +53,8 @@ from kbtools.sites.mkpage import ELSEWHERE_STATUS, make_pages, nothing_to_conver
 from kbtools.sites.mktheme import ListedTheme, bytecode_cache
 from kbtools.sites.navigation import expand_nav
 from kbtools.sites.pagecache import CACHED_TEMPLATE, made_from_every_article
-from kbtools.sites.pageinfo import PublicExtras, describe
+from kbtools.sites.pagecontext import PageContexts
+from kbtools.sites.pageinfo import describe
 from kbtools.sites.pagekeys import digest, language_key, nav_signature
 from kbtools.sites.render import joined, render_parts
 from kbtools.sites.sanitize import sanitize, sanitize_internal
@@ -64,7 +63,6 @@ from kbtools.sites.search_output import SearchOutput, read_search_index
 from kbtools.sites.search_sections import PageIndexer, material_search
 from kbtools.sites.site import page_url
 from kbtools.sites.skipping import skip_unchanged, skippable
-from kbtools.sites.staging import HOME_TEMPLATE
 
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS = ("assets/kb/kb.css", "assets/kb/kb.js")
@@ -80,14 +78,12 @@ class KBPlugin(BasePlugin[KBConfig]):
         self._languages: Languages | None = None
         """The site's languages: which one is being built (:mod:`.languages`)."""
         self._bytecode_cache: FileSystemBytecodeCache | None = None
-        self._public: PublicExtras | None = None
-        """What the theme shows around public pages (made once per site)."""
+        self._contexts: PageContexts | None = None
+        """What the theme shows around each page (:mod:`.pagecontext`)."""
         self._language_keys: dict[str, str] = {}
         """Per language, what its pages' cache keys share (:func:`.pagekeys.language_key`)."""
         self._reused: set[str] = set()
         """Output paths of the pages the cache answers (their files come in on_post_page)."""
-        self._extras: dict[str, dict] = {}
-        """Page URL -> a public article's theme extras, collected with its markdown."""
         self._sharing: Sharing | None = None
         """What pages share (None: every page rendered on its own; see :mod:`.fragments`)."""
         self._skip: bool | None = None
@@ -118,6 +114,7 @@ class KBPlugin(BasePlugin[KBConfig]):
                 tuple(Language.read(entry, n == 0) for n, entry in enumerate(entries)),
                 self.config.built or self.context.kb.config.languages,
                 single=staged.written_once(self.context.kb.kinds))
+            self._contexts = PageContexts(self.context, self._languages)
         self._languages.configure(config)  # the language's settings and navigation
         if self._languages.single:  # the mark of pages shown in the default language
             config.extra["status"] = {**(config.extra.get("status") or {}), ELSEWHERE_STATUS:
@@ -239,8 +236,7 @@ class KBPlugin(BasePlugin[KBConfig]):
                 return nothing_to_convert(page)
             return markdown
         banners, body, extras = self._article_parts(page, article, reader_lang, config)
-        if extras is not None:
-            self._extras[page.url] = extras
+        self._contexts.keep(page.url, extras)
         if self._reuse(page, cache, reader_lang, joined(banners, body), extras,
                        context.staged.metas[page.file.src_uri]) or (
                 self._sharing is not None and self._sharing.markdown(
@@ -270,14 +266,7 @@ class KBPlugin(BasePlugin[KBConfig]):
             if finding not in context.failures:
                 context.failures.append(finding)
             raise PluginError(finding.format()) from None
-        if context.site.public:
-            extras = self._page_extras(page, config, lang, config.site_url)
-        else:  # the banners for readers other languages lead here (see .banners)
-            led_from = self._languages.led_from(page.file.src_uri) \
-                if lang == self._languages.default else ()
-            extras = {"kb_reader_banners": reader_banners(context.kb, led_from)} \
-                if led_from else None
-        return banners, body, extras
+        return banners, body, self._contexts.extras(page, lang, config)
 
     def _key(self, page: Page, lang: str, text: str, extras: dict | None, meta: dict) -> str:
         """The page's cache key (:mod:`.pagecache`): its language's, its paths and URL, its
@@ -328,30 +317,9 @@ class KBPlugin(BasePlugin[KBConfig]):
         return context
 
     def _page_context(self, context, page: Page, config, nav):
-        # Material loads search/search_index.json from the base URL and resolves result links
-        # against it: a public page's base is its language's folder, where that language's
-        # own index is written (on_post_build).
-        default = self.context.staged.default_language
-        lang = self._languages.current
-        norm = self._languages.locale_of(page.file.src_uri)[0]
-        self._languages.page_alternates(config, page.url, norm)  # the language menu
-        if self.context.site.public and lang != default:
-            context["base_url"] = get_relative_url(f"{lang}/", page.url)
-        context["kb_strings"] = catalog(self.context.kb, lang)
         if self._sharing is not None:
             context["kb_nav"] = self._sharing.nav_for(page.url)
-        if self.context.site.public:
-            context.update(self._public_page(page, config, lang))
-        elif page.url in self._extras:  # an English article other languages lead to
-            context.update(self._extras.pop(page.url))
-        elif norm == "index.md":
-            # the agent site's home, in every language: search and one category per kind
-            # (the language's own section page, else the default language's)
-            context["kb_url"] = lambda url: get_relative_url(
-                self._languages.reader_url(url) or ".", page.url)
-            context["kb_agent"] = True
-            context["kb_blocks"] = helpcenter.agent_home(
-                self.context.kb, self.context.staged.articles.values(), lang)
+        self._contexts.update(context, page, config)
         return context
 
     on_page_context = CombinedEvent(_index_page, _page_context)
@@ -376,30 +344,6 @@ class KBPlugin(BasePlugin[KBConfig]):
         if cache is not None and dest in cache.keys:
             cache.written(dest, output)
         return output
-
-    def _public_page(self, page: Page, config, lang: str) -> dict:
-        """The help-center home's data, or an article's extras (see ``theme/main.html``)."""
-        staged = self.context.staged
-        site_url = config.site_url
-        root = "" if lang == staged.default_language else f"{lang}/"
-        found = {"kb_url": lambda url: get_relative_url(root + url or ".", page.url)}
-        if staged.article_at("index.md") is None:  # the generated help-center home
-            found["kb_contact_url"] = found["kb_url"]("").rstrip("/") + "/#kb-home-contact"
-        # kb_url(url): a URL relative to the language root, as seen from this page
-        extras = self._extras.pop(page.url, None)
-        found.update(extras if extras is not None
-                     else self._page_extras(page, config, lang, site_url))
-        return found
-
-    def _page_extras(self, page: Page, config, lang: str, site_url: str | None) -> dict:
-        if self._public is None:
-            self._public = PublicExtras(self.context.kb, self.context.staged.articles)
-        meta = self.context.staged.metas.get(page.file.src_uri, page.meta)
-        found, day = self._public.of(page.file.src_uri, meta.get("template") == HOME_TEMPLATE,
-                                     lang, site_url, config.extra.get("feedback_endpoint"))
-        if day is not None:  # the sitemap's lastmod
-            self.context.modified[page.url] = day
-        return found
 
     # -- after the build ----------------------------------------------------------------
     @event_priority(-200)  # after search (0), which wrote this language's index
