@@ -486,5 +486,36 @@ def test_related_articles_from_the_index_are_those_of_every_article_compared():
         for source in sources:
             everyone = related(source, published.articles, titles)
             assert related(source, published.neighbours(source), titles) == everyone
+            assert published.related(source, lang) == everyone
             found += len(everyone)
     assert found > 0
+
+
+def test_related_articles_tied_at_the_cut_are_ordered_by_the_readers_titles():
+    """``Published.related`` ranks an article's neighbours once for every language: the
+    articles tied at the cut are still chosen by their titles in the reader's language, as
+    :func:`related` chooses them from every article."""
+    from kbtools.content.model import Article
+    from kbtools.sites.pageinfo import MAX_RELATED, Published, related
+
+    source = Article("docs/faq/a.md", "faq", "en", "A", tags=("billing", "plans"))
+    # two closer than the rest (both tags), then eight tied on one tag: which of those make
+    # the cut depends on the titles
+    close = [Article(f"docs/faq/close-{n}.md", "faq", "en", f"Close {n}",
+                     tags=("billing", "plans")) for n in range(2)]
+    tied = [Article(f"docs/other/t{n}.md", "faq", "en", f"{chr(ord('h') - n)} tied",
+                    tags=("billing",)) for n in range(8)]
+    # in Slovenian the tied titles sort the other way round
+    translated = [Article(f"docs/other/t{n}.sl.md", "faq", "sl", f"{chr(ord('a') + n)} vezan",
+                          source=f"docs/other/t{n}.md") for n in range(8)]
+    apart = [Article("docs/misc/far.md", "faq", "en", "Far", tags=("security",))]
+    published = Published([source, *close, *tied, *translated, *apart])
+    chosen = {}
+    for lang in ("en", "sl"):
+        everyone = related(source, published.articles, published.titles(lang))
+        assert published.related(source, lang) == everyone
+        assert len(everyone) == MAX_RELATED and [link.title for link in everyone[:2]] == [
+            "Close 0", "Close 1"]
+        chosen[lang] = [link.url for link in everyone[2:]]
+    assert chosen["en"] == ["other/t7/", "other/t6/", "other/t5/"]  # a, b, c tied
+    assert chosen["sl"] == ["other/t0/", "other/t1/", "other/t2/"]  # a, b, c vezan

@@ -8,8 +8,9 @@ it. URLs are relative to the language's root (``faq/a/``) unless said absolute.
 
 from __future__ import annotations
 
+import heapq
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
@@ -75,6 +76,7 @@ class Published:
                 self._by_tag.setdefault(tag, []).append(a)
             self._by_folder.setdefault(posixpath.dirname(a.path), []).append(a)
         self._titles: dict[str, dict[str, str]] = {}
+        self._ranked: dict[str, list[tuple]] = {}
 
     def titles(self, lang: str) -> dict[str, str]:
         """Source path -> its title as readers of ``lang`` see it (their translation's)."""
@@ -94,6 +96,24 @@ class Published:
                                                               ()))
         found.pop(source.path, None)
         return sorted(found.values(), key=lambda a: self._order[a.path])
+
+    def related(self, source: Article, lang: str) -> tuple[Link, ...]:
+        """:func:`related` of ``source`` for readers of ``lang``, from its neighbours ranked
+        once for every language: only the articles tied at the cut are ordered by their
+        titles in ``lang``."""
+        ranked = self._ranked.get(source.path)
+        if ranked is None:
+            ranked = self._ranked[source.path] = sorted(_scored(source, self.neighbours(source)))
+        chosen: list[tuple] = []
+        for item in ranked:  # (score, site order, path, title)
+            if len(chosen) >= MAX_RELATED and item[0] != chosen[-1][0]:
+                break
+            chosen.append(item)
+        titles = self.titles(lang)
+        best = heapq.nsmallest(MAX_RELATED, (
+            (score, titles.get(path, title).casefold(), n, titles.get(path, title), path)
+            for score, n, path, title in chosen))
+        return tuple(Link(title, page_url(site_path(path))) for *_, title, path in best)
 
     def has_tag_page(self, tag: str) -> bool:
         """Whether the site has a page for ``tag``: some source article, not an index page,
@@ -152,7 +172,6 @@ def page_info(kb: KnowledgeBase, article: Article,
     text = catalog(kb, reader_lang)
     source = kb.corpus.get(article.source) if article.is_translation else article
     source = source or article
-    titles = published.titles(reader_lang)
     tags = tuple(Link(text.tag(tag), f"{TAGS}/{tag_slug(tag)}/") for tag in source.tags
                  if published.has_tag_page(tag))  # (a tag only index pages carry has none)
     strings = {f"article.{k}": v for k, v in text.section("article").items()}
@@ -161,7 +180,7 @@ def page_info(kb: KnowledgeBase, article: Article,
     return PageInfo(
         reader_lang, article.lang, direction(article.lang),
         text.text("article.updated", date=updated) if updated else None,
-        tags, related(source, published.neighbours(source), titles),
+        tags, published.related(source, reader_lang),
         _canonical(kb, source, published, reader_lang, site_url), strings)
 
 
@@ -190,19 +209,26 @@ def related(source: Article, published: Iterable[Article],
     """Up to :data:`MAX_RELATED` published source articles sharing the most tags with
     ``source`` (then the same folder), by title (``published``: the candidates, in the
     site's order; :meth:`Published.neighbours` holds only those that can be chosen)."""
+    scored = ((score, titles.get(path, title).casefold(), n, titles.get(path, title), path)
+              for score, n, path, title in _scored(source, published))
+    # (the best few by score, title and the site's order; a link made only for those)
+    return tuple(Link(title, page_url(site_path(path)))
+                 for *_, title, path in heapq.nsmallest(MAX_RELATED, scored))
+
+
+def _scored(source: Article, published: Iterable[Article]) -> Iterator[tuple]:
+    """``(score, site order, path, title)`` of each article of ``published`` that
+    :func:`related` may choose for ``source``; the lower the score, the closer (more tags
+    shared, then the same folder)."""
     folder = posixpath.dirname(source.path)
     mine = set(source.tags)
-    scored = []
-    for other in published:
+    for n, other in enumerate(published):
         if other.is_translation or other.path == source.path or other.name == "index":
             continue
-        shared = len(mine & set(other.tags))
+        shared = len(mine.intersection(other.tags))
         same = posixpath.dirname(other.path) == folder
         if shared or same:
-            title = titles.get(other.path, other.title)
-            scored.append((-shared, not same, title.casefold(), Link(title, page_url(
-                site_path(other.path)))))
-    return tuple(item[-1] for item in sorted(scored, key=lambda s: s[:3])[:MAX_RELATED])
+            yield (-shared, not same), n, other.path, other.title
 
 
 def _canonical(kb: KnowledgeBase, source: Article, published: Published,
