@@ -116,8 +116,8 @@ Check = Callable[[Any], Iterable[Finding]]
 
 
 class Registry:
-    """The kinds of a knowledge base, in the order folders are matched, plus report pages and
-    the checks that belong to no kind."""
+    """The kinds of a knowledge base, in the order folders are matched, plus report pages (of
+    the internal site) and the checks that belong to no kind."""
 
     def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = (),
                  checks: Iterable[Check] = ()) -> None:
@@ -195,14 +195,18 @@ class Registry:
         kind = self._kinds.get(article.kind)
         return kind is None or kind.render is None or not kind.render_lang
 
-    def generated_pages(self, kb: Any) -> list[GeneratedPage]:
-        """Every page the kinds and reports add to the sites, in registration order."""
+    def generated_pages(self, kb: Any, *, public: bool = False) -> list[GeneratedPage]:
+        """Every page the kinds and reports add to the sites, in registration order;
+        ``public``: not those that can only be internal, which are then not made at all
+        (the reports, pages of the internal site; the pages of a kind that is never
+        public). A public site still shows only the pages whose audience is public."""
         found: list[GeneratedPage] = []
         for kind in self:
-            if kind.pages:
+            if kind.pages and (kind.may_be_public or not public):
                 found.extend(kind.pages(kb))
-        for provider in self.reports:
-            found.extend(provider(kb))
+        if not public:
+            for provider in self.reports:
+                found.extend(provider(kb))
         return found
 
     def validate(self, kb: Any) -> Iterator[Finding]:

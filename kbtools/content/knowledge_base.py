@@ -7,7 +7,8 @@ language, the search engine, playbook lookups) is kept in :attr:`KnowledgeBase.m
 a module global: it lives and dies with the content it was derived from. What is derived from
 each body and costs a parse (links, headings and ids; macro scans) is also kept between runs
 (:attr:`KnowledgeBase.bodies`); the front-end calls :meth:`KnowledgeBase.save_caches` once a
-command is done.
+command is done. The repository's git history is read once per run as well
+(:attr:`KnowledgeBase.history`).
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ from kbtools.content.kinds import Registry
 from kbtools.content.macros import Macros, build_macros
 from kbtools.content.owners import Owners, load_owners
 from kbtools.diagnostics import Finding
+from kbtools.git import History, load_history
 
 T = TypeVar("T")
 _BODIES = "kb.bodies"  # memo key of the body cache
 _COMPILED = "kb.compiled"  # memo key of the compiled macros
+_HISTORY = "kb.history"  # memo key of the git history
 
 
 class Memo:
@@ -102,6 +105,13 @@ class KnowledgeBase:
         if not self.cache:
             return None
         return self.memo.get(_COMPILED, lambda: CompiledCache(compiled_cache_file(self.config)))
+
+    @property
+    def history(self) -> History:
+        """The repository's git history, read once for the run (one ``git log`` pass) on
+        first use: the translation report, the content-health page and the public pages'
+        dates of a build share it. Like the content, it is the repository as opened."""
+        return self.memo.get(_HISTORY, lambda: load_history(self.root, self.config.scanned_roots))
 
     def macros_for(self, lang: str | None = None, *, public: bool = False) -> Macros:
         """The macro sandbox for a page in ``lang`` (translated facts where the data has

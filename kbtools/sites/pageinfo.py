@@ -21,7 +21,7 @@ from babel.dates import format_date
 import kbtools.sites.helpcenter as helpcenter
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
-from kbtools.git import History, load_history
+from kbtools.git import History
 from kbtools.sites.catalogs import catalog, direction
 from kbtools.sites.helpcenter import TAGS, Link, tag_slug
 from kbtools.sites.site import page_url, site_path
@@ -151,7 +151,7 @@ class PublicExtras:
         if article is None:
             return {"kb_canonical": canonical_url(kb, page_url(src_uri), lang, site_url)}, None
         if self._history is None:
-            self._history = load_history(kb.root, kb.config.scanned_roots)
+            self._history = kb.history
         if self._published is None:
             self._published = Published(self.articles.values())
         info = page_info(kb, article, self._published, reader_lang=lang, site_url=site_url,

@@ -115,7 +115,7 @@ def stage(kb: KnowledgeBase, selection: Selection, docs_dir: Path,
     except ContentError:
         shutil.rmtree(docs_dir, ignore_errors=True)
         raise
-    for page in kb.kinds.generated_pages(kb):
+    for page in kb.kinds.generated_pages(kb, public=site.public):
         if site.public and page.audience != "public":
             continue
         title = _plain(page.title) if site.public else page.title

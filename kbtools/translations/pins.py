@@ -13,12 +13,13 @@ from kbtools.content.corpus import translatable_texts
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article, content_hash
 from kbtools.errors import NotFoundError, UsageError
-from kbtools.git import History, diff_to_worktree, load_history
+from kbtools.git import History, diff_to_worktree
 
 
 def open_history(kb: KnowledgeBase) -> History:
-    """The knowledge base's git history (one ``git log`` pass)."""
-    return load_history(kb.root, kb.config.scanned_roots)
+    """The knowledge base's git history (one ``git log`` pass per run:
+    :attr:`~kbtools.content.knowledge_base.KnowledgeBase.history`)."""
+    return kb.history
 
 
 def unreadable_pin(history: History, commit: str) -> str:

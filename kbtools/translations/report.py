@@ -32,6 +32,8 @@ from kbtools.translations.verdicts import (
 )
 
 _WORST_FIRST = (OUTDATED, MISSING, ORPHANED, UNTRACKED, SKIPPED, CURRENT)
+_REPORT = "translations.report"
+"""Memo key of the run's default report (:func:`translation_report` with no options)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,16 @@ def translation_report(kb: KnowledgeBase, history: History | None = None,
     code; not the formatting of prose). ``strict`` applies the rule "the source file changed
     since the pinned commit" instead (any byte; pins without a commit compare hashes).
     """
-    history = history if history is not None else open_history(kb)
+    if history is None and not every_source and not strict:
+        # the report a run's pages and reports share (the translation status pages, the
+        # content-health page): made once, from the run's history (it is immutable)
+        return kb.memo.get(_REPORT, lambda: _report(kb, open_history(kb), False, False))
+    return _report(kb, history if history is not None else open_history(kb), every_source,
+                   strict)
+
+
+def _report(kb: KnowledgeBase, history: History, every_source: bool,
+            strict: bool) -> TranslationReport:
     builder = _Builder(kb, history, strict)
     items = [builder.status(t) for t in kb.corpus.articles if t.is_translation]
     items = builder.finish(items)
