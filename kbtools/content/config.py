@@ -137,6 +137,21 @@ _SIMPLE = {"owners_file", "synonyms_file", "facts_dir", "macros_module", "state_
            "catalogs_dir"}
 
 
+def locate(config: Config, relative: str) -> tuple[str, str | None]:
+    """``(language, source path)`` of the markdown file at repo path ``relative`` under
+    ``config``'s layout; the source is None for a file in the source language."""
+    settings = config.translations
+    if settings.layout == "folder":
+        for lang in config.translation_languages:
+            folder = settings.folder_of(lang) + "/"
+            if relative.startswith(folder):
+                return lang, settings.source_folder.strip("/") + "/" + relative[len(folder):]
+    head, dot, suffix = relative[: -len(".md")].rpartition(".")
+    if dot and suffix in config.translation_languages and "/" not in suffix:
+        return suffix, f"{head}.md"
+    return config.default_language, None
+
+
 def load_config(root: Path, kinds: Iterable[str] | None = None) -> Config:
     """Read ``root/kb.yml`` (optional); ``kinds`` are the kind names ``review_every`` may
     name (unchecked when None).

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kbtools.content import frontmatter
 from kbtools.content.cache import CorpusCache, Entry, stat_key
-from kbtools.content.config import Config
+from kbtools.content.config import Config, locate
 from kbtools.content.durations import parse_cadence
 from kbtools.content.files import scan_tree
 from kbtools.content.kinds import ParseContext, Registry
@@ -29,6 +29,7 @@ from kbtools.content.model import (
     Article,
     TranslationPin,
     content_hash,
+    translatable_texts,
 )
 from kbtools.content.yamldoc import YAMLDoc
 from kbtools.diagnostics import Finding, error, warning
@@ -375,35 +376,6 @@ class _Loader:
                     article.path, article.line_of("title"), "meta.duplicate-title",
                     f"title {article.title!r} is already used by {first.path}; "
                     "readers and search cannot tell them apart"))
-
-
-def locate(config: Config, relative: str) -> tuple[str, str | None]:
-    """``(language, source path)`` of the markdown file at repo path ``relative`` under
-    ``config``'s layout; the source is None for a file in the source language."""
-    settings = config.translations
-    if settings.layout == "folder":
-        for lang in config.translation_languages:
-            folder = settings.folder_of(lang) + "/"
-            if relative.startswith(folder):
-                return lang, settings.source_folder.strip("/") + "/" + relative[len(folder):]
-    head, dot, suffix = relative[: -len(".md")].rpartition(".")
-    if dot and suffix in config.translation_languages and "/" not in suffix:
-        return suffix, f"{head}.md"
-    return config.default_language, None
-
-
-def translatable_texts(data: Mapping, fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The translatable front-matter ``fields`` (dotted) present in ``data``, as text."""
-    texts = []
-    for key in fields:
-        value: object = data
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, Mapping) else None
-        if isinstance(value, list):
-            value = "\n".join(str(v) for v in value)
-        if value is not None and not isinstance(value, (Mapping, bool)):
-            texts.append((key, str(value)))
-    return tuple(texts)
 
 
 def _heading(body: str) -> str | None:

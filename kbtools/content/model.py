@@ -179,3 +179,17 @@ def _prose(text: str) -> str:
     if "_" in text:
         text = _UNDERSCORE.sub("", text)
     return " ".join(text.split())
+
+
+def translatable_texts(data: Mapping, fields: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The translatable front-matter ``fields`` (dotted) present in ``data``, as text."""
+    texts = []
+    for key in fields:
+        value: object = data
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if isinstance(value, list):
+            value = "\n".join(str(v) for v in value)
+        if value is not None and not isinstance(value, (Mapping, bool)):
+            texts.append((key, str(value)))
+    return tuple(texts)

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 
 from kbtools.atomic import write_text
 from kbtools.content import frontmatter
-from kbtools.content.corpus import translatable_texts
 from kbtools.content.knowledge_base import KnowledgeBase
-from kbtools.content.model import Article, content_hash
+from kbtools.content.model import Article, content_hash, translatable_texts
 from kbtools.errors import NotFoundError, UsageError
 from kbtools.git import History, diff_to_worktree
 

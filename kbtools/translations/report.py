@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 
-from kbtools.content.corpus import locate
+from kbtools.content.config import locate
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.git import History, changed_lines, read_blobs
