@@ -128,34 +128,36 @@ def test_a_registry_needs_exactly_one_catch_all_and_unique_names():
     assert DEFAULT.kind_of("README.md") is None
 
 
-def test_a_public_site_makes_no_page_it_could_not_show():
-    """The reports (pages of the internal site) and the pages of kinds that are never public
-    are not even made for a public site; the pages it shows are the same as when every page
-    was made and the internal ones left out."""
+def test_a_public_site_makes_no_report_marked_internal():
+    """The reports marked as pages of the internal site (the example's: translation status,
+    content health) are not even made for a public site; any other report still is, and the
+    pages a public site shows are the same as when every page was made and the internal
+    ones left out."""
+    from kbtools.content.kinds import internal_pages
     from kbtools.content.pages import GeneratedPage
     from tests.support import REPO
 
     made = []
 
-    def report(kb):
-        made.append("report")
+    @internal_pages
+    def internal_report(kb):
+        made.append("internal")
         return [GeneratedPage("reports/made.md", "Made", "Text.\n")]
 
-    def release_index(kb):
-        made.append("release index")
-        return [GeneratedPage("releases/index.md", "Releases", "Text.\n")]
+    def any_report(kb):
+        made.append("any")
+        return [GeneratedPage("help/contact.md", "Contact", "Text.\n", audience="public")]
 
-    registry = Registry((*KINDS, Kind("release", "docs/releases/", "Release notes",
-                                      may_be_public=False, pages=release_index)),
-                        (*REPORTS, report))
-    kb = open_kb(REPO, kinds=registry)
+    kb = open_kb(REPO, kinds=Registry(KINDS, (*REPORTS, internal_report, any_report)))
     every = kb.kinds.generated_pages(kb)
-    assert made == ["release index", "report"]
-    assert {"reports/made.md", "releases/index.md"} <= {p.path for p in every}
+    assert made == ["internal", "any"]
     made.clear()
     public = kb.kinds.generated_pages(kb, public=True)
-    assert made == []
+    assert made == ["any"]
     assert [p for p in public if p.audience == "public"] == \
         [p for p in every if p.audience == "public"]
-    # the example's own: onboarding pages are made (their kind may be public), reports not
-    assert {p.path for p in public} < {p.path for p in every}
+    assert "help/contact.md" in {p.path for p in public}
+    # the example's own reports are not made: no page of theirs in the public listing
+    paths = {p.path for p in public}
+    assert not any(p.startswith("reports/") for p in paths)
+    assert any(p.startswith("reports/") for p in {p.path for p in every})

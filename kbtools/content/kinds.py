@@ -37,6 +37,15 @@ Renderer = Callable[..., str]
 reader's language)."""
 PageProvider = Callable[[Any], list[GeneratedPage]]
 """``pages(kb)``: pages the site gains (indexes, reports)."""
+INTERNAL_PAGES = "kb_internal_pages"
+
+
+def internal_pages(provider: PageProvider) -> PageProvider:
+    """Mark the report ``provider`` as making pages of the internal site only: a public
+    site's build does not call it (a content-health page costs a stale report and a
+    translation report)."""
+    setattr(provider, INTERNAL_PAGES, True)
+    return provider
 
 
 @dataclass
@@ -116,8 +125,8 @@ Check = Callable[[Any], Iterable[Finding]]
 
 
 class Registry:
-    """The kinds of a knowledge base, in the order folders are matched, plus report pages (of
-    the internal site) and the checks that belong to no kind."""
+    """The kinds of a knowledge base, in the order folders are matched, plus report pages and
+    the checks that belong to no kind."""
 
     def __init__(self, kinds: Iterable[Kind], reports: Iterable[PageProvider] = (),
                  checks: Iterable[Check] = ()) -> None:
@@ -197,15 +206,15 @@ class Registry:
 
     def generated_pages(self, kb: Any, *, public: bool = False) -> list[GeneratedPage]:
         """Every page the kinds and reports add to the sites, in registration order;
-        ``public``: not those that can only be internal, which are then not made at all
-        (the reports, pages of the internal site; the pages of a kind that is never
-        public). A public site still shows only the pages whose audience is public."""
+        ``public``: not those of the reports marked :func:`internal_pages`, which are then
+        not made at all. A public site still shows only the pages whose audience is
+        public."""
         found: list[GeneratedPage] = []
         for kind in self:
-            if kind.pages and (kind.may_be_public or not public):
+            if kind.pages:
                 found.extend(kind.pages(kb))
-        if not public:
-            for provider in self.reports:
+        for provider in self.reports:
+            if not (public and getattr(provider, INTERNAL_PAGES, False)):
                 found.extend(provider(kb))
         return found
 

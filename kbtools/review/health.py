@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
+from kbtools.content.kinds import internal_pages
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.owners import Owners
 from kbtools.content.pages import GeneratedPage
@@ -154,6 +155,7 @@ def _ages(articles: list[Entry], today: date) -> tuple[tuple[str, int], ...]:
 
 
 # -- the page -----------------------------------------------------------------------------
+@internal_pages
 def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
     """The generated-page provider: ``reports/health.md`` and a page per owner with articles
     that need attention, on the internal site."""

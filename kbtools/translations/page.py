@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kbtools.content.kinds import internal_pages
 from kbtools.content.pages import GeneratedPage
 from kbtools.translations.report import TranslationReport, TranslationStatus, translation_report
 from kbtools.translations.verdicts import CURRENT, STATUSES
@@ -16,6 +17,7 @@ _BADGE = {"current": "✅ current", "outdated": "⚠️ outdated", "missing": "�
           "orphaned": "🗑️ orphaned", "untracked": "❔ untracked", "skipped": "⛔ skipped"}
 
 
+@internal_pages
 def pages(kb: KnowledgeBase) -> list[GeneratedPage]:
     """The internal site's translation status pages: one per language."""
     return status_pages(kb, translation_report(kb))
