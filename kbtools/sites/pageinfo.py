@@ -109,11 +109,7 @@ class Published:
             if len(chosen) >= MAX_RELATED and item[0] != chosen[-1][0]:
                 break
             chosen.append(item)
-        titles = self.titles(lang)
-        best = heapq.nsmallest(MAX_RELATED, (
-            (score, titles.get(path, title).casefold(), n, titles.get(path, title), path)
-            for score, n, path, title in chosen))
-        return tuple(Link(title, page_url(site_path(path))) for *_, title, path in best)
+        return _best(chosen, self.titles(lang))
 
     def has_tag_page(self, tag: str) -> bool:
         """Whether the site has a page for ``tag``: some source article, not an index page,
@@ -209,11 +205,16 @@ def related(source: Article, published: Iterable[Article],
     """Up to :data:`MAX_RELATED` published source articles sharing the most tags with
     ``source`` (then the same folder), by title (``published``: the candidates, in the
     site's order; :meth:`Published.neighbours` holds only those that can be chosen)."""
-    scored = ((score, titles.get(path, title).casefold(), n, titles.get(path, title), path)
-              for score, n, path, title in _scored(source, published))
-    # (the best few by score, title and the site's order; a link made only for those)
+    return _best(_scored(source, published), titles)
+
+
+def _best(scored: Iterable[tuple], titles: Mapping[str, str]) -> tuple[Link, ...]:
+    """The :data:`MAX_RELATED` best of ``scored`` (:func:`_scored`'s), by score, then title
+    as ``titles`` give it, then the site's order; a link is made for those only."""
+    keyed = ((score, titles.get(path, title).casefold(), n, titles.get(path, title), path)
+             for score, n, path, title in scored)
     return tuple(Link(title, page_url(site_path(path)))
-                 for *_, title, path in heapq.nsmallest(MAX_RELATED, scored))
+                 for *_, title, path in heapq.nsmallest(MAX_RELATED, keyed))
 
 
 def _scored(source: Article, published: Iterable[Article]) -> Iterator[tuple]:
