@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synth import generate_kb  # noqa: E402
 from kbtools.git import load_history  # noqa: E402
 from kbtools.registry import open_kb  # noqa: E402
-from kbtools.translations.pins import open_history  # noqa: E402
 from kbtools.translations.report import translation_report  # noqa: E402
 
 TARGET_SECONDS = 5.0
@@ -104,7 +103,7 @@ def main() -> None:
     load = time.perf_counter() - started
 
     started = time.perf_counter()
-    history = open_history(kb)
+    history = kb.history
     git_pass = time.perf_counter() - started
     started = time.perf_counter()
     report = translation_report(kb, history)

@@ -100,21 +100,18 @@ class PageCache:
         """The cache of the site in ``site_dir`` as its manifest at ``path`` describes it;
         empty when ``clean``, or when the manifest is missing, unreadable, of another format
         or of another folder (every page is rendered then)."""
-        found = cls(path, site_dir)
         if clean:
-            return found
+            return cls(path, site_dir)
         try:
             manifest = json.loads(path.read_bytes())
         except (OSError, ValueError):
-            return found
+            return cls(path, site_dir)
         if isinstance(manifest, dict) and manifest.get("version") == VERSION \
                 and manifest.get("site_dir") == str(site_dir) \
                 and isinstance(manifest.get("pages"), dict) \
                 and (entries := SearchStore.find(path, manifest.get("search"))) is not None:
-            found.previous = manifest["pages"]
-            found.store.close()
-            found.store = SearchStore(path, entries)
-        return found
+            return cls(path, site_dir, manifest["pages"], store=SearchStore(path, entries))
+        return cls(path, site_dir)
 
     def __post_init__(self) -> None:
         if self.store is None:

@@ -124,12 +124,12 @@ class Published:
 class PublicExtras:
     """What the theme shows around each page of a public site (``theme/main.html``): the
     help-center home's data, an article's :class:`PageInfo`, a page's canonical URL; with
-    what they share made once (each language's home, git's history, :class:`Published`)."""
+    what they share made once (each language's home, :class:`Published`; git's history is
+    the run's, :attr:`~kbtools.content.knowledge_base.KnowledgeBase.history`)."""
 
     def __init__(self, kb: KnowledgeBase, articles: Mapping[str, Article]) -> None:
         self.kb, self.articles = kb, articles
         self._homes: dict[str, helpcenter.Home] = {}
-        self._history: History | None = None
         self._published: Published | None = None
 
     def of(self, src_uri: str, home: bool, lang: str, site_url: str | None,
@@ -146,13 +146,11 @@ class PublicExtras:
         article = self.articles.get(src_uri)
         if article is None:
             return {"kb_canonical": canonical_url(kb, page_url(src_uri), lang, site_url)}, None
-        if self._history is None:
-            self._history = kb.history
         if self._published is None:
             self._published = Published(self.articles.values())
         info = page_info(kb, article, self._published, reader_lang=lang, site_url=site_url,
-                         history=self._history)
-        day = changed_on(self._history, article)
+                         history=kb.history)
+        day = changed_on(kb.history, article)
         return {"kb_page": info, "kb_canonical": info.canonical,
                 "kb_feedback_endpoint": feedback_endpoint or FEEDBACK_ENDPOINT}, \
             day.isoformat() if day is not None else None

@@ -129,7 +129,7 @@ def language_entries(entries: Iterable[dict], languages: tuple[str, ...], config
     and separator); an index's own is :func:`language_config`."""
     # The variants are split without the ZWNJ: ``پرسشها`` (typed without it) stays one word.
     separator = config.get("separator") or SEPARATOR
-    fields = config.get("fields") or {"title": {}, "text": {}}
+    fields = search_fields(config)
     split = split_by_language(entries, languages)
     for lang in languages:
         own = split.pop(lang)
@@ -149,6 +149,11 @@ def split_by_language(entries: Iterable[dict], languages: tuple[str, ...]) -> di
         else:
             split[languages[0]].append(dict(entry))
     return split
+
+
+def search_fields(config: dict) -> dict:
+    """The fields the search plugin's ``config`` indexes (Material's default: title, text)."""
+    return config.get("fields") or {"title": {}, "text": {}}
 
 
 def language_config(config: dict, lang: str, variant_fields: Iterable[str] = ()) -> dict:

@@ -32,6 +32,7 @@ from kbtools.sites.search_entries import (
     Copies,
     language_config,
     language_entries,
+    search_fields,
 )
 
 Splice = Callable[[list[dict]], list[dict]]
@@ -103,7 +104,7 @@ class SearchOutput:
             if not self.per_language:
                 counts[""] = self._write(self.site_dir / SEARCH_INDEX, config, "", True)
                 return counts
-            fields = config.get("fields") or {"title": {}, "text": {}}
+            fields = search_fields(config)
             for lang in self.languages:
                 variants = self._variants.get(lang, set())
                 own = language_config(config, lang, [name + VARIANTS for name in fields

@@ -20,7 +20,7 @@ from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.errors import NotFoundError, ProviderError, UsageError
 from kbtools.git import History
-from kbtools.translations.pins import open_history, pin_values
+from kbtools.translations.pins import pin_values
 from kbtools.translations.providers import Provider, make_provider
 from kbtools.translations.report import translation_path
 from kbtools.translations.segment import Unit, protect, segment, split_long
@@ -123,7 +123,7 @@ def translate_articles(kb: KnowledgeBase, paths, langs, provider: Provider,
     todo = [j for j in run.jobs if j.outcome is None]
     if todo:
         provider.check_languages(kb.config.default_language, tuple(sorted({j.lang for j in todo})))
-        history = history if history is not None else open_history(kb)
+        history = history if history is not None else kb.history
     for finished, job in enumerate(run.jobs, 1):
         if job.outcome is not None:
             if progress:

@@ -15,12 +15,6 @@ from kbtools.errors import NotFoundError, UsageError
 from kbtools.git import History, diff_to_worktree
 
 
-def open_history(kb: KnowledgeBase) -> History:
-    """The knowledge base's git history (one ``git log`` pass per run:
-    :attr:`~kbtools.content.knowledge_base.KnowledgeBase.history`)."""
-    return kb.history
-
-
 def unreadable_pin(history: History, commit: str) -> str:
     """Why the source cannot be read at the pinned ``commit``."""
     if not history.available:
@@ -67,7 +61,7 @@ def source_diff(kb: KnowledgeBase, path: str, history: History | None = None) ->
         raise UsageError(f"{path}: no source commit is pinned, so there is nothing to diff "
                          "against; update it by comparing with the source, then run "
                          "'kb translations mark-current'")
-    history = history if history is not None else open_history(kb)
+    history = history if history is not None else kb.history
     commit = history.resolve(pinned)
     since = history.since(translation.source, commit) if commit else None
     if since is None:
@@ -132,7 +126,7 @@ def mark_current(kb: KnowledgeBase, paths, history: History | None = None) -> li
         if kb.corpus.get(t.source) is None:
             raise NotFoundError(f"{t.path}: its source {t.source} no longer exists; "
                                 "move or delete the translation")
-    history = history if history is not None else open_history(kb)
+    history = history if history is not None else kb.history
     edits = []
     for t in translations:
         machine = t.pin is not None and t.pin.machine

@@ -17,7 +17,7 @@ from kbtools.content.config import locate
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.content.model import Article
 from kbtools.git import History, changed_lines, read_blobs
-from kbtools.translations.pins import open_history, pinned_content_hash, unreadable_pin
+from kbtools.translations.pins import pinned_content_hash, unreadable_pin
 from kbtools.translations.verdicts import (
     CURRENT,
     EXPECTED,
@@ -135,8 +135,8 @@ def translation_report(kb: KnowledgeBase, history: History | None = None,
     if history is None and not every_source and not strict:
         # the report a run's pages and reports share (the translation status pages, the
         # content-health page): made once, from the run's history (it is immutable)
-        return kb.memo.get(_REPORT, lambda: _report(kb, open_history(kb), False, False))
-    return _report(kb, history if history is not None else open_history(kb), every_source,
+        return kb.memo.get(_REPORT, lambda: _report(kb, kb.history, False, False))
+    return _report(kb, history if history is not None else kb.history, every_source,
                    strict)
 
 
