@@ -23,6 +23,7 @@ from kbtools.content.knowledge_base import KnowledgeBase, open_kb
 from kbtools.diagnostics import Finding
 from kbtools.errors import ContentError, StateError, UsageError
 from kbtools.sites.context import kept_staging_dir, prepare
+from kbtools.sites.exchange import Exchange
 from kbtools.sites.failures import SiteBuildError as SiteBuildError  # (re-exported)
 from kbtools.sites.failures import Warnings, raise_failure, repo_paths
 from kbtools.sites.mkconfig import (
@@ -33,6 +34,7 @@ from kbtools.sites.mkconfig import (
 )
 from kbtools.sites.mklog import quiet_dirty_notices
 from kbtools.sites.outputs import (
+    exchange_dir,
     find_leftovers,
     output_dir,
     remove,
@@ -74,6 +76,9 @@ class SiteReport:
     indexed: int = 0
     """Pages whose search entries were taken in the sanitizer's pass over their HTML, not
     parsed again by Material's search (:mod:`.search_sections`)."""
+    exchanged: int = 0
+    """Pages whose body the other site's build converted, not converted again
+    (:mod:`.exchange`)."""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -114,7 +119,8 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
     the site folder being replaced is not rendered again, its file is reused (see
     :mod:`kbtools.sites.pagecache`; the output is the same as a clean build's). ``clean``
     renders every page. What many pages show the same (navigation items, an English article's
-    HTML in its fallback copies) is rendered once (:mod:`kbtools.sites.fragments`); ``share``
+    HTML in its fallback copies) is rendered once (:mod:`kbtools.sites.fragments`), and so is
+    a public article's body shown by both sites (:mod:`kbtools.sites.exchange`); ``share``
     False renders each page from scratch, with the same output.
 
     With ``jobs`` above 1 (default: :func:`default_jobs`, 2 with two cores and 2 GB free) the
@@ -152,13 +158,18 @@ def build(kb: KnowledgeBase, which: Iterable[str] = ("internal", "public"), *,
         raw = read_raw(kb)
         plans = [(name, targets[name], _rendered(kb, languages, targets[name]), spares[name])
                  for name in names]
-        if parallel:
-            return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean, share,
-                                                  leftovers))
-        return BuildReport(tuple(
-            build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
-                       share=share, keep_old=True, spare=spare)
-            for name, target, rendered, spare in plans))
+        exchange = exchange_dir(kb) if share and len(names) > 1 else None
+        try:
+            if parallel:
+                return BuildReport(_build_in_parallel(kb, raw, findings, plans, clean, share,
+                                                      leftovers, exchange))
+            return BuildReport(tuple(
+                build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
+                           share=share, keep_old=True, spare=spare, exchange=exchange)
+                for name, target, rendered, spare in plans))
+        finally:
+            if exchange is not None:
+                remove([exchange])
 
 
 PARALLEL_MEMORY = 2 << 30
@@ -204,8 +215,8 @@ def _parallel(kb: KnowledgeBase, sites: int, jobs: int | None) -> bool:
 
 
 def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ...],
-                       plans: list, clean: bool, share: bool,
-                       leftovers: list[Path]) -> tuple[SiteReport, ...]:
+                       plans: list, clean: bool, share: bool, leftovers: list[Path],
+                       exchange: Path | None) -> tuple[SiteReport, ...]:
     """The first site built here while the others build in a spawned process (this one may
     have threads, which forking would copy in an unknown state). That process ends once its
     sites are built: idle, it would hold the memory of its builds while this one goes on.
@@ -217,12 +228,13 @@ def _build_in_parallel(kb: KnowledgeBase, raw: dict, findings: tuple[Finding, ..
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         futures = [pool.submit(_build_site_elsewhere, kb.root, kb.kinds, kb.cache, name, raw,
                                findings, path, languages, clean, share, other_spare,
-                               leftovers if n == len(rest) - 1 else [])
+                               leftovers if n == len(rest) - 1 else [], exchange)
                    for n, (name, path, languages, other_spare) in enumerate(rest)]
         pool.shutdown(wait=False)  # no more work: the process ends after these
         try:
             reports = [build_site(kb, SITES[first], raw, findings, target, rendered,
-                                  clean=clean, share=share, keep_old=True, spare=spare)]
+                                  clean=clean, share=share, keep_old=True, spare=spare,
+                                  exchange=exchange)]
         except BaseException:
             # (after shutdown(wait=False) the pool's exit no longer waits) the other sites'
             # builds end before this one's error lets the next build in
@@ -241,14 +253,14 @@ def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
                           findings: tuple[Finding, ...], target: Path,
                           rendered: frozenset[str] | None, clean: bool,
                           share: bool, spare: Path | None,
-                          leftovers: list[Path]) -> SiteReport:
+                          leftovers: list[Path], exchange: Path | None) -> SiteReport:
     """:func:`build_site` in another process, on the knowledge base at ``root`` (whose
     caches it keeps for the next run, as the front-end does in the first process); then
     delete the folders ``leftovers``."""
     logging.getLogger("mkdocs").addHandler(logging.NullHandler())  # the parent reports
     try:
         return _build_and_save(root, kinds, cache, name, raw, findings, target, rendered,
-                               clean, share, spare)
+                               clean, share, spare, exchange)
     finally:  # the build's memory let go first
         remove(leftovers)
 
@@ -256,11 +268,11 @@ def _build_site_elsewhere(root: Path, kinds, cache: bool, name: str, raw: dict,
 def _build_and_save(root: Path, kinds, cache: bool, name: str, raw: dict,
                     findings: tuple[Finding, ...], target: Path,
                     rendered: frozenset[str] | None, clean: bool, share: bool,
-                    spare: Path | None) -> SiteReport:
+                    spare: Path | None, exchange: Path | None) -> SiteReport:
     kb = open_kb(root, kinds, cache=cache)
     try:
         return build_site(kb, SITES[name], raw, findings, target, rendered, clean=clean,
-                          share=share, keep_old=True, spare=spare)
+                          share=share, keep_old=True, spare=spare, exchange=exchange)
     finally:
         kb.save_caches()
 
@@ -282,7 +294,7 @@ def _rendered(kb: KnowledgeBase, languages: Iterable[str] | None,
 def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding, ...],
                target: Path, rendered: frozenset[str] | None = None, *,
                clean: bool = False, share: bool = True, keep_old: bool = False,
-               spare: Path | None = None) -> SiteReport:
+               spare: Path | None = None, exchange: Path | None = None) -> SiteReport:
     """Stage, check and build one site into ``target`` (atomically; the build lock held),
     rendering the pages of the ``rendered`` languages only (None: all; see :func:`build`),
     and only the pages whose inputs changed since ``target`` was built unless ``clean``
@@ -295,7 +307,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
     its folders are (:func:`~.outputs.strip`: quicker than deleting them, too). Not beside
     ``target`` (a state folder on another file system): a build into another folder would
     never find it there. ``spare`` is deleted when it cannot be used, left as it is when the
-    build fails."""
+    build fails. ``exchange`` is the folder the site builds of one ``kb build`` share bodies
+    in (:mod:`.exchange`; None: none)."""
     start = time.perf_counter()
     collector = Warnings()
     logger = logging.getLogger("mkdocs")
@@ -325,6 +338,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                                       titles=dict(context.staged.titles),
                                       today=context.today.isoformat())
         context.share = share
+        if share and exchange is not None:
+            context.exchange = Exchange(exchange)
         context.dirty = True  # pages the cache put in place are not read or rendered
         config.plugins[MKDOCS_PLUGIN].use(context)
         with quiet_dirty_notices():
@@ -357,7 +372,7 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
                       tuple(repo_paths(context, m) for m in collector.messages),
                       len(context.cache.reused), context.shared, context.skipped,
                       context.cache.recycled.taken if context.cache.recycled is not None else 0,
-                      context.indexed)
+                      context.indexed, context.exchanged)
 
 
 def _measure(folder: Path) -> tuple[int, int]:

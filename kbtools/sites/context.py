@@ -12,6 +12,7 @@ from kbtools.content.check import check
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.diagnostics import Finding
 from kbtools.errors import ContentError
+from kbtools.sites.exchange import Exchange
 from kbtools.sites.pagecache import PageCache
 from kbtools.sites.selection import blocking_findings, select
 from kbtools.sites.site import SITES, Site
@@ -44,6 +45,11 @@ class SiteContext:
     renders each page from scratch, the reference the shared output is tested against."""
     shared: int = 0
     """Fallback copies made from their English page's HTML (their markdown not converted)."""
+    exchange: Exchange | None = None
+    """Where the two sites' builds of one ``kb build`` leave each other the public articles'
+    bodies (:mod:`.exchange`; None: one site built, or no sharing)."""
+    exchanged: int = 0
+    """Pages whose body the other site's build converted (:mod:`.exchange`)."""
     indexed: int = 0
     """Pages whose search entries came from the sanitizer's pass (:mod:`.search_sections`)."""
     dirty: bool = False

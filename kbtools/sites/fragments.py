@@ -11,21 +11,22 @@
   has the English page's markdown, with other banners. :class:`Bodies` keeps the English
   page's HTML and table of contents, and the copy gets them instead of converting the same
   markdown again, when the HTML's links resolve to the same pages from the copy's place
-  (:func:`portable`).
+  (:func:`.bodies.lands_same`).
+- **A public article's body, between the two sites.** See :mod:`.exchange`.
 
-:class:`Sharing` is what the MkDocs adapter asks at each event. Both are checked by building
+:class:`Sharing` is what the MkDocs adapter asks at each event. All are checked by building
 with and without them (``kbtools.sites.build(share=False)``): the files are the same, byte for
 byte.
 """
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
-import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+
+from kbtools.sites.bodies import Body, body_key, lands_same, relative_targets
+from kbtools.sites.exchange import Exchange
 
 
 def folder_of(url: str) -> str:
@@ -68,46 +69,6 @@ class NavMemo:
         return cached
 
 
-_URL_ATTRIBUTE = re.compile(r"""\s(href|src|srcset|poster|data|action|formaction|xlink:href|"""
-                            r"""cite|background)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-
-
-def relative_targets(html: str) -> list[str] | None:
-    """The relative page links of ``html`` (``../b/``, ``../b/#setup``), or None when it
-    has a relative link that is not a page's folder URL (an image, a file) or a URL in an
-    attribute other than ``href`` and ``src``: such HTML is not moved to another place."""
-    found: list[str] = []
-    for match in _URL_ATTRIBUTE.finditer(html):
-        name, value = match.group(1).lower(), match.group(2).strip("\"'")
-        if not value or value.startswith(("#", "/")) or _SCHEME.match(value):
-            continue
-        if name not in ("href", "src"):
-            return None
-        path = urlsplit(value).path
-        if not path.endswith("/") or urlsplit(value).query:
-            return None
-        found.append(path)
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    html: str
-    """The English page's body: as converted, or sanitized when kept by :class:`Sharing`."""
-    toc: object
-    """The page's table of contents (MkDocs' ``TableOfContents``), the same for the copy."""
-    anchors: frozenset[str]
-    """The anchors the page has (MkDocs' ``present_anchor_ids``)."""
-    url: str
-    targets: tuple[str, ...]
-    """The body's relative page links (:func:`relative_targets`)."""
-
-
-def body_key(src_uri: str, markdown: str) -> str:
-    return hashlib.blake2b(f"{src_uri}\0{markdown}".encode(), digest_size=16).hexdigest()
-
-
 class Bodies:
     """English pages' HTML bodies, for their fallback copies in the other languages."""
 
@@ -134,24 +95,12 @@ class Bodies:
         leads from there to a page of this build (``pages``: their URLs) at the same place
         under the copy's language as from the English page."""
         body = self._bodies.get(key)
-        if body is None:
+        if body is None or not lands_same(body, url, pages):
             return None
-        prefix = url[: len(url) - len(body.url)] if url.endswith(body.url) else None
-        if prefix is None:
-            return None
-        for target in body.targets:
-            here = _resolve(url, target)
-            if here not in pages or here != prefix + _resolve(body.url, target):
-                return None
         self._copies[key] -= 1
         if not self._copies[key]:  # the last copy: let it go
             del self._bodies[key], self._copies[key]
         return body
-
-
-def _resolve(base: str, target: str) -> str:
-    """``target`` seen from the page at ``base``, as a site-root URL (``ru/billing/b/``)."""
-    return urljoin("/" + base, target).lstrip("/")
 
 
 BANNERS_END = "\n\n"
@@ -160,56 +109,78 @@ BANNERS_END = "\n\n"
 
 class Sharing:
     """What the pages of one site build share: the navigation memo of the language being
-    built, and the English bodies for the fallback copies. ``titles`` are the staged
-    pages' (``(path, language)`` pairs that exist), ``default`` the language copies come
-    from."""
+    built, the English bodies for the fallback copies, and (with an ``exchange``, building
+    both sites) the public articles' bodies with the other site's build (:mod:`.exchange`).
+    ``titles`` are the staged pages' (``(path, language)`` pairs that exist), ``default``
+    the language copies come from."""
 
     def __init__(self, titles: Mapping[tuple[str, str], str], languages: Sequence[str],
-                 default: str, single: Container[str] = frozenset()) -> None:
+                 default: str, single: Container[str] = frozenset(),
+                 exchange: Exchange | None = None) -> None:
         self._titles, self._languages, self._default = titles, tuple(languages), default
         self._single = single
         """Pages written in the default language only: no copies to keep their HTML for
         (:attr:`kbtools.sites.languages.Languages.single`)."""
+        self._exchange = exchange
+        self._settings: str | None = None
+        """The language build's :func:`~.exchange.markdown_settings` (None: no exchange)."""
         self._bodies = Bodies()
         self._nav: NavMemo | None = None
         self._pages: frozenset[str] = frozenset()
         self._keep: dict[str, tuple[str, str, int]] = {}
+        self._leave: dict[str, tuple[str, str]] = {}
         self._compose: dict[str, tuple[str, Body]] = {}
         self.shared = 0
         """Fallback copies made from their English page's HTML."""
+        self.exchanged = 0
+        """Pages whose body the other site's build converted (:mod:`.exchange`)."""
 
-    def start_language(self, page_urls: Iterable[str]) -> None:
-        """A language build begins with these pages (its navigation memo starts empty)."""
+    def start_language(self, page_urls: Iterable[str], settings: str | None = None) -> None:
+        """A language build begins with these pages (its navigation memo starts empty);
+        ``settings``, its :func:`~.exchange.markdown_settings`, lets its bodies go through
+        the exchange (None: not)."""
         self._pages = frozenset(page_urls)
         self._nav = NavMemo(parents(self._pages))
+        self._settings = settings
 
     def nav_for(self, url: str) -> Callable | None:
         """The theme's ``kb_nav`` for the page at ``url`` (see :class:`NavMemo`)."""
         return self._nav.for_page(url) if self._nav is not None else None
 
     def markdown(self, *, url: str, norm: str, locale: str, lang: str, banners: str,
-                 body: str) -> bool:
-        """Whether the page at ``url`` (source ``norm`` in ``locale``, read in ``lang``) is a
-        fallback copy whose body is its English page's HTML: then its markdown need not be
-        converted, :meth:`content` puts banners and body together. An English page with
-        copies to come has its HTML kept by :meth:`content`."""
+                 body: str, both_sites: bool = False) -> bool:
+        """Whether the page at ``url`` (source ``norm`` in ``locale``, read in ``lang``) gets
+        its body's HTML from elsewhere: a fallback copy from its English page, a page of
+        both sites (``both_sites``: a public article's) from the other site's build. Then its
+        markdown need not be converted, :meth:`content` puts banners and body together.
+        An English page with copies to come has its HTML kept by :meth:`content`, a page of
+        both sites its HTML left for the other build."""
         key = body_key(norm, body)
         if locale != lang:
             found = self._bodies.find(key, url, self._pages)
             if found is not None:
                 self._compose[url] = (banners, found)
                 return True
-        elif lang == self._default and norm not in self._single:
+            return False
+        if lang == self._default and norm not in self._single:
             copies = sum((norm, other) not in self._titles for other in self._languages)
             if copies:
                 self._keep[url] = (banners, key, copies)
+        if both_sites and self._exchange is not None and self._settings is not None:
+            name = self._exchange.key(self._settings, key)
+            found = self._exchange.take(name, url, self._pages)
+            if found is not None:
+                self._compose[url] = (banners, found)
+                return True
+            self._leave[url] = (banners, name)
         return False
 
     def content(self, page, html: str, clean: Callable[[str], str]) -> str:
         """The HTML of ``page`` (MkDocs') as converted, through the sanitizer ``clean``: a
         copy's is made here from its English page's (its table of contents and anchors
-        too); an English page's body is kept, sanitized, for its copies: a body is sanitized
-        once for its page and all its copies.
+        too), and so is a page's whose body the other site's build converted; an English
+        page's body is kept, sanitized, for its copies: a body is sanitized once for its
+        page and all its copies; a body for the other build is left as converted.
 
         Banners and body are sanitized apart: the banners are kb's own complete tags and
         Python-Markdown puts a blank line after them, so the sanitizer is back to plain text
@@ -218,13 +189,22 @@ class Sharing:
         if composed is not None:
             banners, body = composed
             page.toc, page.present_anchor_ids = body.toc, set(body.anchors)
-            self.shared += 1
-            return _banners(banners, clean) + body.html
+            if body.sanitized:
+                self.shared += 1
+                return _banners(banners, clean) + body.html
+            self.exchanged += 1  # as converted here: what the page would have been
+            html = banners + BANNERS_END + body.html if banners else body.html
+        left = self._leave.pop(page.url, None)
+        if left is not None:
+            banners, name = left
+            raw = _body(html, banners)
+            if raw is not None:
+                self._exchange.leave(name, raw, page.toc, page.present_anchor_ids, page.url)
         kept = self._keep.pop(page.url, None)
         if kept is not None:
             banners, key, copies = kept
-            if not banners or html.startswith(banners + BANNERS_END):
-                raw = html[len(banners + BANNERS_END):] if banners else html
+            raw = _body(html, banners)
+            if raw is not None:
                 head = _banners(banners, clean)  # (first: ``clean`` may be told the page in order)
                 cleaned = clean(raw)
                 self._bodies.keep(key, raw, page.toc, page.present_anchor_ids, page.url,
@@ -235,6 +215,16 @@ class Sharing:
     def release(self) -> None:
         """Every page is written: let what they shared go."""
         self._bodies, self._nav, self._keep, self._compose = Bodies(), None, {}, {}
+        self._leave = {}
+
+
+def _body(html: str, banners: str) -> str | None:
+    """A page's converted body: its HTML after its banners (None: the HTML does not start
+    with them as Python-Markdown passes them on)."""
+    if not banners:
+        return html
+    head = banners + BANNERS_END
+    return html[len(head):] if html.startswith(head) else None
 
 
 def _banners(banners: str, clean: Callable[[str], str]) -> str:

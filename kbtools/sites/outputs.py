@@ -13,6 +13,7 @@ from pathlib import Path
 from kbtools import atomic
 from kbtools.content.knowledge_base import KnowledgeBase
 from kbtools.errors import StateError
+from kbtools.sites.exchange import FOLDER_PREFIX
 from kbtools.sites.site import SITES, Site
 
 
@@ -55,8 +56,9 @@ def find_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> list[Path]:
     belongs to a running build. A folder swap cut short is finished here.
 
     Only our own names are found: staging folders (``<state>/build/<site>/docs-*``, see
-    :func:`~kbtools.sites.context.staging_dir`) and output folders (``.site.*.tmp``,
-    ``.site-public.*.tmp``) under ``<state>/build/<site>/`` and beside each target; a folder
+    :func:`~kbtools.sites.context.staging_dir`), output folders (``.site.*.tmp``,
+    ``.site-public.*.tmp``) under ``<state>/build/<site>/`` and beside each target, and
+    exchange folders (``<state>/build/exchange-*``, :func:`exchange_dir`); a folder
     swap cut short is finished (:func:`kbtools.atomic.recover_dir`). Raises
     :class:`StateError` when that cannot be done.
     """
@@ -65,6 +67,8 @@ def find_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> list[Path]:
         work = work_dir(kb, site)
         for pattern in ("docs-*", f".{site.out}.*.tmp"):
             found.extend(work.glob(pattern))
+    found.extend(p for p in _build_root(kb).glob(f"{FOLDER_PREFIX}*")
+                 if p.is_dir() and not p.is_symlink())
     for target in targets:
         try:
             atomic.recover_dir(target)
@@ -78,7 +82,19 @@ def find_leftovers(kb: KnowledgeBase, targets: Iterable[Path]) -> list[Path]:
 
 def work_dir(kb: KnowledgeBase, site: Site) -> Path:
     """``<state>/build/<site>/``: the staging folders' parent (see ``context.staging_dir``)."""
-    return kb.config.path(kb.config.state_dir) / "build" / site.name
+    return _build_root(kb) / site.name
+
+
+def _build_root(kb: KnowledgeBase) -> Path:
+    return kb.config.path(kb.config.state_dir) / "build"
+
+
+def exchange_dir(kb: KnowledgeBase) -> Path:
+    """A new, empty folder ``<state>/build/exchange-XXXX`` for the site builds of one
+    ``kb build`` to leave each other bodies in (:mod:`.exchange`); the caller deletes it."""
+    parent = _build_root(kb)
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=parent))
 
 
 def output_dir(kb: KnowledgeBase, site: Site, target: Path, spare: Path | None) -> Path:

@@ -22,7 +22,8 @@ file from the previous build.
 What comes out the same on many pages is rendered once (:mod:`.fragments`): the navigation
 items off a page's path, per folder (``on_page_context`` hands the theme ``kb_nav``), and an
 English article's HTML, which its fallback copies get in ``on_page_content`` (their markdown
-is not converted again).
+is not converted again), and a public article's body, converted by one site's build for both
+(:mod:`.exchange`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from kbtools.diagnostics import error
 from kbtools.memory import release_freed
 from kbtools.sites.catalogs import catalog
 from kbtools.sites.context import SiteContext, prepare
+from kbtools.sites.exchange import markdown_settings
 from kbtools.sites.finishing import write_indexes
 from kbtools.sites.fragments import Sharing
 from kbtools.sites.languages import Language, Languages
@@ -170,9 +172,11 @@ class KBPlugin(BasePlugin[KBConfig]):
             # (not where MkDocs is to warn about missing anchors: a copy's links are not
             # looked at again)
             self._sharing = Sharing(staged.titles, self.context.kb.config.languages,
-                                    staged.default_language, self._languages.single)
+                                    staged.default_language, self._languages.single,
+                                    self.context.exchange)
         if self._sharing is not None:
-            self._sharing.start_language(f.url for f in files.documentation_pages())
+            self._sharing.start_language((f.url for f in files.documentation_pages()),
+                                         markdown_settings(config))
         search = material_search(config.plugins)
         self._indexer = PageIndexer(search) if search is not None and self.context.share \
             and not self.context.site.public else None
@@ -241,7 +245,7 @@ class KBPlugin(BasePlugin[KBConfig]):
                        context.staged.metas[page.file.src_uri]) or (
                 self._sharing is not None and self._sharing.markdown(
                     url=page.url, norm=norm, locale=locale, lang=reader_lang,
-                    banners=banners, body=body)):
+                    banners=banners, body=body, both_sites=article.is_public)):
             return nothing_to_convert(page)
         return joined(banners, body)
 
@@ -365,6 +369,7 @@ class KBPlugin(BasePlugin[KBConfig]):
         # are rewritten (the build's peak of memory).
         if self._sharing is not None:
             self.context.shared = self._sharing.shared
+            self.context.exchanged = self._sharing.exchanged
             self._sharing.release()
         self.context.texts.clear()
         release_freed()

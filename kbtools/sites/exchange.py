@@ -1,0 +1,129 @@
+"""Article bodies converted by one site's build, for the other site's build of the same
+``kb build`` (:func:`kbtools.sites.build` of both sites).
+
+Every page of the public site is an article the internal site shows too: a public FAQ answer
+in five languages is ten pages, five per site, and where the two builds give a page the same
+markdown body Python-Markdown would convert it twice to the same HTML (at 1,000 articles,
+1,200 of the public site's 1,535 pages). So each build leaves the HTML of every public
+article's body it converts in a folder both builds share (:class:`Exchange`), and takes a
+body from there instead of converting it when the other build left it first (the two builds
+run at once, in two processes, or one after the other).
+
+What is taken is what converting gives:
+
+- the key is the page's source, the body's exact text after macros and the kind's renderer
+  (what :func:`~kbtools.sites.bodies.body_key` hashes) and what else MkDocs' conversion
+  depends on (:func:`markdown_settings`: the Markdown extensions and their options, the
+  plugins, the URL style);
+- a body moves only to a page at the same URL whose build has every page it links to
+  (:func:`~kbtools.sites.bodies.lands_same`), and never when it links to anything but
+  pages (an image, a file: :func:`~kbtools.sites.fragments.relative_targets`);
+- the HTML is left as converted, and the taking site sanitizes it with its own sanitizer.
+
+A public page whose body differs on the internal site (an HTML comment the public site
+strips, a fact only agents see) has another key and is converted by each build. Checked by
+building with and without sharing (``build(share=False)``): the same bytes.
+
+The folder lives under the state folder for the length of one ``kb build``
+(:func:`kbtools.sites.builder.build` makes and deletes it; a killed build's is a leftover the
+next build deletes). A file is written under a temporary name and renamed, so a reader finds
+a whole body or none; a missing, unreadable or foreign file is a body to convert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+from pathlib import Path
+
+from mkdocs.structure.toc import get_toc
+
+from kbtools.sites.bodies import Body, lands_same, relative_targets
+
+EXCHANGE_FORMAT = 1
+FOLDER_PREFIX = "exchange-"
+"""The exchange folders' names under ``<state>/build/`` (:func:`kbtools.sites.outputs.find_leftovers`)."""
+
+
+def markdown_settings(config) -> str | None:
+    """A digest of what MkDocs' conversion of a page depends on besides its source and
+    markdown (MkDocs' ``config``): the Markdown extensions and their options, the plugins
+    in order, the URL style. None when one of them is not plain data (an extension given as
+    an object by a plugin): no exchange then."""
+    settings = [config.markdown_extensions, config.mdx_configs, list(config.plugins),
+                bool(config.use_directory_urls)]
+    try:
+        text = json.dumps(settings, sort_keys=True, default=_named)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _named(value) -> str:
+    """A function in the extensions' options (``!!python/name:...``) by its name."""
+    if callable(value) and hasattr(value, "__module__") and hasattr(value, "__qualname__") \
+            and not isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+class Exchange:
+    """The bodies the site builds of one ``kb build`` leave for each other, in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._written = 0
+
+    @staticmethod
+    def key(settings: str, body_key: str) -> str:
+        """The file name of a body: its :func:`~kbtools.sites.bodies.body_key` under the
+        :func:`markdown_settings` ``settings``."""
+        return hashlib.blake2b(f"{settings}\0{body_key}".encode(), digest_size=16).hexdigest()
+
+    def leave(self, key: str, html: str, toc, anchors, url: str) -> bool:
+        """Leave the body ``html`` (as converted, without banners) of the page at ``url``,
+        with its table of contents (MkDocs') and anchors, for the other build; not when it
+        cannot move (links to other than pages) or cannot be written (then each build
+        converts it). Whether it was left."""
+        targets = relative_targets(html)
+        if targets is None:
+            return False
+        data = marshal.dumps((EXCHANGE_FORMAT, html, _tokens(toc), sorted(anchors or ()),
+                              url, tuple(targets)))
+        self._written += 1
+        temp = self.folder / f".{key}.{os.getpid()}.{self._written}.tmp"
+        try:
+            with open(temp, "wb") as file:
+                file.write(data)
+            os.replace(temp, self.folder / key)
+        except OSError:
+            temp.unlink(missing_ok=True)
+            return False
+        return True
+
+    def take(self, key: str, url: str, pages: frozenset[str]) -> Body | None:
+        """The body left under ``key`` if it was left by the page at ``url`` and every page
+        it links to is one of ``pages`` (this build's URLs); else None."""
+        try:
+            fd = os.open(self.folder / key, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb") as file:
+                data = file.read()
+            fmt, html, tokens, anchors, left_by, targets = marshal.loads(data)
+            if fmt != EXCHANGE_FORMAT or left_by != url:
+                return None
+            body = Body(html, get_toc(tokens), frozenset(anchors), left_by, tuple(targets),
+                        sanitized=False)
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            return None
+        return body if lands_same(body, url, pages) else None
+
+
+def _tokens(toc) -> list[dict]:
+    """A table of contents (MkDocs') as the tokens :func:`get_toc` makes it from."""
+    return [{"level": link.level, "id": link.id, "name": link.title,
+             "children": _tokens(link.children)} for link in toc or ()]
