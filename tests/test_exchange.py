@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -72,21 +73,25 @@ def test_a_killed_builds_exchange_folder_is_deleted_by_the_next_build(tmp_path):
     root = make_kb(tmp_path / "kb", FILES)
     left = root / ".kb" / "build" / f"{FOLDER_PREFIX}killed"
     left.mkdir(parents=True)
-    (left / ("0" * 32)).write_bytes(b"half a body")
+    (left / "bodies.sqlite").write_bytes(b"half a body")
     build(open_kb(root), ("internal",), out=tmp_path / "out", jobs=1)
     assert not left.exists()
 
 
 def test_a_body_is_taken_as_it_was_left(tmp_path):
-    exchange = Exchange(tmp_path)
+    exchange, other = Exchange(tmp_path), Exchange(tmp_path)  # (as in two processes)
     html = '<h1 id="triage">Triage</h1>\n<p><a href="../console/#console">c</a></p>'
     assert exchange.leave("k", html, get_toc(TOKENS), {"queues", "triage"}, "guide/triage/")
-    body = exchange.take("k", "guide/triage/", frozenset({"guide/console/"}))
+    body = other.take("k", "guide/triage/", frozenset({"guide/console/"}))
     assert body.html == html and not body.sanitized
     assert body.anchors == {"queues", "triage"} and body.targets == ("../console/",)
     assert [(a.title, a.id, a.level, [c.id for c in a.children]) for a in body.toc] == \
         [("Triage &amp; more", "triage", 1, ["queues"])]
-    assert [p.name for p in tmp_path.iterdir()] == ["k"]  # no temporary file left
+    # the first body left under a key stays (the same body, whichever build left it)
+    assert exchange.leave("k", "<p>other</p>", get_toc([]), set(), "guide/triage/")
+    assert other.take("k", "guide/triage/", frozenset({"guide/console/"})).html == html
+    exchange.close()
+    other.close()
 
 
 def test_a_body_is_not_taken_where_it_would_read_otherwise(tmp_path):
@@ -97,23 +102,40 @@ def test_a_body_is_not_taken_where_it_would_read_otherwise(tmp_path):
     assert exchange.take("other", "guide/triage/", frozenset({"guide/console/"})) is None
     # an image or a file: its link depends on the page's place, it is never left
     assert not exchange.leave("img", '<img src="../i.png">', get_toc([]), set(), "guide/a/")
-    assert not (tmp_path / "img").exists()
+    assert exchange.take("img", "guide/a/", frozenset()) is None
+    exchange.close()
 
 
-def test_a_damaged_or_foreign_file_is_a_body_to_convert(tmp_path):
+def test_a_damaged_or_foreign_entry_is_a_body_to_convert(tmp_path):
     exchange = Exchange(tmp_path)
-    (tmp_path / "cut").write_bytes(b"\xda\x01")
-    (tmp_path / "old").write_bytes(marshal.dumps((0, "<p>x</p>", [], [], "a/", ())))
-    (tmp_path / "shape").write_bytes(marshal.dumps([1, 2]))
-    (tmp_path / "folder").mkdir()
-    (tmp_path / "link").symlink_to(tmp_path / "old")
-    for name in ("cut", "old", "shape", "folder", "link", "missing"):
+    exchange.leave("made", "<p>x</p>", get_toc([]), set(), "a/")  # (the table made)
+    db = sqlite3.connect(exchange.file)
+    with db:
+        db.executemany("INSERT INTO bodies VALUES (?, ?)", [
+            ("cut", b"\xda\x01"),
+            ("old", marshal.dumps((0, "<p>x</p>", [], [], "a/", ()))),
+            ("shape", marshal.dumps([1, 2])),
+            ("toc", marshal.dumps((1, "<p>x</p>", [{"level": 1}], [], "a/", ()))),
+        ])
+    db.close()
+    for name in ("cut", "old", "shape", "toc", "missing"):
         assert exchange.take(name, "a/", frozenset()) is None, name
+    assert exchange.take("made", "a/", frozenset()) is not None
+    exchange.close()
+
+
+def test_a_damaged_exchange_file_turns_the_exchange_off(tmp_path):
+    (tmp_path / "bodies.sqlite").write_bytes(b"not a database" * 100)
+    exchange = Exchange(tmp_path)
+    assert exchange.take("k", "a/", frozenset()) is None
+    assert not exchange.leave("k", "<p>x</p>", get_toc([]), set(), "a/")
+    exchange.close()
 
 
 def test_a_body_that_cannot_be_written_is_left_to_each_build(tmp_path):
     exchange = Exchange(tmp_path / "gone")
     assert not exchange.leave("k", "<p>x</p>", get_toc([]), set(), "a/")
+    assert exchange.take("k", "a/", frozenset()) is None
     assert not (tmp_path / "gone").exists()
 
 

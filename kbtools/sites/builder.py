@@ -363,6 +363,8 @@ def build_site(kb: KnowledgeBase, site: Site, raw: dict, findings: tuple[Finding
         logger.removeHandler(collector)
         if context is not None and context.cache is not None:
             context.cache.close()
+        if context is not None and context.exchange is not None:
+            context.exchange.close()
         # after the swap ``temp`` holds the old site; a spare a failed build did not swap is
         # left for the next (which clears it again before use)
         if temp is not None and not kept and temp != spare:
