@@ -18,7 +18,7 @@ from kbtools.registry import open_kb
 from kbtools.sites import build
 from kbtools.sites.exchange import FOLDER_PREFIX, Exchange, markdown_settings
 from kbtools.sites.fragments import BANNERS_END, Sharing
-from tests.support import REPO, article, make_kb
+from tests.support import MKDOCS, REPO, article, make_kb
 from tests.test_shared_fragments import FILES, assert_same_tree, build_both
 
 TOKENS = [{"level": 1, "id": "triage", "name": "Triage &amp; more", "children": [
@@ -202,3 +202,28 @@ def test_the_markdown_settings_name_functions_not_objects():
     with_object = config()
     with_object.markdown_extensions = ["toc", object()]
     assert markdown_settings(with_object) is None
+
+
+def test_no_exchange_with_a_plugin_that_may_change_pages_per_site():
+    def config(plugins):
+        return SimpleNamespace(markdown_extensions=["toc"], mdx_configs={}, plugins=plugins,
+                               use_directory_urls=True)
+
+    def tags(**options):
+        return SimpleNamespace(config={"enabled": True, **options})
+
+    assert markdown_settings(config({"material/search": 1, "material/tags": tags(),
+                                     "kb": 2}))
+    # tag listings are made from each site's own pages; any other plugin: unknown
+    assert markdown_settings(config({"material/tags": tags(listings=True), "kb": 2})) is None
+    assert markdown_settings(config({"kb": 2, "macros": 3})) is None
+
+
+def test_a_site_with_another_plugin_converts_its_own_pages(tmp_path):
+    # (a hook of the site's own, as a plugin after kb: it may change a page per site)
+    files = dict(FILES, **{"mkdocs.yml": MKDOCS + "hooks:\n  - hook.py\n"})
+    files["hook.py"] = ("def on_page_markdown(markdown, page, config, files):\n"
+                        "    return markdown\n")
+    root = make_kb(tmp_path / "kb", files)
+    report = build(open_kb(root), out=tmp_path / "out", jobs=1)
+    assert [s.exchanged for s in report.sites] == [0, 0]

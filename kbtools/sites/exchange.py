@@ -14,10 +14,10 @@ What is taken is what converting gives:
 - the key is the page's source, the body's exact text after macros and the kind's renderer
   (what :func:`~kbtools.sites.bodies.body_key` hashes) and what else MkDocs' conversion
   depends on (:func:`markdown_settings`: the Markdown extensions and their options, the
-  plugins, the URL style);
+  plugins, the URL style), and only with plugins known to treat both sites' pages alike;
 - a body moves only to a page at the same URL whose build has every page it links to
   (:func:`~kbtools.sites.bodies.lands_same`), and never when it links to anything but
-  pages (an image, a file: :func:`~kbtools.sites.fragments.relative_targets`);
+  pages (an image, a file: :func:`~kbtools.sites.bodies.relative_targets`);
 - the HTML is left as converted, and the taking site sanitizes it with its own sanitizer.
 
 A public page whose body differs on the internal site (an HTML comment the public site
@@ -42,6 +42,7 @@ from pathlib import Path
 from mkdocs.structure.toc import get_toc
 
 from kbtools.sites.bodies import Body, lands_same, relative_targets
+from kbtools.sites.skipping import skippable
 
 EXCHANGE_FORMAT = 1
 EXCHANGE_FILE = "bodies.sqlite"
@@ -54,8 +55,13 @@ FOLDER_PREFIX = "exchange-"
 def markdown_settings(config) -> str | None:
     """A digest of what MkDocs' conversion of a page depends on besides its source and
     markdown (MkDocs' ``config``): the Markdown extensions and their options, the plugins
-    in order, the URL style. None when one of them is not plain data (an extension given as
-    an object by a plugin): no exchange then."""
+    in order, the URL style. None (no exchange) when one of them is not plain data (an
+    extension given as an object by a plugin), or when a plugin may change a page's
+    markdown after kb made it, or its HTML before kb sees it, differently on each site:
+    any plugin but kb's, search and Material's tags without listings or export (the plugins
+    :func:`~.skipping.skippable` knows)."""
+    if not skippable(config.plugins):
+        return None
     settings = [config.markdown_extensions, config.mdx_configs, list(config.plugins),
                 bool(config.use_directory_urls)]
     try:
