@@ -35,8 +35,9 @@ site folder the one before it replaced), then, in the same run, a clean build of
 another folder: the baseline for the time, and the
 quality figure, the share of files the incremental build wrote byte for byte as the clean one.
 ``--plain`` also builds the KB with kb's sharing off (``build(share=False)``: every page's
-navigation and every fallback copy's markdown rendered on its own, and every internal page's
-HTML parsed again by Material's search, see ``bench/search_sections.py``) into another folder, in
+navigation and every fallback copy's markdown rendered on its own, every internal page's
+HTML parsed again by Material's search, see ``bench/search_sections.py``, and every public
+article's body converted by both sites, see ``kbtools.sites.exchange``) into another folder, in
 the same run: the baseline for what sharing saves, and the quality figure, the files that
 are the same byte for byte.
 ``--one-process`` also builds the KB clean with ``--jobs 1`` (both sites one after the other in
@@ -184,7 +185,7 @@ def kb_child(root: str, out: str | None = None, clean: bool = False,
     kb.save_caches()  # as `kb build` does once the command is done
     for site in report.sites:
         print(f"{site.site}: {site.pages} pages ({site.reused} reused, {site.skipped} skipped, "
-              f"{site.shared} shared), "
+              f"{site.shared} shared, {site.exchanged} exchanged), "
               f"{site.seconds:.1f} s")
 
 
