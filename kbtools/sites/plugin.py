@@ -175,8 +175,9 @@ class KBPlugin(BasePlugin[KBConfig]):
                                     staged.default_language, self._languages.single,
                                     self.context.exchange)
         if self._sharing is not None:
+            exchanging = self.context.exchange is not None
             self._sharing.start_language((f.url for f in files.documentation_pages()),
-                                         markdown_settings(config))
+                                         markdown_settings(config) if exchanging else None)
         search = material_search(config.plugins)
         self._indexer = PageIndexer(search) if search is not None and self.context.share \
             and not self.context.site.public else None
